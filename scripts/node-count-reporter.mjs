@@ -1,0 +1,17 @@
+// node:test reporter that counts tests (not suites) and writes the counts as JSON
+// to $EXPRESSPLAY_COUNT_FILE, so scripts/test.mjs can sum both runners.
+import { writeFileSync } from 'node:fs';
+
+export default async function* countReporter(source) {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for await (const event of source) {
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    const data = event.data;
+    if (data.details?.type === 'suite') continue;
+    if (data.skip !== undefined || data.todo !== undefined) counts.skipped++;
+    else if (event.type === 'test:pass') counts.passed++;
+    else counts.failed++;
+  }
+  if (process.env.EXPRESSPLAY_COUNT_FILE) writeFileSync(process.env.EXPRESSPLAY_COUNT_FILE, JSON.stringify(counts));
+  yield '';
+}

@@ -1,0 +1,2 @@
+// Browser services (DRM detection, token client, FairPlay): see issue #4.
+export {};

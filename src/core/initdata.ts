@@ -1,0 +1,103 @@
+// Key ids from EME initData, so a content id or a ClearKey request can be made
+// without the CDM: 'cenc' (pssh boxes), 'keyids' (JSON) and 'sinf' (tenc box).
+
+import { base64ToBytes, bytesToHex, toBytes, utf8Decode } from './encoding.js';
+
+const WIDEVINE_SYSTEM_ID = 'edef8ba979d64acea3c827dcd51d21ed';
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+function type4(b: Uint8Array, o: number): string {
+  return String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
+}
+
+/** Walks ISO-BMFF boxes, descending into the given container types; never reads past the end. */
+function* boxes(b: Uint8Array, start: number, end: number, containers: ReadonlySet<string>): Generator<{ type: string; start: number; end: number; body: number }> {
+  let o = start;
+  while (o + 8 <= end) {
+    let size = u32(b, o);
+    const type = type4(b, o + 4);
+    let body = o + 8;
+    if (size === 1) {
+      if (o + 16 > end) return;
+      size = u32(b, o + 8) * 2 ** 32 + u32(b, o + 12);
+      body = o + 16;
+    } else if (size === 0) size = end - o;
+    if (size < body - o || o + size > end) return;
+    yield { type, start: o, end: o + size, body };
+    if (containers.has(type)) yield* boxes(b, body, o + size, containers);
+    o += size;
+  }
+}
+
+/** Key ids (lower-case hex) named by pssh boxes: v1 KID lists, and Widevine pssh data's key_id fields. */
+export function keyIdsFromPssh(initData: ArrayBuffer | ArrayBufferView): string[] {
+  const b = toBytes(initData);
+  const out = new Set<string>();
+  for (const box of boxes(b, 0, b.length, new Set())) {
+    if (box.type !== 'pssh' || box.body + 4 + 16 > box.end) continue;
+    const version = b[box.body]!;
+    const systemId = bytesToHex(b.subarray(box.body + 4, box.body + 20));
+    let o = box.body + 20;
+    if (version === 1 && o + 4 <= box.end) {
+      const count = u32(b, o);
+      o += 4;
+      for (let i = 0; i < count && o + 16 <= box.end; i++, o += 16) out.add(bytesToHex(b.subarray(o, o + 16)));
+    }
+    if (systemId === WIDEVINE_SYSTEM_ID && o + 4 <= box.end) {
+      // Widevine PSSH data is a protobuf whose field 2 (key_id) is bytes of length 16.
+      const size = u32(b, o);
+      const data = b.subarray(o + 4, Math.min(box.end, o + 4 + size));
+      for (let i = 0; i + 18 <= data.length; i++) {
+        if (data[i] === 0x12 && data[i + 1] === 0x10) {
+          out.add(bytesToHex(data.subarray(i + 2, i + 18)));
+          i += 17;
+        }
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Key ids from 'keyids' initData: JSON `{"kids":["base64url", …]}`. */
+export function keyIdsFromKeyIdsJson(initData: ArrayBuffer | ArrayBufferView): string[] {
+  try {
+    const obj: unknown = JSON.parse(utf8Decode(toBytes(initData)));
+    const kids = (obj as { kids?: unknown }).kids;
+    if (!Array.isArray(kids)) return [];
+    return kids.filter((k): k is string => typeof k === 'string').map((k) => bytesToHex(base64ToBytes(k)));
+  } catch {
+    return [];
+  }
+}
+
+/** The default KID of 'sinf' initData (JSON `{"sinf":["base64 sinf box"]}`): sinf/schi/tenc. */
+export function keyIdsFromSinf(initData: ArrayBuffer | ArrayBufferView): string[] {
+  const out: string[] = [];
+  try {
+    const obj: unknown = JSON.parse(utf8Decode(toBytes(initData)));
+    const list = (obj as { sinf?: unknown }).sinf;
+    if (!Array.isArray(list)) return [];
+    for (const item of list) {
+      if (typeof item !== 'string') continue;
+      const b = base64ToBytes(item);
+      for (const box of boxes(b, 0, b.length, new Set(['sinf', 'schi']))) {
+        // tenc (full box): version/flags 4, reserved/pattern 2, isProtected 1, ivSize 1, KID 16.
+        if (box.type === 'tenc' && box.body + 24 <= box.end) out.push(bytesToHex(b.subarray(box.body + 8, box.body + 24)));
+      }
+    }
+  } catch {
+    return [];
+  }
+  return out;
+}
+
+/** Key ids for any initData type EME reports; empty when none can be read. */
+export function keyIdsFromInitData(initDataType: string, initData: ArrayBuffer | ArrayBufferView): string[] {
+  if (initDataType === 'cenc') return keyIdsFromPssh(initData);
+  if (initDataType === 'keyids') return keyIdsFromKeyIdsJson(initData);
+  if (initDataType === 'sinf') return keyIdsFromSinf(initData);
+  return [];
+}

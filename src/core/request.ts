@@ -1,0 +1,59 @@
+import { ClientCode } from './catalog.js';
+import { ExpressPlayError } from './errors.js';
+import { encodeForm } from './form.js';
+import { DRM_PATH, type TokenDrm, type TokenParamsByDrm } from './params.js';
+import { validateTokenParams } from './rules.js';
+import { serializeTokenParams } from './serialize.js';
+
+/**
+ * Which token service to ask: ExpressPlay's `test` or `production` service, or a
+ * base URL (`http://127.0.0.1:8787`, the emulator) that `/hms/{wv,fp,pr}/token` is appended to.
+ */
+export type TokenService = 'test' | 'production' | (string & {});
+
+export interface BuildTokenRequestOptions {
+  /** Default `test`: a production key is never used by accident. */
+  service?: TokenService;
+  /** GET puts the parameters in the query string; POST (default) in a form body, keeping them out of access logs. */
+  method?: 'GET' | 'POST';
+  /** Validation time (ms since the epoch) for `expirationTime`; defaults to now. */
+  now?: number;
+}
+
+export interface TokenHttpRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const BASE_URL_RE = /^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/i;
+
+/** The token service URL for a DRM: `https://wv-gen.test.expressplay.com/hms/wv/token` and so on. */
+export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): string {
+  const seg = DRM_PATH[drm];
+  if (seg === undefined) throw new ExpressPlayError(ClientCode.UNSUPPORTED_DRM, { details: String(drm) });
+  if (service === 'test') return `https://${seg}-gen.test.expressplay.com/hms/${seg}/token`;
+  if (service === 'production') return `https://${seg}-gen.service.expressplay.com/hms/${seg}/token`;
+  if (typeof service !== 'string' || !BASE_URL_RE.test(service)) {
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `service must be 'test', 'production' or an http(s) base URL, got ${JSON.stringify(service)}` });
+  }
+  return `${service.replace(/\/+$/, '')}/hms/${seg}/token`;
+}
+
+/**
+ * Builds the HTTP request that asks ExpressPlay for a token. Validates every
+ * parameter first and throws an `ExpressPlayError` carrying the seed's code for
+ * the first mistake, so a bad request is never sent.
+ */
+export function buildTokenRequest<D extends TokenDrm>(drm: D, params: TokenParamsByDrm[D], options: BuildTokenRequestOptions = {}): TokenHttpRequest {
+  const url = tokenServiceUrl(drm, options.service ?? 'test');
+  const pairs = serializeTokenParams(drm, params);
+  validateTokenParams(drm, pairs, { now: options.now });
+  const method = options.method ?? 'POST';
+  if (method !== 'GET' && method !== 'POST') throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `method must be GET or POST, got ${String(method)}` });
+  const form = encodeForm(pairs);
+  const accept = 'text/uri-list, application/json;q=0.9, text/html;q=0.5';
+  if (method === 'GET') return { url: `${url}?${form}`, method, headers: { accept } };
+  return { url, method, headers: { accept, 'content-type': 'application/x-www-form-urlencoded' }, body: form };
+}

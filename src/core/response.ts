@@ -1,0 +1,179 @@
+// Token answers: success is a text/uri-list (RFC 2483) from ExpressPlay, or the
+// JSON our back-end contract allows; errors are JSON or HTML with a seed code.
+// HTML is only ever scanned as text — no DOM is built from server text.
+
+import { catalogEntry, ClientCode } from './catalog.js';
+import { ExpressPlayError, errorForHttpStatus, type Drm } from './errors.js';
+
+export interface TokenResponseInput {
+  status: number;
+  contentType?: string | null;
+  body: string;
+  drm?: Drm;
+  /** The `Retry-After` header, if any (seconds or an HTTP date). */
+  retryAfter?: string | null;
+  /** For `Retry-After` dates; defaults to now. */
+  now?: number;
+}
+
+export interface TokenResult {
+  /** The license acquisition URL, token included. */
+  rightsUrl: string;
+  /** The `ExpressPlayToken` value, when the URL carries one (or PlayReady's JSON `token`). */
+  token?: string;
+  /** When the back end told us (JSON `expiresAt`); tokens themselves are opaque. */
+  expiresAt?: Date;
+}
+
+const URL_RE = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
+const MAX_DETAILS = 300;
+
+/** RFC 2483: lines separated by CRLF (LF tolerated), '#' lines are comments. */
+export function parseUriList(text: string): string[] {
+  return text
+    .split(/\r?\n|\r/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/** The `ExpressPlayToken` query value of a rights URL, decoded; undefined if absent. */
+export function tokenFromRightsUrl(url: string): string | undefined {
+  const m = /[?&]ExpressPlayToken=([^&#]*)/.exec(url);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!.replace(/\+/g, ' '));
+  } catch {
+    return m[1];
+  }
+}
+
+function mediaType(contentType: string | null | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function tryJson(body: string): unknown {
+  const t = body.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+}
+
+function field(obj: Record<string, unknown>, names: readonly string[]): unknown {
+  for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
+  return undefined;
+}
+
+function asCode(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** Strips tags and entities from HTML as text (regexes only) for an error message. */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(lt|gt|amp|quot|#39|apos|nbsp);/g, (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", apos: "'", nbsp: ' ' })[e] ?? ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function clip(text: string): string {
+  return text.length > MAX_DETAILS ? `${text.slice(0, MAX_DETAILS)}…` : text;
+}
+
+function jsonErrorCode(obj: Record<string, unknown>): { code?: number; message?: string } {
+  const nested = obj['error'];
+  if (typeof nested === 'object' && nested !== null && !Array.isArray(nested)) return jsonErrorCode(nested as Record<string, unknown>);
+  const code = asCode(field(obj, ['errorCode', 'code', 'error_code', 'ErrorCode', 'Code']));
+  const msg = field(obj, ['errorMessage', 'message', 'error', 'description', 'error_description', 'ErrorMessage', 'Message']);
+  return { code, message: typeof msg === 'string' ? msg : undefined };
+}
+
+/** Turns an error answer (any status) into the typed error, keeping the HTTP status. */
+export function parseErrorResponse(input: TokenResponseInput): ExpressPlayError {
+  const now = input.now ?? Date.now();
+  const retryAfterMs = parseRetryAfter(input.retryAfter, now);
+  const type = mediaType(input.contentType);
+  let code: number | undefined;
+  let message: string | undefined;
+  const json = tryJson(input.body);
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    ({ code, message } = jsonErrorCode(json as Record<string, unknown>));
+  } else {
+    const text = type === 'text/html' || /<[a-z!/]/i.test(input.body) ? htmlToText(input.body) : input.body.trim();
+    const m = /(?:^|[^\d-])(-\d{4})(?!\d)/.exec(text);
+    if (m) code = Number(m[1]);
+    message = text || undefined;
+  }
+  const status = input.status;
+  const details = clip(message ?? `HTTP ${status}`);
+  if (code !== undefined && catalogEntry(code)) {
+    // A 5xx is worth retrying even where the code's catalog entry says otherwise; a 4xx never is.
+    const retryable = status >= 500 ? true : status === 429 ? true : status >= 400 ? false : undefined;
+    return new ExpressPlayError(code, { httpStatus: status, details, drm: input.drm, retryAfterMs, ...(retryable === undefined ? {} : { retryable }) });
+  }
+  const err = errorForHttpStatus(status >= 400 ? status : 502, code === undefined ? details : `code ${code}: ${details}`, input.drm);
+  return retryAfterMs === undefined ? err : new ExpressPlayError(err.code, { httpStatus: err.httpStatus, details: err.details, drm: err.drm, category: err.category, retryable: err.retryable, retryAfterMs });
+}
+
+function malformed(input: TokenResponseInput, details: string): ExpressPlayError {
+  return new ExpressPlayError(ClientCode.MALFORMED_RESPONSE, { httpStatus: input.status, details, drm: input.drm });
+}
+
+function checkedUrl(input: TokenResponseInput, url: unknown): string {
+  if (typeof url !== 'string' || !URL_RE.test(url.trim())) throw malformed(input, 'no http(s) rights URL in the answer');
+  return url.trim();
+}
+
+/**
+ * Parses a token service or token endpoint answer. Returns the rights URL, or
+ * throws an `ExpressPlayError` with the seed code, HTTP status, category and
+ * retryability.
+ */
+export function parseTokenResponse(input: TokenResponseInput): TokenResult {
+  if (typeof input !== 'object' || input === null || typeof input.status !== 'number' || typeof input.body !== 'string') {
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'parseTokenResponse needs { status, body }' });
+  }
+  if (input.status < 200 || input.status > 299) throw parseErrorResponse(input);
+  const type = mediaType(input.contentType);
+  const json = type === 'application/json' || type === '' || type.endsWith('+json') ? tryJson(input.body) : undefined;
+  if (json !== undefined) {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw malformed(input, 'JSON answer is not an object');
+    const obj = json as Record<string, unknown>;
+    if (field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']) === undefined && jsonErrorCode(obj).code !== undefined) {
+      throw parseErrorResponse({ ...input, status: 502 });
+    }
+    const rightsUrl = checkedUrl(input, field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']));
+    const result: TokenResult = { rightsUrl };
+    const token = obj['token'];
+    if (typeof token === 'string' && token !== '') result.token = token;
+    else {
+      const t = tokenFromRightsUrl(rightsUrl);
+      if (t !== undefined) result.token = t;
+    }
+    const expires = obj['expiresAt'];
+    if (typeof expires === 'string' || typeof expires === 'number') {
+      const d = new Date(expires);
+      if (!Number.isNaN(d.getTime())) result.expiresAt = d;
+    }
+    return result;
+  }
+  if (type !== '' && type !== 'text/uri-list' && type !== 'text/plain') throw malformed(input, `unexpected content type ${type}`);
+  const first = parseUriList(input.body)[0];
+  const rightsUrl = checkedUrl(input, first);
+  const token = tokenFromRightsUrl(rightsUrl);
+  return token === undefined ? { rightsUrl } : { rightsUrl, token };
+}

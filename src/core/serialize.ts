@@ -1,0 +1,60 @@
+import { bytesToBase64 } from './encoding.js';
+import { ClientCode } from './catalog.js';
+import { ExpressPlayError } from './errors.js';
+import type { TokenDrm, TokenExtension, TokenParamsByDrm, WireParams } from './params.js';
+
+const EXTENSION_PARAM: Readonly<Record<TokenDrm, string | undefined>> = { widevine: 'wvExtension', fairplay: 'fpExtension', playready: undefined };
+
+function extensionToWire(ext: TokenExtension): string {
+  if (typeof ext === 'string') return ext;
+  if (typeof ext === 'object' && ext !== null && typeof ext.type === 'string') {
+    const payload = typeof ext.payload === 'string' ? ext.payload : ext.payload instanceof Uint8Array ? bytesToBase64(ext.payload) : undefined;
+    if (payload !== undefined) return `${ext.type},${payload}`;
+  }
+  throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'an extension is "type,payload" or { type, payload }' });
+}
+
+function scalarToWire(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new ExpressPlayError(-2002, { details: `${name} is an invalid Date` });
+    // RFC 3339 with the 'Z' designator and whole seconds, as in the seed's example.
+    return value.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `${name} must be a string or a number, not ${value === null ? 'null' : typeof value}` });
+}
+
+/**
+ * Typed parameters → wire pairs, in the spec's table order. Does not validate
+ * values (that is `validateTokenParams`'s one job); rejects only shapes that have
+ * no wire form at all (objects, functions), so nothing is silently stringified.
+ */
+export function serializeTokenParams<D extends TokenDrm>(drm: D, params: TokenParamsByDrm[D]): WireParams {
+  if (typeof params !== 'object' || params === null) {
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'token parameters must be an object', drm });
+  }
+  const out: [string, string][] = [];
+  const extParam = EXTENSION_PARAM[drm];
+  const record = params as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(record)) {
+    if (value === undefined || value === null || name === 'extra') continue;
+    if (name === 'wvExtension' || name === 'fpExtension') {
+      if (name !== extParam) throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `${name} does not apply to ${drm}`, drm });
+      const list = Array.isArray(value) ? (value as TokenExtension[]) : [value as TokenExtension];
+      for (const ext of list) out.push([name, extensionToWire(ext)]);
+      continue;
+    }
+    out.push([name, scalarToWire(name, value)]);
+  }
+  const extra = record['extra'];
+  if (extra !== undefined && extra !== null) {
+    if (typeof extra !== 'object') throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'extra must be an object', drm });
+    for (const [name, value] of Object.entries(extra as Record<string, unknown>)) {
+      if (value === undefined || value === null) continue;
+      if (name in record) throw new ExpressPlayError(ClientCode.DUPLICATE_PARAMETER, { details: `${name} is given twice (in extra too)`, drm });
+      out.push([name, scalarToWire(name, value)]);
+    }
+  }
+  return out;
+}
