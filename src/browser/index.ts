@@ -1,2 +1,1 @@
-// Browser services (DRM detection, token client, FairPlay): see issue #4.
-export {};
+export type * from "./types.js";
