@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Regenerates the committed encrypted test media in test/media/ from nothing.
+#   npm run media
+# Needs ffmpeg (apt-get install -y ffmpeg) and the npm devDependency
+# shaka-packager (static binary, no `bin` entry). The kids/keys are the ones in
+# docs/architecture.md ("Test media"); IVs are fixed so re-runs give the same
+# bytes (ffmpeg runs with bitexact flags, the packager with a fake clock). See ../shared/notes/toolchain.md for
+# why the flags below are what they are.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+FFMPEG="${FFMPEG:-ffmpeg}"
+PACKAGER="${PACKAGER:-$ROOT/node_modules/shaka-packager/bin/packager-linux-x64}"
+OUT="test/media"
+
+command -v "$FFMPEG" >/dev/null || { echo "ffmpeg not found: apt-get install -y ffmpeg" >&2; exit 1; }
+[ -x "$PACKAGER" ] || { echo "shaka-packager binary not found at $PACKAGER: run npm install" >&2; exit 1; }
+
+# --- stream table (must match docs/architecture.md) --------------------------
+CENC_KID=86bf0cec3721064d624f22d25849c816
+CENC_KEY=c5a24cdf823112f0f9a9f7b0fe643619
+CENC_IV=00112233445566778899aabbccddeeff
+
+CBCS_KID=4166b9ed5fc5c7492a9a03e312aac14e
+CBCS_KEY=e6b4adf36d6823c9ad3bc7ca0c74e601
+CBCS_IV=0f1e2d3c4b5a69788796a5b4c3d2e1f0
+
+FP_KID=0171a925eecb61c1c7a0c20e3f31daed
+FP_KEY=19bf99669a5d30ce5eb89e8201bba542
+FP_IV=d5fbd6b82ed93e4ef98ae40931ee33b7
+FP_CONTENT_ID=fairplay-hls
+
+DURATION=4
+FPS=24
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+ff() { "$FFMPEG" -hide_banner -loglevel error -nostdin -y "$@"; }
+
+# --- clear sources -----------------------------------------------------------
+# 1 s GOPs (fixed, no scene cut) so that 1 s segments each start on a keyframe.
+VIDEO_SRC=(-f lavfi -i "testsrc2=size=320x240:rate=${FPS}:duration=${DURATION}")
+AUDIO_SRC=(-f lavfi -i "sine=frequency=440:beep_factor=4:sample_rate=48000:duration=${DURATION}")
+BITEXACT=(-fflags +bitexact -flags:v +bitexact -flags:a +bitexact -map_metadata -1)
+
+echo "[media] encoding clear sources (ffmpeg)"
+ff "${VIDEO_SRC[@]}" -an -c:v libx264 -profile:v baseline -level 3.0 -pix_fmt yuv420p \
+  -preset medium -b:v 120k -maxrate 150k -bufsize 300k \
+  -g "$FPS" -keyint_min "$FPS" -sc_threshold 0 -threads 1 \
+  -x264-params "bframes=0" "${BITEXACT[@]}" "$TMP/h264.mp4"
+
+ff "${VIDEO_SRC[@]}" -an -c:v libvpx-vp9 -pix_fmt yuv420p -b:v 120k \
+  -deadline good -cpu-used 4 -row-mt 0 -threads 1 \
+  -g "$FPS" -keyint_min "$FPS" "${BITEXACT[@]}" "$TMP/vp9.mp4"
+
+ff "${AUDIO_SRC[@]}" -vn -c:a aac -b:a 48k -ac 1 "${BITEXACT[@]}" "$TMP/aac.mp4"
+
+# --- packaging -----------------------------------------------------------------
+rm -rf "$OUT/cenc-h264" "$OUT/cbcs-vp9" "$OUT/fairplay-hls"
+mkdir -p "$OUT/cenc-h264" "$OUT/cbcs-vp9" "$OUT/fairplay-hls"
+
+# Raw-key DASH that Chromium's ClearKey plays: CommonSystem pssh (so the
+# 'cenc' initData carries the kid), no clear lead, 1 s segments, static MPD.
+package_dash() { # <dir> <scheme> <kid> <key> <iv> <video.mp4>
+  local dir="$1" scheme="$2" kid="$3" key="$4" iv="$5" video="$6"
+  "$PACKAGER" \
+    "in=$video,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/\$Number\$.m4s" \
+    "in=$TMP/aac.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/\$Number\$.m4s" \
+    --enable_raw_key_encryption \
+    --keys "label=:key_id=$kid:key=$key" \
+    --iv "$iv" \
+    --protection_systems CommonSystem \
+    --protection_scheme "$scheme" \
+    --clear_lead 0 \
+    --segment_duration 1 \
+    --generate_static_live_mpd \
+    --mpd_output "$dir/manifest.mpd" \
+    --use_fake_clock_for_muxer \
+    --quiet
+}
+
+echo "[media] packaging cenc-h264 (DASH, cenc)"
+package_dash "$OUT/cenc-h264" cenc "$CENC_KID" "$CENC_KEY" "$CENC_IV" "$TMP/h264.mp4"
+
+echo "[media] packaging cbcs-vp9 (DASH, cbcs)"
+package_dash "$OUT/cbcs-vp9" cbcs "$CBCS_KID" "$CBCS_KEY" "$CBCS_IV" "$TMP/vp9.mp4"
+
+# FairPlay-shaped HLS: fMP4 segments, cbcs => METHOD=SAMPLE-AES,
+# KEYFORMAT="com.apple.streamingkeydelivery", URI="skd://fairplay-hls".
+echo "[media] packaging fairplay-hls (HLS, SAMPLE-AES/cbcs, skd://)"
+D="$OUT/fairplay-hls"
+"$PACKAGER" \
+  "in=$TMP/h264.mp4,stream=video,init_segment=$D/video/init.mp4,segment_template=$D/video/\$Number\$.m4s,playlist_name=video/index.m3u8" \
+  "in=$TMP/aac.mp4,stream=audio,init_segment=$D/audio/init.mp4,segment_template=$D/audio/\$Number\$.m4s,playlist_name=audio/index.m3u8,hls_group_id=audio,hls_name=main" \
+  --enable_raw_key_encryption \
+  --keys "label=:key_id=$FP_KID:key=$FP_KEY" \
+  --iv "$FP_IV" \
+  --protection_systems FairPlay \
+  --protection_scheme cbcs \
+  --hls_key_uri "skd://$FP_CONTENT_ID" \
+  --hls_playlist_type VOD \
+  --clear_lead 0 \
+  --segment_duration 1 \
+  --hls_master_playlist_output "$D/master.m3u8" \
+  --use_fake_clock_for_muxer \
+  --quiet
+
+# --- streams.json (read by servers only; pages never get keys) ----------------
+codecs_of() { # <mpd> -> "videoCodec,audioCodec"
+  grep -o 'codecs="[^"]*"' "$1" | sed 's/codecs="\(.*\)"/\1/' | paste -sd, -
+}
+CENC_CODECS="$(codecs_of "$OUT/cenc-h264/manifest.mpd")"
+CBCS_CODECS="$(codecs_of "$OUT/cbcs-vp9/manifest.mpd")"
+FP_CODECS="$(grep -o 'CODECS="[^"]*"' "$D/master.m3u8" | head -1 | sed 's/CODECS="\(.*\)"/\1/')"
+
+cat > "$OUT/streams.json" <<EOF
+{
+  "cenc-h264": {
+    "kid": "$CENC_KID",
+    "key": "$CENC_KEY",
+    "iv": "$CENC_IV",
+    "scheme": "cenc",
+    "manifest": "test/media/cenc-h264/manifest.mpd",
+    "type": "application/dash+xml",
+    "codecs": "$CENC_CODECS",
+    "durationSeconds": $DURATION
+  },
+  "cbcs-vp9": {
+    "kid": "$CBCS_KID",
+    "key": "$CBCS_KEY",
+    "iv": "$CBCS_IV",
+    "scheme": "cbcs",
+    "manifest": "test/media/cbcs-vp9/manifest.mpd",
+    "type": "application/dash+xml",
+    "codecs": "$CBCS_CODECS",
+    "durationSeconds": $DURATION
+  },
+  "fairplay-hls": {
+    "kid": "$FP_KID",
+    "key": "$FP_KEY",
+    "iv": "$FP_IV",
+    "scheme": "cbcs",
+    "manifest": "test/media/fairplay-hls/master.m3u8",
+    "type": "application/x-mpegURL",
+    "codecs": "$FP_CODECS",
+    "durationSeconds": $DURATION,
+    "skd": "skd://$FP_CONTENT_ID"
+  }
+}
+EOF
+
+echo "[media] done:"
+du -sh "$OUT" "$OUT"/*/ | sed 's/^/  /'
