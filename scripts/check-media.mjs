@@ -5,6 +5,7 @@
 // Serves the repo over http://127.0.0.1:<random>/ and asserts currentTime > 1 s.
 // --wrong-key is the negative control: with a wrong key each stream must NOT play
 // (proves the segments really are encrypted).
+/* global shaka */ // inside page.evaluate (the page loads shaka-player.compiled.js)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
