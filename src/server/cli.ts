@@ -1,1 +1,69 @@
-export {};
+// expressplay-emulator: run the ExpressPlay emulator from a shell.
+//   expressplay-emulator --port 8787 --host 127.0.0.1 --test-key K --production-key K --control
+// Logs one JSON line per token/license event on stdout (never the authenticator).
+
+import { parseArgs } from 'node:util';
+import { startEmulator } from './emulator/index.js';
+
+const USAGE = `usage: expressplay-emulator [--port 8787] [--host 127.0.0.1] [--test-key K]... [--production-key K]...
+                            [--service test|production] [--public-url URL] [--token-secret S] [--control] [--quiet]`;
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '8787' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'test-key': { type: 'string', multiple: true },
+        'production-key': { type: 'string', multiple: true },
+        service: { type: 'string', default: 'test' },
+        'public-url': { type: 'string' },
+        'token-secret': { type: 'string' },
+        control: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`bad --port ${values.port}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.service !== 'test' && values.service !== 'production') {
+    console.error(`--service is test or production\n${USAGE}`);
+    process.exit(2);
+  }
+  // With no key at all, accept the obvious development key so `npm run emulator` just works.
+  const testKeys = values['test-key'] ?? (values['production-key'] ? [] : ['test-key']);
+  const emulator = await startEmulator({
+    port,
+    host: values.host,
+    service: values.service,
+    authenticators: { test: testKeys, production: values['production-key'] ?? [] },
+    publicUrl: values['public-url'],
+    tokenSecret: values['token-secret'],
+    control: values.control,
+    log: values.quiet ? undefined : (entry) => console.log(JSON.stringify(entry)),
+  });
+  console.log(`ExpressPlay emulator (${values.service} service) listening on ${emulator.url}${values.control ? ' (control routes on)' : ''}`);
+  if (!values['test-key'] && !values['production-key']) console.log('No keys given: the test authenticator is "test-key".');
+  const stop = () => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+// Request dispatch: CORS, method checks, faults, and turning every failure into
+// a clean error answer (never an unhandled rejection or a crash).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ClientCode, ExpressPlayError, redactTokens, type TokenDrm } from '../../core/index.js';
+import { corsHeaders, readBody, sendBody, sendError, splitUrl, statusOf, toExpressPlayError, type ErrorFormat } from '../http-util.js';
+import type { FaultRoute } from './faults.js';
+import { handleRights } from './rights-route.js';
+import type { EmulatorState } from './state.js';
+import { emptyStats } from './state.js';
+import { handleToken, logTokenReject, requestedFormat } from './token-route.js';
+
+const SEGMENTS: Readonly<Record<string, TokenDrm>> = { wv: 'widevine', fp: 'fairplay', pr: 'playready' };
+const EXPOSE = ['retry-after', 'x-expressplay-error-code', 'x-expressplay-license-duration'];
+
+type Route =
+  | { kind: 'token'; drm: TokenDrm; methods: readonly string[] }
+  | { kind: 'rights'; drm: TokenDrm; methods: readonly string[] }
+  | { kind: 'control'; name: 'faults' | 'reset' | 'stats'; methods: readonly string[] };
+
+function match(path: string, control: boolean): Route | undefined {
+  const m = /^\/hms\/(wv|fp|pr)\/(token|rights)\/?$/.exec(path);
+  if (m) {
+    const drm = SEGMENTS[m[1]!]!;
+    // A token path ends without a slash in the seeds; tolerate one. Rights URLs carry one.
+    return m[2] === 'token' ? { kind: 'token', drm, methods: ['GET', 'POST'] } : { kind: 'rights', drm, methods: ['POST'] };
+  }
+  if (!control) return undefined;
+  if (path === '/__emulator/faults') return { kind: 'control', name: 'faults', methods: ['GET', 'POST'] };
+  if (path === '/__emulator/reset') return { kind: 'control', name: 'reset', methods: ['POST'] };
+  if (path === '/__emulator/stats') return { kind: 'control', name: 'stats', methods: ['GET'] };
+  return undefined;
+}
+
+async function handleControl(state: EmulatorState, req: IncomingMessage, name: 'faults' | 'reset' | 'stats'): Promise<string> {
+  if (name === 'stats') return JSON.stringify({ ...state.stats, faultsInjected: state.faults.injected });
+  if (name === 'reset') {
+    state.faults.reset();
+    Object.assign(state.stats, emptyStats());
+    state.firstRedeemed.clear();
+    return JSON.stringify({ ok: true });
+  }
+  if (req.method === 'GET') return JSON.stringify(state.faults.get());
+  const text = (await readBody(req, 64 * 1024)).toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text === '' ? '{}' : text);
+  } catch {
+    throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: 'fault config is not JSON' });
+  }
+  return JSON.stringify(state.faults.set(json as Record<string, unknown>));
+}
+
+function countReject(state: EmulatorState, group: 'token' | 'rights' | 'other', code: number): void {
+  state.stats.rejects[group] += 1;
+  state.stats.rejectsByCode[String(code)] = (state.stats.rejectsByCode[String(code)] ?? 0) + 1;
+}
+
+export function createRouter(state: EmulatorState) {
+  return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { path, query } = splitUrl(req.url);
+    const r = match(path, state.control);
+    const methods = r ? [...r.methods, 'OPTIONS'] : ['GET', 'POST', 'OPTIONS'];
+    const cors = corsHeaders(req, { allowedOrigins: state.allowedOrigins, methods, exposeHeaders: EXPOSE });
+    // Rights and control errors are JSON (their callers are programs); token errors follow errorFormat.
+    let format: ErrorFormat = r?.kind === 'token' ? requestedFormat(query) : r === undefined ? requestedFormat(query) : 'json';
+    const group = r?.kind === 'token' ? 'token' : r?.kind === 'rights' ? 'rights' : 'other';
+    try {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { ...cors, allow: methods.join(', '), 'content-length': '0' });
+        res.end();
+        return;
+      }
+      if (!r) throw new ExpressPlayError(ClientCode.NOT_FOUND, { details: `no route ${redactTokens(path).slice(0, 200)}`, httpStatus: 404 });
+      if (!r.methods.includes(req.method ?? '')) {
+        const err = new ExpressPlayError(ClientCode.METHOD_NOT_ALLOWED, { details: `${req.method} (allowed: ${methods.join(', ')})`, httpStatus: 405 });
+        countReject(state, group, err.code);
+        sendError(res, err, format, { ...cors, allow: methods.join(', '), 'x-expressplay-error-code': String(err.code) });
+        return;
+      }
+      if (r.kind === 'control') {
+        sendBody(res, 200, 'application/json; charset=utf-8', await handleControl(state, req, r.name), cors);
+        return;
+      }
+      const fault = await state.faults.apply(r.kind as FaultRoute);
+      if (fault) {
+        countReject(state, group, fault.error.code);
+        // The request may still be sending its body: drain it so the client reads our answer.
+        req.resume();
+        sendError(res, fault.error, format, { ...cors, ...fault.headers, 'x-expressplay-error-code': String(fault.error.code) });
+        return;
+      }
+      if (r.kind === 'token') {
+        const answer = await handleToken(state, req, r.drm, query, (f) => {
+          format = f;
+        });
+        sendBody(res, answer.status, answer.contentType, answer.body, cors);
+        return;
+      }
+      const answer = await handleRights(state, req, r.drm, query);
+      state.log({ event: 'license.served', drm: r.drm, tokenId: answer.payload.id, cookie: answer.payload.cookie, contentId: answer.payload.contentId, status: 200 });
+      sendBody(res, answer.status, answer.contentType, answer.body, { ...cors, ...answer.headers });
+    } catch (thrown) {
+      const err = toExpressPlayError(thrown);
+      countReject(state, group, err.code);
+      const status = statusOf(err);
+      if (r?.kind === 'token') logTokenReject(state, r.drm, err, status);
+      if (r?.kind === 'rights') state.log({ event: 'license.rejected', drm: r.drm, status, code: err.code, message: redactTokens(err.message) });
+      if (!res.headersSent && !res.destroyed) sendError(res, err, format, { ...cors, 'x-expressplay-error-code': String(err.code) });
+    }
+  };
+}
