@@ -4,6 +4,7 @@
 import type { Drm, ExpressPlayError } from '../core/errors.js';
 import type { HdcpOutputControl, SecurityLevel } from '../core/params.js';
 import type { TokenResult } from '../core/response.js';
+import type { ContentIdStrategy } from '../core/fairplay.js';
 
 /* ------------------------------------------------------------------ detection */
 
@@ -29,6 +30,14 @@ export interface KeySystemSupport {
   /** From MediaKeys.getStatusForPolicy; 'unknown' where the API is missing (never guessed). */
   hdcp: HdcpSupport;
   encryptionSchemes: EncryptionScheme[];
+  /**
+   * `probed`: the browser honoured the `encryptionScheme` capability field, so
+   * `encryptionSchemes` is what it said. `assumed`: it ignored the field (older
+   * browsers) and `encryptionSchemes` is the DRM's baseline (`cenc`; FairPlay `cbcs`).
+   */
+  encryptionSchemesSource?: 'probed' | 'assumed';
+  /** The highest HDCP version string getStatusForPolicy reported usable (e.g. `2.2`). */
+  hdcpVersion?: string;
   sessionTypes: MediaKeySessionType[];
 }
 
@@ -56,6 +65,22 @@ export interface DetectDrmOptions {
   hdcp?: boolean;
   /** Bypass the per-page memo and probe again. */
   refresh?: boolean;
+  /** Encryption schemes to ask about (default `['cenc', 'cbcs']`). */
+  encryptionSchemes?: readonly EncryptionScheme[];
+  /** Cap on each EME call (default 5 s): a CDM that never answers must not hang start-up. */
+  probeTimeoutMs?: number;
+  /**
+   * The EME entry points to use instead of the page's (tests, iframes). Memoized
+   * separately per environment object.
+   */
+  environment?: EmeEnvironment;
+}
+
+/** EME entry points; defaults to `navigator.requestMediaKeySystemAccess` and `window.WebKitMediaKeys`. */
+export interface EmeEnvironment {
+  requestMediaKeySystemAccess?: (keySystem: string, configurations: MediaKeySystemConfiguration[]) => Promise<MediaKeySystemAccess>;
+  /** Safari's legacy prefixed API (declared in `types/webkit-media-keys.d.ts`). */
+  WebKitMediaKeys?: WebKitMediaKeysConstructor;
 }
 
 /* --------------------------------------------------------------- token client */
@@ -211,4 +236,41 @@ export interface LicenseRequestOptions {
   headers?: Record<string, string>;
   /** Default `application/octet-stream`. */
   contentType?: string;
+  credentials?: RequestCredentials;
+  /**
+   * When given, the rights URL's host must match (same patterns as the token
+   * client's). https is always required except on localhost.
+   */
+  allowedRightsHosts?: ReadonlyArray<string | RegExp>;
+}
+
+/* ----------------------------------------------------------- FairPlay on <video> */
+
+export interface AttachFairPlayOptions {
+  /** The FairPlay application certificate: a URL, or its bytes (DER or base64). */
+  certificate: string | ArrayBuffer | Uint8Array;
+  /** Where rights URLs come from when neither `rightsUrl` nor the skd URI gives one. */
+  tokenClient?: TokenClient;
+  /** A rights URL the app already has (used for every key of this element). */
+  rightsUrl?: string;
+  /** How the content id is taken from the `skd://` URI (default `whole`). */
+  contentIdStrategy?: ContentIdStrategy;
+  /** The app's content id for the token client; default: from the skd URI, else the first key id. */
+  contentId?: string;
+  /** `auto` (default): modern EME when `requestMediaKeySystemAccess` exists, else legacy WebKit. */
+  api?: 'auto' | 'eme' | 'webkit-legacy';
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  onEvent?: (event: ExpressPlayEvent) => void;
+  /** Every failure, typed (also emitted as `expressplay:error`). */
+  onError?: (error: ExpressPlayError) => void;
+  logger?: Logger;
+  environment?: EmeEnvironment;
+}
+
+export interface FairPlayAttachment {
+  /** Removes every listener, aborts requests, closes sessions. */
+  detach(): void;
 }

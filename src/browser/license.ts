@@ -1,0 +1,31 @@
+// The license request: the CDM's challenge (Widevine/PlayReady) or SPC
+// (FairPlay) POSTed to the rights URL. One attempt only: a challenge can be
+// single-use, and players (Shaka, contrib-eme) run their own retry policy.
+
+import { redactTokens } from '../core/redact.js';
+import { assertRightsUrl } from './allowlist.js';
+import { errorFromResponse, fetchOnce } from './http.js';
+import type { LicenseRequestOptions } from './types.js';
+
+/**
+ * Sends `body` to `rightsUrl` and returns the license bytes. Failures are typed:
+ * the seed code from the answer where there is one; 401/403/-4010 have
+ * `isTokenRejected` true (ask the token client for a fresh token, once).
+ */
+export async function requestLicense(rightsUrl: string, body: Uint8Array, options: LicenseRequestOptions): Promise<Uint8Array> {
+  assertRightsUrl(rightsUrl, options.allowedRightsHosts, options.drm);
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/octet-stream', ...options.headers };
+  const res = await fetchOnce(
+    rightsUrl,
+    // A copy, so a body that is a view on a larger buffer sends only its bytes.
+    { method: 'POST', headers, body: body.slice(), credentials: options.credentials ?? 'omit', cache: 'no-store' },
+    { fetch: options.fetch, timeoutMs: options.timeoutMs, signal: options.signal, drm: options.drm },
+  );
+  if (res.status >= 200 && res.status < 300) return res.body;
+  throw errorFromResponse(res, options.drm);
+}
+
+/** For log lines: the rights URL with its token redacted. */
+export function redactedUrl(url: string): string {
+  return redactTokens(url);
+}
