@@ -2,7 +2,7 @@
 // validateTokenParams; this file adds only what is the service's own business:
 // which authenticators it knows, whether an ek unwraps, and minting the token.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { ClientCode, DRM_PATH, ExpressPlayError, decodeForm, hexToBytes, redactTokens, validateTokenParams, type TokenDrm } from '../../core/index.js';
 import { mediaType, readBody, type ErrorFormat } from '../http-util.js';
 import { aesKeyUnwrap } from './aes-kw.js';
