@@ -1,1 +1,352 @@
-export {};
+/**
+ * Shaka Player adapter (`expressplay-eme/shaka`).
+ *
+ * ```ts
+ * const ep = await attachExpressPlay(player, {
+ *   token: { endpoint: '/api/expressplay-token' },   // or a TokenClient the app made
+ *   contentId: (manifestUri) => myIdFor(manifestUri),
+ *   fairplay: { certificate: '/fairplay.cer' },
+ * });
+ * await player.load(manifestUri);
+ * ```
+ *
+ * Await `attachExpressPlay` before `player.load()`: detection decides the key
+ * system, and Shaka copies its DRM configuration when a load starts.
+ *
+ * Thin by design: detection, tokens and FairPlay formats live in src/browser and
+ * src/core. Here only Shaka's own hooks are used: `drm.servers`/`drm.advanced`,
+ * networking-engine request/response filters, its `retry` event and retry
+ * machinery, `drm.initDataTransform`, and the player's event target. Only types
+ * are imported from shaka-player; `FakeEvent` is taken from `options.shaka` or
+ * `window.shaka` at run time, so the adapter never bundles a second Shaka.
+ */
+import type shaka from 'shaka-player';
+import { createTokenClient, detectDrm, getFairPlayCertificate } from '../browser/index.js';
+import type { DetectDrmOptions, DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenClientOptions, TokenContext } from '../browser/index.js';
+import { ClientCode, ExpressPlayError, contentIdFromSkd, isExpressPlayError, legacyFairPlayInitData, parseErrorResponse, redactTokens, rightsUrlFromSkd, skdFromInitData, unwrapCkc } from '../core/index.js';
+import type { ContentIdStrategy, Drm } from '../core/index.js';
+
+type Player = shaka.Player;
+type Request = shaka.extern.Request;
+type Response = shaka.extern.Response;
+type RequestType = shaka.net.NetworkingEngine.RequestType;
+type ShakaNamespace = typeof shaka;
+
+// Shaka's enum values, as numbers: the enums exist only at run time in Shaka's bundle.
+const LICENSE = 2 as RequestType;
+const BAD_HTTP_STATUS = 1001;
+const TIMEOUT = 1003;
+/** Never fetched: the request filter always puts the real rights URL in. `.invalid` makes a bypass fail loudly. */
+const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
+
+export interface ShakaExpressPlayOptions {
+  /** The token endpoint's options (a client is made and owned), or a client the app made (never disposed here). */
+  token: TokenClientOptions | TokenClient;
+  /**
+   * The app's content id for each load: a string, or a function of the manifest URI
+   * (`undefined`: clear content, or FairPlay with the id taken from the `skd://` URI).
+   * Known at `load()` time, the token fetch starts then, in parallel with the manifest.
+   */
+  contentId?: string | ((manifestUri: string) => string | undefined);
+  /** Detection options, e.g. `{ includeClearKey: true }` for the emulator's ClearKey stand-in. */
+  detect?: DetectDrmOptions;
+  fairplay?: {
+    /** The application certificate: URL (fetched once per page) or bytes. Required when FairPlay is chosen. */
+    certificate: string | ArrayBuffer | Uint8Array;
+    /** How the content id is read from `skd://` (default `whole`). */
+    contentIdStrategy?: ContentIdStrategy;
+    /** Scheme of a rights URL carried in the skd URI (default `https`). */
+    skdScheme?: 'https' | 'http';
+  };
+  /** The Shaka namespace, when `window.shaka` is not set (some bundler set-ups). */
+  shaka?: ShakaNamespace;
+}
+
+export interface ShakaExpressPlay {
+  readonly profile: DrmProfile;
+  readonly support: KeySystemSupport;
+  readonly tokenClient: TokenClient;
+  /** Starts the token fetch before `load()` (content card shown, hover). */
+  prefetch(contentId: string): Promise<RightsInfo | undefined>;
+  /** A rights URL the app already has: no token request for this content. */
+  setRightsUrl(contentId: string, rightsUrl: string, expiresAt?: Date): RightsInfo;
+  /** Removes every filter and listener, aborts in-flight token requests, restores the DRM config, disposes an owned client. */
+  detach(): void;
+}
+
+/** The ExpressPlayError a Shaka error carries (searched through nested `data`), if any. */
+export function expressPlayErrorOf(error: unknown, depth = 0): ExpressPlayError | undefined {
+  if (isExpressPlayError(error)) return error;
+  if (depth > 4 || typeof error !== 'object' || error === null) return undefined;
+  const data = (error as { data?: unknown }).data;
+  if (!Array.isArray(data)) return undefined;
+  for (const item of data) {
+    const found = expressPlayErrorOf(item, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isTokenClient(value: TokenClientOptions | TokenClient): value is TokenClient {
+  return typeof (value as TokenClient).getRightsUrl === 'function';
+}
+
+function fail(code: number, details: string, drm?: Drm): ExpressPlayError {
+  return new ExpressPlayError(code, { details, drm });
+}
+
+/** Configures `player` for ExpressPlay and hooks the license pipeline. Resolves once detection is done. */
+export async function attachExpressPlay(player: Player, options: ShakaExpressPlayOptions): Promise<ShakaExpressPlay> {
+  const engine = player.getNetworkingEngine();
+  if (!engine) throw fail(ClientCode.INVALID_PARAMETER, 'the Shaka player has no networking engine (destroyed?)');
+  const net: shaka.net.NetworkingEngine = engine;
+  const ns = (): ShakaNamespace | undefined => options.shaka ?? (globalThis as { shaka?: ShakaNamespace }).shaka;
+  const reported = new WeakSet<ExpressPlayError>();
+  let detached = false;
+  let drm: Drm | undefined;
+
+  const emit = (event: ExpressPlayEvent): void => {
+    if (event.error) reported.add(event.error);
+    const FakeEvent = ns()?.util.FakeEvent;
+    if (!FakeEvent || detached) return;
+    // Rights URLs in events never carry the token (the client's own events do not redact).
+    if (event.rightsUrl) event = { ...event, rightsUrl: redactTokens(event.rightsUrl) };
+    // Shaka's convention: the dict's entries become the event's own properties.
+    const dict = new Map<string, unknown>(Object.entries(event)).set('detail', event);
+    player.dispatchEvent(new FakeEvent(event.type, dict as Map<string, object | null>));
+  };
+  const report = (error: ExpressPlayError, contentId?: string): ExpressPlayError => {
+    if (!reported.has(error) && error.category !== 'aborted' && error.code !== ClientCode.DISPOSED && !detached) emit({ type: 'expressplay:error', time: performance.now(), drm, contentId, error });
+    return error;
+  };
+
+  const owned = !isTokenClient(options.token);
+  const tokenOptions = options.token as TokenClientOptions;
+  // An owned client's events (token fetched, its errors) go to the player as well as the app's onEvent.
+  const client = isTokenClient(options.token) ? options.token : createTokenClient({ ...tokenOptions, onEvent: (e) => (tokenOptions.onEvent?.(e), emit(e)) });
+  try {
+    const profile = await detectDrm(options.detect);
+    const support = profile.preferred;
+    if (!support?.supported || !support.keySystem) throw fail(ClientCode.NO_KEY_SYSTEM, 'no supported DRM on this device');
+    drm = support.drm;
+    const keySystem = support.keySystem;
+    const fairplay = drm === 'fairplay';
+    let certificate: Uint8Array | undefined;
+    if (fairplay) {
+      if (!options.fairplay?.certificate) throw fail(ClientCode.CERTIFICATE_INVALID, 'FairPlay needs options.fairplay.certificate', drm);
+      certificate = await getFairPlayCertificate(options.fairplay.certificate);
+    }
+    emit({ type: 'expressplay:detected', time: performance.now(), drm, profile });
+    return hook(profile, support, keySystem, certificate);
+  } catch (err) {
+    if (owned) client.dispose();
+    throw err;
+  }
+
+  function hook(profile: DrmProfile, support: KeySystemSupport, keySystem: string, certificate: Uint8Array | undefined): ShakaExpressPlay {
+    const theDrm = support.drm;
+    const fairplay = theDrm === 'fairplay';
+    const strategy = options.fairplay?.contentIdStrategy ?? 'whole';
+    const context = (contentId: string): TokenContext => ({
+      drm: theDrm,
+      contentId,
+      ...(support.securityLevel === undefined ? {} : { securityLevel: support.securityLevel }),
+      hdcp: support.hdcp,
+    });
+    const noteRights = (info: RightsInfo): RightsInfo => {
+      // An owned client reports its own token events; an app's client reports to the app, so the adapter tells the player.
+      if (!owned) {
+        emit({ type: 'expressplay:token', time: performance.now(), drm: theDrm, contentId: info.contentId, rightsUrl: info.rightsUrl, source: info.source });
+      }
+      return info;
+    };
+
+    /** Per load: its content id, the token fetch started at `load()`, and an abort for everything it awaits. */
+    let load: { contentId?: string; controller: AbortController; pending?: Promise<RightsInfo> } = { controller: new AbortController() };
+    /** Rights URL → the typed error of its last failed license attempt (filled from Shaka's `retry` event). */
+    const rejections = new Map<string, ExpressPlayError>();
+    /** Rejected rights URL → its one refresh, shared by every session that saw the rejection. */
+    const refreshes = new Map<string, Promise<RightsInfo>>();
+    const sent = new WeakMap<Request, { url: string; ctx: TokenContext; started: number }>();
+    /** Rights URLs license requests went to: Shaka's `retry` event names only the URL. */
+    const sentUrls = new Set<string>();
+
+    const rightsFor = (ctx: TokenContext, signal: AbortSignal): Promise<RightsInfo> => {
+      // The fetch started at load() time is awaited, never repeated, even when it failed: no second request for an error.
+      if (load.pending && load.contentId === ctx.contentId) return load.pending;
+      return client.getRightsUrl(ctx, { signal }).then(noteRights);
+    };
+
+    const onLoading = (): void => {
+      load.controller.abort();
+      rejections.clear();
+      refreshes.clear();
+      const uri = player.getAssetUri() ?? '';
+      const contentId = typeof options.contentId === 'function' ? options.contentId(uri) : options.contentId;
+      const controller = new AbortController();
+      load = { contentId, controller };
+      if (contentId === undefined) return;
+      // In parallel with the manifest request; a prefetched or app-supplied rights URL answers from the cache.
+      const pending = client.getRightsUrl(context(contentId), { signal: controller.signal }).then(noteRights);
+      load.pending = pending;
+      pending.then(
+        () => {
+          if (load.pending === pending) load.pending = undefined;
+        },
+        (err: unknown) => {
+          if (isExpressPlayError(err)) report(err, contentId);
+        },
+      );
+    };
+    const onUnloading = (): void => load.controller.abort();
+
+    const contentIdFor = (request: Request): string => {
+      if (load.contentId !== undefined) return load.contentId;
+      if (fairplay && request.initData) return contentIdFromSkd(skdFromInitData(request.initData), strategy);
+      throw fail(ClientCode.INVALID_PARAMETER, 'no content id for this load: set options.contentId', theDrm);
+    };
+
+    const requestFilter = async (type: RequestType, request: Request): Promise<void> => {
+      if (type !== LICENSE || request.drmInfo?.keySystem !== keySystem) return;
+      const { signal } = load.controller;
+      let contentId: string | undefined;
+      try {
+        contentId = contentIdFor(request);
+        const ctx = context(contentId);
+        const previous = sent.get(request);
+        const rejection = previous && rejections.get(previous.url);
+        let info: RightsInfo | undefined;
+        if (previous && rejection) {
+          // Shaka gives up after this filter when attempts are exhausted: give up with the typed cause instead.
+          if (request.attempt >= request.retryParameters.maxAttempts) throw rejection;
+          if (rejection.isTokenRejected) {
+            let refresh = refreshes.get(previous.url);
+            if (!refresh) refreshes.set(previous.url, (refresh = client.refresh(ctx, rejection, { signal }).then(noteRights)));
+            info = await refresh;
+          }
+        }
+        info ??= await rightsFor(ctx, signal);
+        client.assertAllowedRightsUrl(info.rightsUrl);
+        request.uris = [info.rightsUrl];
+        if (fairplay) request.headers['Content-Type'] = 'application/octet-stream';
+        sent.set(request, { url: info.rightsUrl, ctx, started: performance.now() });
+        sentUrls.add(info.rightsUrl);
+      } catch (err) {
+        throw isExpressPlayError(err) ? report(err, contentId) : err;
+      }
+    };
+
+    const responseFilter = (type: RequestType, response: Response): void => {
+      const record = type === LICENSE ? sent.get(response.originalRequest) : undefined;
+      if (!record) return;
+      try {
+        if (fairplay) response.data = unwrapCkc(response.data);
+      } catch (err) {
+        throw isExpressPlayError(err) ? report(err, record.ctx.contentId) : err;
+      }
+      client.licenseAcquired(record.ctx);
+      emit({ type: 'expressplay:license', time: performance.now(), durationMs: performance.now() - record.started, drm: theDrm, contentId: record.ctx.contentId, rightsUrl: record.url });
+    };
+
+    const onRetry = (event: Event): void => {
+      const error = (event as Event & { error?: shaka.util.Error | null }).error;
+      const data: unknown[] = Array.isArray(error?.data) ? error.data : [];
+      const uri = data[0];
+      if (!error || typeof uri !== 'string' || !sentUrls.has(uri)) return;
+      if (error.code === BAD_HTTP_STATUS) {
+        const headers = (data[3] ?? {}) as Record<string, string>;
+        rejections.set(uri, parseErrorResponse({ status: Number(data[1]), body: typeof data[2] === 'string' ? data[2] : '', contentType: headers['content-type'], retryAfter: headers['retry-after'], drm: theDrm }));
+      } else {
+        rejections.set(uri, fail(error.code === TIMEOUT ? ClientCode.TIMEOUT : ClientCode.NETWORK, `license request failed (Shaka ${error.code})`, theDrm));
+      }
+    };
+
+    const lastStatus = new Map<string, string>();
+    const onKeyStatus = (): void => {
+      for (const [keyId, status] of Object.entries(player.getKeyStatuses())) {
+        if (lastStatus.get(keyId) === status) continue;
+        lastStatus.set(keyId, status);
+        emit({ type: 'expressplay:keystatus', time: performance.now(), drm: theDrm, contentId: load.contentId, keyStatus: { keyId, status } });
+      }
+    };
+    const onError = (event: Event): void => {
+      const error = expressPlayErrorOf((event as Event & { detail?: unknown }).detail);
+      if (error) report(error, load.contentId);
+    };
+
+    const base = player.getConfiguration().drm;
+    const saved = { servers: base.servers, advanced: base.advanced, preferredKeySystems: base.preferredKeySystems, retryParameters: base.retryParameters, initDataTransform: base.initDataTransform };
+    const initDataTransform = (initData: Uint8Array, initDataType: string, drmInfo: shaka.extern.DrmInfo | null): Uint8Array => {
+      if (initDataType !== 'skd' || drmInfo?.keySystem !== keySystem) return saved.initDataTransform ? saved.initDataTransform(initData, initDataType, drmInfo) : initData;
+      try {
+        const skd = skdFromInitData(initData);
+        const skdId = contentIdFromSkd(skd, strategy);
+        const rightsUrl = rightsUrlFromSkd(skd, options.fairplay?.skdScheme ?? 'https');
+        // The content id is only known now when the app gave none: start the token fetch at the earliest point.
+        if (load.contentId === undefined) {
+          if (rightsUrl) client.setRightsUrl(context(skdId), rightsUrl);
+          else void client.prefetch(context(skdId));
+        }
+        // Legacy WebKit (Shaka's Apple polyfill) wants the content id and certificate packed in.
+        const legacy = support.api === 'webkit-legacy' || drmInfo.keySystem !== 'com.apple.fps';
+        return legacy ? legacyFairPlayInitData(initData, skdId, drmInfo.serverCertificate ?? certificate ?? new Uint8Array()) : initData;
+      } catch (err) {
+        if (isExpressPlayError(err)) report(err);
+        return initData;
+      }
+    };
+
+    const advanced: Partial<shaka.extern.AdvancedDrmConfiguration> = {
+      ...(base.advanced?.[keySystem] ?? {}),
+      videoRobustness: support.videoRobustness ? [support.videoRobustness] : [],
+      audioRobustness: support.audioRobustness ? [support.audioRobustness] : [],
+      ...(certificate ? { serverCertificate: certificate } : {}),
+    };
+    player.configure({
+      drm: {
+        servers: { [keySystem]: PLACEHOLDER_SERVER },
+        advanced: { [keySystem]: advanced },
+        preferredKeySystems: [keySystem],
+        // The refresh needs one retry from Shaka; more is the app's choice.
+        retryParameters: { maxAttempts: Math.max(2, base.retryParameters.maxAttempts) },
+        ...(fairplay ? { initDataTransform } : {}),
+      },
+    });
+    net.registerRequestFilter(requestFilter);
+    net.registerResponseFilter(responseFilter);
+    net.addEventListener('retry', onRetry);
+    player.addEventListener('loading', onLoading);
+    player.addEventListener('unloading', onUnloading);
+    player.addEventListener('keystatuschanged', onKeyStatus);
+    player.addEventListener('error', onError);
+    // Attached after load() was called: this load's content still gets its token now.
+    if (player.getAssetUri()) onLoading();
+
+    return {
+      profile,
+      support,
+      tokenClient: client,
+      prefetch: (contentId) => client.prefetch(context(contentId)),
+      setRightsUrl: (contentId, rightsUrl, expiresAt) => client.setRightsUrl(context(contentId), rightsUrl, expiresAt),
+      detach() {
+        if (detached) return;
+        detached = true;
+        load.controller.abort();
+        net.unregisterRequestFilter(requestFilter);
+        net.unregisterResponseFilter(responseFilter);
+        net.removeEventListener('retry', onRetry);
+        player.removeEventListener('loading', onLoading);
+        player.removeEventListener('unloading', onUnloading);
+        player.removeEventListener('keystatuschanged', onKeyStatus);
+        player.removeEventListener('error', onError);
+        try {
+          // Shaka merges config objects: a key system's entry is removed with `undefined`.
+          player.configure({ drm: { ...saved, servers: { [keySystem]: saved.servers[keySystem] }, advanced: { [keySystem]: saved.advanced?.[keySystem] } } });
+        } catch {
+          // A destroyed player has no configuration left to restore.
+        }
+        if (owned) client.dispose();
+      },
+    };
+  }
+}

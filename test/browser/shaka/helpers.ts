@@ -1,0 +1,91 @@
+// Shared set-up for the Shaka adapter's browser tests: Shaka from its UMD build
+// (as drop-in users load it), a recorder of every fetch the page makes (token
+// endpoint, manifest, rights), and event collection on the player.
+import type shaka from 'shaka-player';
+import { loadScript, testConfig } from '../support/page.js';
+import type { ExpressPlayEvent } from '../../../src/browser/index.js';
+
+export interface RecordedFetch {
+  url: string;
+  method: string;
+  contentType: string | undefined;
+  body: Uint8Array | undefined;
+  startedAt: number;
+  endedAt?: number;
+  status?: number;
+  /** Rejected (aborted or network error). */
+  failed?: boolean;
+}
+
+export const fetches: RecordedFetch[] = [];
+
+/** Wraps window.fetch; must run before Shaka loads (Shaka keeps its own reference to fetch). */
+export function installFetchRecorder(): void {
+  const real = window.fetch.bind(window);
+  if ((window.fetch as { recorded?: boolean }).recorded) return;
+  const wrapped = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const headers = new Headers(init?.headers);
+    const body = init?.body instanceof ArrayBuffer ? new Uint8Array(init.body) : ArrayBuffer.isView(init?.body) ? new Uint8Array(init.body.buffer, init.body.byteOffset, init.body.byteLength).slice() : undefined;
+    const rec: RecordedFetch = { url: new URL(url, location.href).href, method: init?.method ?? 'GET', contentType: headers.get('content-type') ?? undefined, body, startedAt: performance.now() };
+    fetches.push(rec);
+    try {
+      const res = await real(input, init);
+      rec.status = res.status;
+      rec.endedAt = performance.now();
+      return res;
+    } catch (err) {
+      rec.failed = true;
+      rec.endedAt = performance.now();
+      throw err;
+    }
+  };
+  Object.assign(wrapped, { recorded: true });
+  window.fetch = wrapped as typeof fetch;
+}
+
+export async function loadShaka(): Promise<typeof shaka> {
+  installFetchRecorder();
+  await loadScript('/node_modules/shaka-player/dist/shaka-player.compiled.js');
+  const ns = (window as unknown as { shaka: typeof shaka }).shaka;
+  ns.polyfill.installAll();
+  return ns;
+}
+
+export async function counts(since = 0): Promise<{ token: number; license: number; manifest: number; pending: number }> {
+  const { tokenEndpointUrl } = await testConfig();
+  const list = fetches.slice(since);
+  return {
+    token: list.filter((f) => f.url.startsWith(tokenEndpointUrl)).length,
+    license: list.filter((f) => /\/hms\/(wv|fp|pr)\/rights\//.test(f.url)).length,
+    manifest: list.filter((f) => /\.(mpd|m3u8)(\?|$)/.test(f.url)).length,
+    pending: list.filter((f) => f.endedAt === undefined).length,
+  };
+}
+
+export function newVideo(): HTMLVideoElement {
+  const video = document.createElement('video');
+  video.muted = true;
+  document.body.appendChild(video);
+  return video;
+}
+
+export function collectEvents(player: shaka.Player): ExpressPlayEvent[] {
+  const out: ExpressPlayEvent[] = [];
+  for (const type of ['expressplay:detected', 'expressplay:token', 'expressplay:license', 'expressplay:keystatus', 'expressplay:error']) {
+    player.addEventListener(type, (e: Event) => out.push((e as Event & { detail: ExpressPlayEvent }).detail));
+  }
+  return out;
+}
+
+/** Resolves with the first Shaka error: an 'error' event or a rejected load(). */
+export function firstError(player: shaka.Player, load: Promise<unknown>): Promise<unknown> {
+  return new Promise((resolve) => {
+    player.addEventListener('error', (e: Event) => resolve((e as Event & { detail: unknown }).detail));
+    load.catch(resolve);
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export const streamIdOf = (uri: string): string | undefined => /\/test\/media\/([^/]+)\//.exec(uri)?.[1];
