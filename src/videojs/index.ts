@@ -1,1 +1,319 @@
-export {};
+// `expressplay-eme/videojs`: the Video.js adapter. A plugin (`player.expressplay(options)`)
+// plus a source middleware that gives every `{ expressplay: { contentId } }` source the
+// videojs-contrib-eme `keySystems` it needs. contrib-eme does all EME session work; this
+// file only decides the key system, where licenses go, and what to do when a token is refused.
+// Video.js is never imported at run time: it arrives through registerExpressPlay(videojs).
+
+import { ClientCode } from '../core/catalog.js';
+import { ExpressPlayError, isExpressPlayError, type Drm } from '../core/errors.js';
+import { contentIdFromSkd, rightsUrlFromSkd } from '../core/fairplay.js';
+import { redactTokens } from '../core/redact.js';
+import { bytesToHex, toBytes } from '../core/encoding.js';
+import { createTokenClient, detectDrm, getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
+import type { DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
+import type {
+  ExpressPlayHandle, ExpressPlayPluginOptions, ExpressPlaySourceOptions, VideoJsLike, VjsErrorInit, VjsKeyStatusEvent, VjsPlayer, VjsSource, VjsTech,
+} from './types.js';
+
+export type * from './types.js';
+
+/** MediaError code Video.js shows as "The media is encrypted and we do not have the keys". */
+const MEDIA_ERR_ENCRYPTED = 5;
+const FAIRPLAY_LEGACY = 'com.apple.fps.1_0';
+
+type Callback<T> = (err: unknown, value?: T) => void;
+
+/** One source load: its token context and the rights URL promise its license requests share. */
+interface Load {
+  ctx: TokenContext;
+  support: KeySystemSupport;
+  keySystem: string;
+  abort: AbortController;
+  /** Lazily set for FairPlay sources without a content id (known only from the skd URI). */
+  rights?: Promise<RightsInfo>;
+}
+
+interface State {
+  player: VjsPlayer;
+  options: ExpressPlayPluginOptions;
+  client: TokenClient;
+  ownsClient: boolean;
+  profile: Promise<DrmProfile>;
+  load?: Load;
+  disposed: boolean;
+  techs: Set<VjsTech>;
+  onKeyStatus(event: VjsKeyStatusEvent): void;
+  dispose(): void;
+}
+
+const states = new WeakMap<VjsPlayer, State>();
+const registered = new WeakSet<object>();
+
+/** Registers the `expressplay` plugin, its source middleware and its error hook on this Video.js. */
+export function registerExpressPlay(videojs: VideoJsLike): void {
+  if (registered.has(videojs)) return;
+  registered.add(videojs);
+  videojs.registerPlugin('expressplay', expressplayPlugin);
+  videojs.use('*', middlewareFor);
+  // contrib-eme reports every failure as `player.error({ code: 5, originalError })`; this puts
+  // our typed error where apps look for it, without a second error event of our own.
+  videojs.hook('beforeerror', (_player, err) => {
+    const original = typeof err === 'object' && err !== null ? (err as { originalError?: unknown }).originalError : undefined;
+    return isExpressPlayError(original) ? typedError(original) : err;
+  });
+}
+
+/** For the drop-in script: registers on `window.videojs` when the page loaded it first. */
+export function autoRegisterExpressPlay(): boolean {
+  const videojs = (globalThis as { videojs?: VideoJsLike }).videojs;
+  if (typeof videojs !== 'function' && typeof videojs !== 'object') return false;
+  registerExpressPlay(videojs);
+  return true;
+}
+
+/** The value handed to `player.error()`: Video.js copies every field onto its MediaError. */
+export function typedError(error: ExpressPlayError): VjsErrorInit {
+  return {
+    code: MEDIA_ERR_ENCRYPTED,
+    message: error.message,
+    expressplay: error,
+    metadata: { errorType: 'expressplay', code: error.code, httpStatus: error.httpStatus, category: error.category, expressplay: error },
+  };
+}
+
+function expressplayPlugin(this: VjsPlayer, options: ExpressPlayPluginOptions = {}): ExpressPlayHandle {
+  return attach(this, options);
+}
+
+function attach(player: VjsPlayer, options: ExpressPlayPluginOptions): ExpressPlayHandle {
+  states.get(player)?.dispose();
+  if (typeof player.eme === 'function') player.eme();
+  else if (typeof player.eme !== 'object' || player.eme === null) {
+    throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { details: 'videojs-contrib-eme is not loaded: load it before calling player.expressplay()' });
+  }
+  const ownsClient = options.tokenClient === undefined;
+  if (ownsClient && options.token === undefined) {
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'player.expressplay() needs `token` (token client options) or `tokenClient`' });
+  }
+  const client = options.tokenClient ?? createTokenClient(options.token!);
+  const onDispose = () => state.dispose();
+  const state: State = {
+    player, options, client, ownsClient, disposed: false, techs: new Set(),
+    onKeyStatus(e) {
+      const keyId = e.keyId === undefined ? '' : bytesToHex(toBytes(e.keyId));
+      emit(state, { type: 'expressplay:keystatus', drm: state.load?.ctx.drm, contentId: state.load?.ctx.contentId, keyStatus: { keyId, status: e.status ?? '' } });
+    },
+    // Started now so the source middleware rarely waits for it (it is memoized per page).
+    profile: detectDrm(options.detect),
+    dispose() {
+      if (state.disposed) return;
+      state.disposed = true;
+      state.load?.abort.abort();
+      for (const tech of state.techs) tech.off('keystatuschange', state.onKeyStatus);
+      state.techs.clear();
+      if (ownsClient) client.dispose();
+      player.off('dispose', onDispose);
+      if (states.get(player) === state) states.delete(player);
+    },
+  };
+  state.profile.then((profile) => emit(state, { type: 'expressplay:detected', profile, durationMs: profile.durationMs }), () => undefined);
+  states.set(player, state);
+  player.on('dispose', onDispose);
+  return { tokenClient: client, dispose: () => state.dispose() };
+}
+
+function middlewareFor(player: VjsPlayer) {
+  return {
+    setSource(src: VjsSource, next: (err: unknown, src: VjsSource) => void): void {
+      const state = states.get(player);
+      const wanted = src.expressplay;
+      if (!state || !wanted) return next(null, src);
+      state.load?.abort.abort(); // a new source: the old one's token and license requests stop
+      state.load = undefined;
+      state.profile.then(
+        (profile) => {
+          if (state.disposed) return; // the player is gone: Video.js must not go on with this source
+          let keySystems: Record<string, unknown>;
+          try {
+            const load = startLoad(state, pickSupport(profile, state.options.drm), wanted);
+            keySystems = { ...src.keySystems, [load.keySystem]: keySystemOptions(state, load) };
+          } catch (e) {
+            fail(state, asError(e));
+            return next(null, src);
+          }
+          // Not waiting for the token: it runs in parallel with the manifest request.
+          next(null, { ...src, keySystems });
+        },
+        (e: unknown) => {
+          if (state.disposed) return;
+          fail(state, asError(e));
+          next(null, src);
+        },
+      );
+    },
+    setTech(tech: VjsTech): void {
+      const state = states.get(player);
+      if (!state || state.techs.has(tech)) return;
+      state.techs.add(tech);
+      tech.on('keystatuschange', state.onKeyStatus);
+    },
+  };
+}
+
+function pickSupport(profile: DrmProfile, drm: Drm | undefined): KeySystemSupport {
+  const support = drm ? profile[drm] : profile.preferred;
+  if (!support?.supported) {
+    throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { details: drm ? `${drm} is not supported here` : 'no supported DRM detected', drm });
+  }
+  return support;
+}
+
+function keySystemFor(support: KeySystemSupport): string {
+  switch (support.drm) {
+    case 'widevine': return support.keySystem ?? 'com.widevine.alpha';
+    case 'playready': return support.keySystem ?? 'com.microsoft.playready';
+    case 'clearkey': return 'org.w3.clearkey';
+    case 'fairplay': return support.api === 'webkit-legacy' ? FAIRPLAY_LEGACY : (support.keySystem ?? 'com.apple.fps');
+  }
+}
+
+function startLoad(state: State, support: KeySystemSupport, wanted: ExpressPlaySourceOptions): Load {
+  const drm = support.drm;
+  if (!wanted.contentId && drm !== 'fairplay') {
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'source.expressplay.contentId is required', drm });
+  }
+  const ctx: TokenContext = {
+    drm,
+    contentId: wanted.contentId ?? '',
+    ...(wanted.kids ? { kids: wanted.kids } : {}),
+    ...(drm === 'widevine' && support.securityLevel ? { securityLevel: support.securityLevel } : {}),
+    hdcp: support.hdcp,
+  };
+  const load: Load = { ctx, support, keySystem: keySystemFor(support), abort: new AbortController() };
+  if (wanted.rightsUrl) {
+    setRights(state, load, Promise.resolve(state.client.setRightsUrl(ctx, wanted.rightsUrl, wanted.expiresAt)));
+  } else if (wanted.contentId) {
+    setRights(state, load, state.client.getRightsUrl(ctx, { signal: load.abort.signal }));
+  }
+  state.load = load;
+  return load;
+}
+
+/** Makes `rights` the load's rights URL; emits `expressplay:token` when it arrives. */
+function setRights(state: State, load: Load, rights: Promise<RightsInfo>): Promise<RightsInfo> {
+  const started = performance.now();
+  load.rights = rights;
+  rights.then(
+    (info) => emit(state, { type: 'expressplay:token', drm: info.drm, contentId: info.contentId, source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started }),
+    () => undefined, // never an unhandled rejection: getLicense reports it, if a license is still wanted
+  );
+  return rights;
+}
+
+function keySystemOptions(state: State, load: Load): Record<string, unknown> {
+  const { support } = load;
+  const { licenseTimeoutMs: timeoutMs, licenseHeaders: headers } = state.options;
+  const send = (body: Uint8Array) => (url: string, signal: AbortSignal) => {
+    state.client.assertAllowedRightsUrl(url); // the allowlist also covers app- and skd-supplied URLs
+    return support.drm === 'fairplay' ? requestCkc(url, body, { signal, timeoutMs, headers }) : requestLicense(url, body, { drm: support.drm, signal, timeoutMs, headers });
+  };
+  if (support.drm !== 'fairplay') {
+    return {
+      ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}),
+      ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}),
+      getLicense: (_emeOptions: unknown, keyMessage: ArrayBuffer, cb: Callback<Uint8Array>) =>
+        settle(state, load, licensed(state, load, send(new Uint8Array(keyMessage))), cb),
+    };
+  }
+  const certificate = state.options.fairplay?.certificate;
+  return {
+    initDataTypes: ['sinf', 'skd'],
+    getCertificate: (_emeOptions: unknown, cb: Callback<Uint8Array>) => {
+      const cert = certificate
+        ? getFairPlayCertificate(certificate, { signal: load.abort.signal })
+        : Promise.reject(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'options.fairplay.certificate is required for FairPlay', drm: 'fairplay' }));
+      settle(state, load, cert, cb);
+    },
+    // contrib-eme hands over the initData as a string (bytes as chars, UTF-16 units for legacy WebKit).
+    getContentId: (_emeOptions: unknown, initData: string) => fairplayContentId(state, load, initData),
+    getLicense: (_emeOptions: unknown, _contentId: string, spc: Uint8Array, cb: Callback<Uint8Array>) =>
+      settle(state, load, licensed(state, load, send(spc)), cb),
+  };
+}
+
+function fairplayContentId(state: State, load: Load, initData: string): string {
+  const skd = /skd:\/\/[^\0\s]+/i.exec(initData)?.[0];
+  if (load.ctx.contentId) return load.ctx.contentId; // the app's id wins: its token is already on the way
+  if (!skd) throw new ExpressPlayError(ClientCode.SKD_INVALID, { details: 'initData does not hold an skd:// URI', drm: 'fairplay' });
+  load.ctx = { ...load.ctx, contentId: contentIdFromSkd(skd, state.options.fairplay?.contentIdStrategy) };
+  const inSkd = rightsUrlFromSkd(skd);
+  if (!load.rights && inSkd) {
+    state.client.assertAllowedRightsUrl(inSkd); // the playlist must not send SPCs anywhere
+    setRights(state, load, Promise.resolve({ drm: 'fairplay', contentId: load.ctx.contentId, rightsUrl: inSkd, source: 'skd', obtainedAt: performance.now(), expiresAtMs: Number.POSITIVE_INFINITY }));
+  }
+  return load.ctx.contentId;
+}
+
+/**
+ * One license request with the content's rights URL; on a token rejection
+ * (-4010 / 401 / 403) one refresh, shared by every session of the load, and one
+ * retry. The token client refuses a second refresh without a license in between.
+ */
+async function licensed<T>(state: State, load: Load, send: (url: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const signal = load.abort.signal;
+  // FairPlay without an app content id: the token can only be asked for now.
+  const used = load.rights ?? setRights(state, load, state.client.getRightsUrl(load.ctx, { signal }));
+  let info = await used;
+  let result: T;
+  try {
+    result = await send(info.rightsUrl, signal);
+  } catch (e) {
+    const err = asError(e, load.ctx.drm);
+    if (!err.isTokenRejected || signal.aborted) throw err;
+    // Another session of this load may have refreshed already: then use its token.
+    const fresh = load.rights === used ? setRights(state, load, state.client.refresh(load.ctx, err, { signal })) : load.rights!;
+    info = await fresh;
+    result = await send(info.rightsUrl, signal);
+  }
+  state.client.licenseAcquired(load.ctx);
+  emit(state, { type: 'expressplay:license', drm: load.ctx.drm, contentId: load.ctx.contentId, source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started });
+  return result;
+}
+
+/**
+ * Hands a result to contrib-eme. After dispose or a source change the callback is
+ * dropped on purpose: contrib-eme would report the abort on a disposed player (which
+ * throws) or as an error of the next source.
+ */
+function settle<T>(state: State, load: Load, work: Promise<T>, cb: Callback<T>): void {
+  work.then(
+    (value) => {
+      if (!load.abort.signal.aborted && !state.disposed) cb(null, value);
+    },
+    (e: unknown) => {
+      if (load.abort.signal.aborted || state.disposed) return;
+      const err = asError(e, load.ctx.drm);
+      emit(state, { type: 'expressplay:error', drm: err.drm ?? load.ctx.drm, contentId: load.ctx.contentId, error: err });
+      cb(err);
+    },
+  );
+}
+
+function fail(state: State, err: ExpressPlayError): void {
+  emit(state, { type: 'expressplay:error', drm: err.drm, error: err });
+  if (!state.player.isDisposed()) state.player.error(typedError(err));
+}
+
+function emit(state: State, event: Omit<ExpressPlayEvent, 'time'>): void {
+  if (state.disposed || state.player.isDisposed()) return;
+  const full: ExpressPlayEvent = { time: performance.now(), ...event };
+  // Fields on the event object and the payload as the listener's second argument.
+  state.player.trigger({ ...full }, full);
+}
+
+function asError(e: unknown, drm?: Drm): ExpressPlayError {
+  if (isExpressPlayError(e)) return e;
+  const details = e instanceof Error ? e.message : String(e);
+  return new ExpressPlayError(ClientCode.LICENSE_REJECTED, { details, drm, cause: e });
+}

@@ -1,0 +1,116 @@
+// Shared set-up for the Video.js end-to-end tests: Video.js and contrib-eme load
+// from their UMD builds with script tags, as drop-in users load them; the plugin
+// is registered on that `window.videojs`.
+
+import type videojsType from 'video.js';
+import { registerExpressPlay, type ExpressPlayPluginOptions, type ExpressPlayHandle, type VideoJsLike, type VjsPlayer, type VjsSource } from '../../../src/videojs/index.js';
+import type { ExpressPlayEvent } from '../../../src/browser/types.js';
+import { emulatorStats, loadScript, testConfig } from '../support/page.js';
+
+/** The player surface the tests use (the plugin and contrib-eme add the last two). */
+export interface TestPlayer extends VjsPlayer {
+  src(source: VjsSource): void;
+  play(): Promise<void> | undefined;
+  dispose(): void;
+  tech(safety: true): { el(): HTMLVideoElement };
+  error(): { code: number; message: string; metadata?: Record<string, unknown>; expressplay?: unknown } | null;
+  error(err: unknown): unknown;
+  expressplay(options: ExpressPlayPluginOptions): ExpressPlayHandle;
+  currentSource(): VjsSource;
+}
+
+type VideoJs = typeof videojsType;
+declare global {
+  interface Window {
+    videojs?: VideoJs;
+  }
+}
+
+// Compile-time check: the real `videojs` type satisfies the adapter's structural type.
+export const acceptsRealVideojs: (v: VideoJs) => VideoJsLike = (v) => v;
+
+export async function loadVideojs(): Promise<VideoJs> {
+  await loadScript('/node_modules/video.js/dist/video.min.js');
+  await loadScript('/node_modules/videojs-contrib-eme/dist/videojs-contrib-eme.min.js');
+  const videojs = window.videojs!;
+  registerExpressPlay(acceptsRealVideojs(videojs));
+  // Quiet: the error tests make Video.js log on purpose.
+  videojs.log.level('off');
+  return videojs;
+}
+
+export async function createPlayer(): Promise<TestPlayer> {
+  const videojs = await loadVideojs();
+  const el = document.createElement('video');
+  el.className = 'video-js';
+  el.muted = true;
+  document.body.appendChild(el);
+  return videojs(el, { muted: true, preload: 'auto' }) as unknown as TestPlayer;
+}
+
+export async function tokenOptions(): Promise<ExpressPlayPluginOptions> {
+  const cfg = await testConfig();
+  return {
+    token: { endpoint: cfg.tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], retry: { maxAttempts: 3, baseDelayMs: 20 } },
+    detect: { includeClearKey: true },
+  };
+}
+
+export const EVENT_TYPES = ['expressplay:detected', 'expressplay:token', 'expressplay:license', 'expressplay:keystatus', 'expressplay:error'] as const;
+
+/** Records every expressplay:* event the player triggers (the payload is the listener's 2nd argument). */
+export function recordEvents(player: TestPlayer): ExpressPlayEvent[] {
+  const seen: ExpressPlayEvent[] = [];
+  for (const type of EVENT_TYPES) {
+    (player.on as (t: string, fn: (e: unknown, data: ExpressPlayEvent) => void) => void)(type, (_e, data) => seen.push(data));
+  }
+  return seen;
+}
+
+export interface RequestCounts {
+  tokensIssued: number;
+  tokenRejects: number;
+  licensesServed: number;
+  rightsRejects: number;
+}
+
+export async function counts(): Promise<RequestCounts> {
+  const s = (await emulatorStats()) as {
+    tokensIssued: Record<string, number>;
+    licensesServed: Record<string, number>;
+    rejects: { token: number; rights: number };
+  };
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  return { tokensIssued: sum(s.tokensIssued), tokenRejects: s.rejects.token, licensesServed: sum(s.licensesServed), rightsRejects: s.rejects.rights };
+}
+
+/** Calls (and records) every fetch the page makes, to count and inspect requests by URL. */
+export function spyFetch(): { calls: Array<{ url: string; method: string; headers: Headers; body: unknown; settled: boolean }>; restore(): void } {
+  const original = globalThis.fetch;
+  const calls: Array<{ url: string; method: string; headers: Headers; body: unknown; settled: boolean }> = [];
+  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const call = { url: String(input instanceof Request ? input.url : input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body: init?.body, settled: false };
+    calls.push(call);
+    const p = original(input, init);
+    p.then(() => (call.settled = true), () => (call.settled = true));
+    return p;
+  };
+  return { calls, restore: () => void (globalThis.fetch = original) };
+}
+
+export function waitFor<T>(check: () => T | undefined | false, timeoutMs = 10000, what = 'condition'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const tick = () => {
+      const v = check();
+      if (v) return resolve(v);
+      if (performance.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
