@@ -53,7 +53,7 @@ function notSupported(message: string): DOMException {
   return new DOMException(message, 'NotSupportedError');
 }
 
-function bytes(data: BufferSource): Uint8Array {
+function bytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : new Uint8Array(data).slice();
 }
 
@@ -96,7 +96,7 @@ function satisfy(ks: DoubleKeySystem, c: MediaKeySystemConfiguration): MediaKeyS
   const initDataTypes = (c.initDataTypes ?? []).filter((t) => ks.initDataTypes.includes(t));
   if ((c.initDataTypes ?? []).length > 0 && initDataTypes.length === 0) return undefined;
   const sessionTypes = c.sessionTypes ?? ['temporary'];
-  if (sessionTypes.some((t) => !ks.sessionTypes.includes(t))) return undefined;
+  if (sessionTypes.some((t) => !(ks.sessionTypes as readonly string[]).includes(t))) return undefined;
   if (sessionTypes.includes('persistent-license') && c.persistentState === 'not-allowed') return undefined;
   const video = c.videoCapabilities ?? [];
   const audio = c.audioCapabilities ?? [];
