@@ -84,15 +84,33 @@ export async function counts(): Promise<RequestCounts> {
   return { tokensIssued: sum(s.tokensIssued), tokenRejects: s.rejects.token, licensesServed: sum(s.licensesServed), rightsRejects: s.rejects.rights };
 }
 
-/** Calls (and records) every fetch the page makes, to count and inspect requests by URL. */
-export function spyFetch(): { calls: Array<{ url: string; method: string; headers: Headers; body: unknown; settled: boolean }>; restore(): void } {
+export interface SpiedFetch {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: unknown;
+  /** The answer's bytes (POSTs only), or how it ended. */
+  response?: Promise<Uint8Array>;
+  outcome: 'pending' | 'answered' | 'failed';
+  error?: unknown;
+}
+
+/** Records every fetch the page makes (the library's token, license and certificate requests). */
+export function spyFetch(): { calls: SpiedFetch[]; restore(): void } {
   const original = globalThis.fetch;
-  const calls: Array<{ url: string; method: string; headers: Headers; body: unknown; settled: boolean }> = [];
+  const calls: SpiedFetch[] = [];
   globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const call = { url: String(input instanceof Request ? input.url : input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body: init?.body, settled: false };
+    const call: SpiedFetch = { url: String(input instanceof Request ? input.url : input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body: init?.body, outcome: 'pending' };
     calls.push(call);
     const p = original(input, init);
-    p.then(() => (call.settled = true), () => (call.settled = true));
+    p.then(
+      () => (call.outcome = 'answered'),
+      (e: unknown) => {
+        call.outcome = 'failed';
+        call.error = e;
+      },
+    );
+    if (call.method === 'POST') call.response = p.then((r) => r.clone().arrayBuffer()).then((b) => new Uint8Array(b));
     return p;
   };
   return { calls, restore: () => void (globalThis.fetch = original) };
