@@ -106,6 +106,8 @@ export function createRouter(state: EmulatorState) {
       const status = statusOf(err);
       if (r?.kind === 'token') logTokenReject(state, r.drm, err, status);
       if (r?.kind === 'rights') state.log({ event: 'license.rejected', drm: r.drm, status, code: err.code, message: redactTokens(err.message) });
+      // Drain whatever body is left so the client reads the answer rather than a reset.
+      if (!req.complete) req.resume();
       if (!res.headersSent && !res.destroyed) sendError(res, err, format, { ...cors, 'x-expressplay-error-code': String(err.code) });
     }
   };
