@@ -54,7 +54,7 @@ describe('Shaka adapter: failures', function () {
     const error = (await firstError(player!, load)) as shaka.util.Error;
     await sleep(3000); // anything still retrying would show up now
     const typed = expressPlayErrorOf(error);
-    expect(typed, `typed error in ${JSON.stringify(error)}`).to.exist;
+    expect(typed, `typed error in ${JSON.stringify(error)}`).to.not.equal(undefined);
     expect(typed!.code).to.equal(-4010);
     expect(typed!.httpStatus).to.equal(401);
     const c = await counts(before);
@@ -76,7 +76,7 @@ describe('Shaka adapter: failures', function () {
     const error = await firstError(player!, load);
     await sleep(2000);
     const typed = expressPlayErrorOf(error);
-    expect(typed, `typed error in ${JSON.stringify(error)}`).to.exist;
+    expect(typed, `typed error in ${JSON.stringify(error)}`).to.not.equal(undefined);
     expect(typed!.code).to.equal(-2018);
     expect(typed!.httpStatus).to.equal(401);
     const c = await counts(before);
@@ -99,7 +99,7 @@ describe('Shaka adapter: failures', function () {
     // Wait until the token request is on the wire.
     for (let i = 0; i < 100 && !fetches.slice(before).some((f) => f.url.startsWith(tokenEndpointUrl)); i++) await sleep(10);
     const token = fetches.slice(before).find((f) => f.url.startsWith(tokenEndpointUrl));
-    expect(token, 'token request started at load()').to.exist;
+    expect(token, "token request started at load()").to.not.equal(undefined);
     expect(token!.endedAt).to.equal(undefined);
     handle.detach();
     await player!.destroy();
