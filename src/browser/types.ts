@@ -267,6 +267,12 @@ export interface AttachFairPlayOptions {
   /** Every failure, typed (also emitted as `expressplay:error`). */
   onError?: (error: ExpressPlayError) => void;
   logger?: Logger;
+  /**
+   * Hosts the SPC may go to when there is no `tokenClient` (which has its own
+   * allowlist). Default: ExpressPlay's hosts. Protects against a playlist whose
+   * skd URI points elsewhere.
+   */
+  allowedRightsHosts?: ReadonlyArray<string | RegExp>;
   environment?: EmeEnvironment;
 }
 
