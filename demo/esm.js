@@ -1,0 +1,16 @@
+// ESM mode: the library's package entry points, as an app imports them (the page's
+// import map stands in for the bundler that resolves 'expressplay-eme' in an app).
+import * as ExpressPlayEME from 'expressplay-eme';
+import { attachExpressPlay } from 'expressplay-eme/shaka';
+import { registerExpressPlay } from 'expressplay-eme/videojs';
+import { startDemo } from './app.js';
+
+// With ESM the app registers the Video.js plugin itself (the drop-in script does it on load).
+if (window.videojs) registerExpressPlay(window.videojs);
+
+startDemo({
+  mode: 'esm',
+  lib: ExpressPlayEME,
+  attachShaka: attachExpressPlay,
+  howLoaded: "import { detectDrm } from 'expressplay-eme'; import { attachExpressPlay } from 'expressplay-eme/shaka'; import { registerExpressPlay } from 'expressplay-eme/videojs'",
+});

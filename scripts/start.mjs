@@ -1,0 +1,298 @@
+// `npm start`: the demo, on loopback, in one command.
+//
+// 1. Builds the library when dist/ is missing or older than src/ (`npm run build`).
+// 2. Starts the ExpressPlay emulator (control routes on), and one static server that
+//    also hosts the reference token endpoint at /api/token (same origin as the page,
+//    as a real site's back end usually is, so no CORS set-up is needed).
+// 3. Prints ONE line with the URL to open. Ctrl-C / SIGTERM closes everything.
+//
+// Ports: PORT (page + token endpoint, default 8080) and EMULATOR_PORT (default 8787);
+// a busy port falls back to a free one. Everything listens on 127.0.0.1 only.
+//
+// The keys of the test media (test/media/streams.json) are read here, by the
+// token endpoint's `resolve`, and never reach the page: the page only knows
+// content ids and the token endpoint's URL.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, resolve as resolvePath, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const HOST = '127.0.0.1';
+const say = (line) => process.stderr.write(`[npm start] ${line}\n`);
+
+/* ------------------------------------------------------------------ build */
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    // Other tools may delete files while we walk: a vanished entry is not an error.
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (st) newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return newest;
+}
+
+// What the page and this script load; if any is missing or older than src/, rebuild.
+const BUILD_OUTPUTS = ['dist/esm/index.js', 'dist/esm/shaka.js', 'dist/esm/videojs.js', 'dist/esm/server.js', 'dist/umd/expressplay-eme.min.js'];
+
+function ensureBuilt() {
+  if (!existsSync(join(root, 'node_modules'))) {
+    say('node_modules/ is missing: run `npm install` first.');
+    process.exit(1);
+  }
+  const outputs = BUILD_OUTPUTS.map((f) => join(root, f));
+  const missing = outputs.some((f) => !existsSync(f));
+  const stale = !missing && Math.min(...outputs.map((f) => statSync(f).mtimeMs)) < newestMtime(join(root, 'src'));
+  if (!missing && !stale) return;
+  say(`${missing ? 'dist/ is missing' : 'dist/ is older than src/'}: npm run build …`);
+  // stdout of the build goes to stderr so that the URL stays the only line on stdout.
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 2, 2] });
+  if (r.status !== 0) {
+    if (outputs.every((f) => existsSync(f))) say(`the build failed (exit ${r.status}); serving the previous dist/ — fix the errors above and restart.`);
+    else {
+      say(`the build failed (exit ${r.status}) and dist/ is incomplete.`);
+      process.exit(1);
+    }
+  }
+}
+
+/* ---------------------------------------------------------- token endpoint */
+
+/** Demo content id → key material, from test/media/streams.json (server side only). */
+function loadStreams() {
+  return JSON.parse(readFileSync(join(root, 'test/media/streams.json'), 'utf8'));
+}
+
+/**
+ * The demo's `resolve`: what a customer's back end does after checking who the
+ * viewer is — look the content up and choose the license policy. Widevine (and
+ * the ClearKey stand-in, which uses the Widevine token path) gets the kid, key and
+ * the security level / HDCP the browser detected; FairPlay gets the key and IV.
+ */
+function makeResolve(streams, ExpressPlayError) {
+  return (_req, ctx) => {
+    const stream = Object.hasOwn(streams, ctx.contentId) ? streams[ctx.contentId] : undefined;
+    if (!stream) throw new ExpressPlayError(-9023, { httpStatus: 404, details: `no content ${JSON.stringify(ctx.contentId.slice(0, 64))}` });
+    const common = { contentKey: stream.key, expirationTime: '+600', cookie: `demo-${ctx.contentId}`.slice(0, 32) };
+    if (ctx.drm === 'fairplay') return { ...common, iv: stream.iv };
+    if (ctx.drm === 'widevine' || ctx.drm === 'clearkey') {
+      return {
+        ...common,
+        kid: stream.kid,
+        // The demo grants what the device reported; a real back end may demand more.
+        securityLevel: ctx.securityLevel ?? 1,
+        hdcpOutputControl: typeof ctx.hdcp === 'number' ? ctx.hdcp : 0,
+      };
+    }
+    return { ...common, kid: stream.kid };
+  };
+}
+
+/* ----------------------------------------------------------- static server */
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.mpd': 'application/dash+xml',
+  '.m4s': 'video/iso.segment',
+  '.mp4': 'video/mp4',
+  '.m4a': 'audio/mp4',
+  '.m4v': 'video/mp4',
+  '.webm': 'video/webm',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.ts': 'video/mp2t',
+  '.aac': 'audio/aac',
+  '.vtt': 'text/vtt; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.eot': 'application/vnd.ms-fontobject',
+};
+
+/** URL prefix → directory. Nothing else of the repository is reachable. */
+const MOUNTS = [
+  ['/demo/', 'demo'],
+  ['/dist/', 'dist'],
+  ['/test/media/', 'test/media'],
+  ['/vendor/shaka-player/', 'node_modules/shaka-player/dist'],
+  ['/vendor/video.js/', 'node_modules/video.js/dist'],
+  ['/vendor/videojs-contrib-eme/', 'node_modules/videojs-contrib-eme/dist'],
+];
+
+/** The file for a URL path, or undefined. Refuses traversal, NUL bytes, dotfiles and symlinks out of the mount. */
+function fileFor(pathname) {
+  for (const [prefix, dir] of MOUNTS) {
+    if (!pathname.startsWith(prefix)) continue;
+    const base = resolvePath(root, dir);
+    if (!existsSync(base)) return undefined;
+    let rel = pathname.slice(prefix.length);
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+    if (rel.includes('\0') || rel.split('/').some((seg) => seg === '..' || seg.startsWith('.'))) return undefined;
+    const full = resolvePath(base, rel);
+    if (!full.startsWith(base + sep)) return undefined;
+    try {
+      const real = realpathSync(full);
+      if (!real.startsWith(realpathSync(base) + sep)) return undefined;
+      return statSync(real).isFile() ? real : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function send(res, status, type, body, headers = {}) {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+
+function serveFile(req, res, file) {
+  const size = statSync(file).size;
+  const headers = {
+    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'x-content-type-options': 'nosniff',
+    // A development server: always the current build and media.
+    'cache-control': 'no-store',
+    'accept-ranges': 'bytes',
+  };
+  // One byte range (players may ask for one); anything fancier gets the whole file.
+  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  if (m && (m[1] !== '' || m[2] !== '')) {
+    let start = m[1] === '' ? size - Number(m[2]) : Number(m[1]);
+    let end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    start = Math.max(0, start);
+    if (start > end || start >= size) {
+      res.writeHead(416, { 'content-range': `bytes */${size}`, 'content-length': 0 });
+      res.end();
+      return;
+    }
+    res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file, { start, end }).pipe(res);
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-length': size });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file).pipe(res);
+}
+
+function createSiteHandler({ tokenHandler, demoConfig }) {
+  return (req, res) => {
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return send(res, 400, 'text/plain; charset=utf-8', 'Bad request\n');
+    }
+    if (pathname === '/api/token') return tokenHandler(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { allow: 'GET, HEAD' });
+    if (pathname === '/') return send(res, 302, 'text/plain; charset=utf-8', 'See /demo/\n', { location: '/demo/' });
+    if (pathname === '/demo/config.json') return send(res, 200, MIME['.json'], JSON.stringify(demoConfig, null, 2));
+    const file = fileFor(pathname);
+    if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
+    serveFile(req, res, file);
+  };
+}
+
+/* ------------------------------------------------------------------ ports */
+
+function envPort(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    say(`${name}=${raw} is not a port number; using ${fallback}.`);
+    return fallback;
+  }
+  return n;
+}
+
+/** Runs `start(port)`; when that port is taken, `start(0)` (a free one). */
+async function withFallback(label, port, start) {
+  try {
+    return await start(port);
+  } catch (err) {
+    if (err?.code !== 'EADDRINUSE' || port === 0) throw err;
+    say(`${label}: port ${port} is in use; using a free port instead.`);
+    return start(0);
+  }
+}
+
+function listen(server, port) {
+  return new Promise((resolveListen, reject) => {
+    const onError = (err) => reject(err);
+    server.once('error', onError);
+    server.listen(port, HOST, () => {
+      server.off('error', onError);
+      resolveListen(server.address().port);
+    });
+  });
+}
+
+/* ------------------------------------------------------------------- main */
+
+async function main() {
+  ensureBuilt();
+  const server = await import(pathToFileURL(join(root, 'dist/esm/server.js')).href);
+  const core = await import(pathToFileURL(join(root, 'dist/esm/index.js')).href);
+  const streams = loadStreams();
+
+  // A development authenticator, new each start: it exists only in this process and
+  // the emulator's memory, exactly where a real one lives (the back end).
+  const authenticator = `dev-${randomBytes(16).toString('hex')}`;
+  const emulator = await withFallback('emulator', envPort('EMULATOR_PORT', 8787), (port) =>
+    server.startEmulator({ host: HOST, port, authenticators: { test: [authenticator] }, control: true }),
+  );
+  const tokenHandler = server.createTokenHandler({
+    authenticator,
+    service: emulator.url,
+    resolve: makeResolve(streams, core.ExpressPlayError),
+    log: (e) => {
+      if (process.env.EXPRESSPLAY_DEMO_LOG) say(`token ${e.status} ${e.drm ?? ''} ${e.contentId ?? ''} ${e.code ?? ''} ${e.durationMs} ms`);
+    },
+  });
+
+  // What the page may know: content ids, manifests, the token endpoint, the rights host. No keys.
+  const demoConfig = {
+    tokenEndpoint: '/api/token',
+    allowedRightsHosts: [new URL(emulator.url).host],
+    emulator: { url: emulator.url, stats: `${emulator.url}/__emulator/stats` },
+    streams: Object.entries(streams)
+      .filter(([, s]) => s.type === 'application/dash+xml')
+      .map(([id, s]) => ({ contentId: id, manifest: `/${s.manifest}`, type: s.type, scheme: s.scheme, codecs: s.codecs })),
+  };
+  const site = createServer(createSiteHandler({ tokenHandler, demoConfig }));
+  const port = await withFallback('demo', envPort('PORT', 8080), (p) => listen(site, p));
+  const url = `http://${HOST}:${port}/`;
+  // The one line a user (and the acceptance test) reads.
+  process.stdout.write(`${url}\n`);
+  say(`emulator at ${emulator.url} · token endpoint at ${url}api/token · Ctrl-C to stop`);
+
+  let closing = false;
+  const shutdown = async (signal) => {
+    if (closing) return;
+    closing = true;
+    say(`${signal}: closing …`);
+    site.closeAllConnections();
+    await Promise.allSettled([new Promise((r) => site.close(() => r())), emulator.close()]);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  say(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exit(1);
+});
