@@ -72,7 +72,10 @@ export function bytesToBase64Url(bytes: Uint8Array): string {
 export function utf8Encode(text: string): Uint8Array {
   const out: number[] = [];
   for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
+    let cp = ch.codePointAt(0)!;
+    // A lone surrogate has no UTF-8 form: write U+FFFD as TextEncoder and Buffer do (it used to
+    // be written as the 3-byte WTF-8 sequence, which utf8Decode then rejected: no round trip).
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
     if (cp < 0x80) out.push(cp);
     else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
     else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
@@ -81,33 +84,62 @@ export function utf8Encode(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Lenient UTF-8 decoder: invalid sequences become U+FFFD, never an exception. */
+/**
+ * Lenient UTF-8 decoder: invalid sequences become U+FFFD, never an exception.
+ * Follows the WHATWG Encoding Standard's decoder exactly (one U+FFFD per maximal
+ * invalid subpart), so it gives the same text as TextDecoder and Buffer; the
+ * former byte-at-a-time version gave two U+FFFD for a truncated sequence.
+ */
 export function utf8Decode(bytes: Uint8Array): string {
+  const cps: number[] = [];
   let out = '';
+  let cp = 0;
+  let needed = 0;
+  let seen = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
   for (let i = 0; i < bytes.length; ) {
     const b = bytes[i]!;
-    let cp = 0xfffd;
-    let len = 1;
-    if (b < 0x80) cp = b;
-    else if (b >= 0xc2 && b < 0xe0) len = 2;
-    else if (b >= 0xe0 && b < 0xf0) len = 3;
-    else if (b >= 0xf0 && b < 0xf5) len = 4;
-    if (len > 1) {
-      let v = b & (0xff >> (len + 1));
-      let ok = i + len <= bytes.length;
-      for (let k = 1; ok && k < len; k++) {
-        const c = bytes[i + k]!;
-        if ((c & 0xc0) !== 0x80) ok = false;
-        v = (v << 6) | (c & 63);
+    if (needed === 0) {
+      i++;
+      if (b < 0x80) cps.push(b);
+      else if (b >= 0xc2 && b <= 0xdf) {
+        needed = 1;
+        cp = b & 0x1f;
+      } else if (b >= 0xe0 && b <= 0xef) {
+        if (b === 0xe0) lower = 0xa0;
+        if (b === 0xed) upper = 0x9f;
+        needed = 2;
+        cp = b & 0xf;
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        if (b === 0xf0) lower = 0x90;
+        if (b === 0xf4) upper = 0x8f;
+        needed = 3;
+        cp = b & 0x7;
+      } else cps.push(0xfffd);
+    } else if (b < lower || b > upper) {
+      // The sequence so far is one error; the byte is looked at again as a new start.
+      cp = needed = seen = 0;
+      lower = 0x80;
+      upper = 0xbf;
+      cps.push(0xfffd);
+    } else {
+      i++;
+      lower = 0x80;
+      upper = 0xbf;
+      cp = (cp << 6) | (b & 0x3f);
+      if (++seen === needed) {
+        cps.push(cp);
+        cp = needed = seen = 0;
       }
-      const min = len === 2 ? 0x80 : len === 3 ? 0x800 : 0x10000;
-      if (ok && v >= min && v <= 0x10ffff && !(v >= 0xd800 && v <= 0xdfff)) cp = v;
-      else len = 1;
     }
-    out += String.fromCodePoint(cp);
-    i += len;
+    if (cps.length >= 4096) {
+      out += String.fromCodePoint(...cps);
+      cps.length = 0;
+    }
   }
-  return out;
+  if (needed !== 0) cps.push(0xfffd);
+  return out + String.fromCodePoint(...cps);
 }
 
 /** UTF-16LE, the text encoding of legacy WebKit FairPlay initData and content ids. */

@@ -8,7 +8,9 @@ import type { WireParams } from './params.js';
 
 /** Encodes like URLSearchParams: spaces as '+', everything outside [A-Za-z0-9*-._] percent-encoded. */
 export function encodeFormComponent(value: string): string {
-  return encodeURIComponent(value)
+  // Lone surrogates become U+FFFD first, as URLSearchParams does (USVString); encodeURIComponent
+  // alone throws a URIError on them.
+  return encodeURIComponent(value.replace(/[\uD800-\uDFFF]/gu, '\uFFFD'))
     .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');
 }

@@ -32,6 +32,44 @@ function* boxes(b: Uint8Array, start: number, end: number, containers: ReadonlyS
   }
 }
 
+/**
+ * The key_id fields (field 2, 16 bytes) of Widevine PSSH data, a protobuf. Walks the
+ * fields instead of scanning for the bytes 0x12 0x10: the scan also matched those bytes
+ * inside other fields (a content_id or provider holding them) and reported false key ids.
+ * Stops quietly at the first malformed field.
+ */
+function widevineKeyIds(data: Uint8Array): string[] {
+  const kids: string[] = [];
+  let i = 0;
+  const varint = (): number | undefined => {
+    let v = 0;
+    for (let shift = 0; shift < 64; shift += 7) {
+      if (i >= data.length) return undefined;
+      const byte = data[i++]!;
+      v += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return v;
+    }
+    return undefined;
+  };
+  while (i < data.length) {
+    const tag = varint();
+    if (tag === undefined) break;
+    const field = Math.floor(tag / 8);
+    const wire = tag % 8;
+    if (wire === 0) {
+      if (varint() === undefined) break;
+    } else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else if (wire === 2) {
+      const len = varint();
+      if (len === undefined || i + len > data.length) break;
+      if (field === 2 && len === 16) kids.push(bytesToHex(data.subarray(i, i + 16)));
+      i += len;
+    } else break;
+  }
+  return kids;
+}
+
 /** Key ids (lower-case hex) named by pssh boxes: v1 KID lists, and Widevine pssh data's key_id fields. */
 export function keyIdsFromPssh(initData: ArrayBuffer | ArrayBufferView): string[] {
   const b = toBytes(initData);
@@ -47,15 +85,8 @@ export function keyIdsFromPssh(initData: ArrayBuffer | ArrayBufferView): string[
       for (let i = 0; i < count && o + 16 <= box.end; i++, o += 16) out.add(bytesToHex(b.subarray(o, o + 16)));
     }
     if (systemId === WIDEVINE_SYSTEM_ID && o + 4 <= box.end) {
-      // Widevine PSSH data is a protobuf whose field 2 (key_id) is bytes of length 16.
       const size = u32(b, o);
-      const data = b.subarray(o + 4, Math.min(box.end, o + 4 + size));
-      for (let i = 0; i + 18 <= data.length; i++) {
-        if (data[i] === 0x12 && data[i + 1] === 0x10) {
-          out.add(bytesToHex(data.subarray(i + 2, i + 18)));
-          i += 17;
-        }
-      }
+      for (const kid of widevineKeyIds(b.subarray(o + 4, Math.min(box.end, o + 4 + size)))) out.add(kid);
     }
   }
   return [...out];

@@ -82,4 +82,12 @@ export type WireParams = ReadonlyArray<readonly [string, string]>;
 /** The path segment of each DRM on the token and rights services. */
 export const DRM_PATH: Readonly<Record<TokenDrm, string>> = { widevine: 'wv', fairplay: 'fp', playready: 'pr' };
 
+/**
+ * True for the DRMs the token API serves. An own-property check: `drm in DRM_PATH`
+ * or `DRM_PATH[drm]` would accept `'toString'`, `'constructor'` … from Object.prototype.
+ */
+export function isTokenDrm(value: unknown): value is TokenDrm {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DRM_PATH, value);
+}
+
 export const MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;

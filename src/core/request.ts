@@ -1,7 +1,7 @@
 import { ClientCode } from './catalog.js';
 import { ExpressPlayError } from './errors.js';
 import { encodeForm } from './form.js';
-import { DRM_PATH, type TokenDrm, type TokenParamsByDrm } from './params.js';
+import { DRM_PATH, isTokenDrm, type TokenDrm, type TokenParamsByDrm } from './params.js';
 import { validateTokenParams } from './rules.js';
 import { serializeTokenParams } from './serialize.js';
 
@@ -31,12 +31,14 @@ const BASE_URL_RE = /^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/i;
 
 /** The token service URL for a DRM: `https://wv-gen.test.expressplay.com/hms/wv/token` and so on. */
 export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): string {
+  // Own-property check: DRM_PATH['toString'] is a function, which made a garbage URL instead of -9005.
+  if (!isTokenDrm(drm)) throw new ExpressPlayError(ClientCode.UNSUPPORTED_DRM, { details: String(drm) });
   const seg = DRM_PATH[drm];
-  if (seg === undefined) throw new ExpressPlayError(ClientCode.UNSUPPORTED_DRM, { details: String(drm) });
   if (service === 'test') return `https://${seg}-gen.test.expressplay.com/hms/${seg}/token`;
   if (service === 'production') return `https://${seg}-gen.service.expressplay.com/hms/${seg}/token`;
   if (typeof service !== 'string' || !BASE_URL_RE.test(service)) {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `service must be 'test', 'production' or an http(s) base URL, got ${JSON.stringify(service)}` });
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `service must be 'test', 'production' or an http(s) base URL, got ${typeof service === 'string' ? JSON.stringify(service) : typeof service}` });
+    // (typeof for non-strings: JSON.stringify throws a TypeError on a bigint.)
   }
   return `${service.replace(/\/+$/, '')}/hms/${seg}/token`;
 }
@@ -46,7 +48,9 @@ export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): 
  * parameter first and throws an `ExpressPlayError` carrying the seed's code for
  * the first mistake, so a bad request is never sent.
  */
-export function buildTokenRequest<D extends TokenDrm>(drm: D, params: TokenParamsByDrm[D], options: BuildTokenRequestOptions = {}): TokenHttpRequest {
+export function buildTokenRequest<D extends TokenDrm>(drm: D, params: TokenParamsByDrm[D], optionsArg: BuildTokenRequestOptions = {}): TokenHttpRequest {
+  // `null` (from untyped callers) is not replaced by the default and used to throw a TypeError.
+  const options = optionsArg ?? {};
   const url = tokenServiceUrl(drm, options.service ?? 'test');
   const pairs = serializeTokenParams(drm, params);
   validateTokenParams(drm, pairs, { now: options.now });

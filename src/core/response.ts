@@ -94,16 +94,40 @@ function clip(text: string): string {
   return text.length > MAX_DETAILS ? `${text.slice(0, MAX_DETAILS)}…` : text;
 }
 
-function jsonErrorCode(obj: Record<string, unknown>): { code?: number; message?: string } {
-  const nested = obj['error'];
-  if (typeof nested === 'object' && nested !== null && !Array.isArray(nested)) return jsonErrorCode(nested as Record<string, unknown>);
+function jsonErrorCode(root: Record<string, unknown>): { code?: number; message?: string } {
+  // A loop with a bound, not recursion: a hostile body of 20,000 nested "error" objects
+  // parses fine but overflowed the stack (RangeError) when recursed into.
+  let obj = root;
+  for (let depth = 0; depth < 8; depth++) {
+    const nested = obj['error'];
+    if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) break;
+    obj = nested as Record<string, unknown>;
+  }
   const code = asCode(field(obj, ['errorCode', 'code', 'error_code', 'ErrorCode', 'Code']));
   const msg = field(obj, ['errorMessage', 'message', 'error', 'description', 'error_description', 'ErrorMessage', 'Message']);
   return { code, message: typeof msg === 'string' ? msg : undefined };
 }
 
+function isOptionalText(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
+}
+
+/**
+ * The shape check both parsers share. The status must be an integer: NaN compared false with
+ * both bounds of 200…299 and a NaN-status answer was taken for a success.
+ */
+function checkInput(input: TokenResponseInput, fn: string): void {
+  if (
+    typeof input !== 'object' || input === null || typeof input.status !== 'number' || !Number.isInteger(input.status) ||
+    typeof input.body !== 'string' || !isOptionalText(input.contentType) || !isOptionalText(input.retryAfter)
+  ) {
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `${fn} needs { status: integer, body: string, contentType?: string, retryAfter?: string }` });
+  }
+}
+
 /** Turns an error answer (any status) into the typed error, keeping the HTTP status. */
 export function parseErrorResponse(input: TokenResponseInput): ExpressPlayError {
+  checkInput(input, 'parseErrorResponse');
   const now = input.now ?? Date.now();
   const retryAfterMs = parseRetryAfter(input.retryAfter, now);
   const type = mediaType(input.contentType);
@@ -144,9 +168,7 @@ function checkedUrl(input: TokenResponseInput, url: unknown): string {
  * retryability.
  */
 export function parseTokenResponse(input: TokenResponseInput): TokenResult {
-  if (typeof input !== 'object' || input === null || typeof input.status !== 'number' || typeof input.body !== 'string') {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'parseTokenResponse needs { status, body }' });
-  }
+  checkInput(input, 'parseTokenResponse');
   if (input.status < 200 || input.status > 299) throw parseErrorResponse(input);
   const type = mediaType(input.contentType);
   const json = type === 'application/json' || type === '' || type.endsWith('+json') ? tryJson(input.body) : undefined;
@@ -154,7 +176,9 @@ export function parseTokenResponse(input: TokenResponseInput): TokenResult {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw malformed(input, 'JSON answer is not an object');
     const obj = json as Record<string, unknown>;
     if (field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']) === undefined && jsonErrorCode(obj).code !== undefined) {
-      throw parseErrorResponse({ ...input, status: 502 });
+      // The real status (2xx), not a made-up 502: a 5xx marked every such error retryable,
+      // even -2018 (bad authenticator), so clients retried what can never succeed.
+      throw parseErrorResponse(input);
     }
     const rightsUrl = checkedUrl(input, field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']));
     const result: TokenResult = { rightsUrl };

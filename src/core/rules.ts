@@ -5,7 +5,7 @@
 import { isBase64, isHex } from './encoding.js';
 import { ClientCode } from './catalog.js';
 import { ExpressPlayError } from './errors.js';
-import { MAX_TOKEN_LIFETIME_SECONDS, type TokenDrm, type WireParams } from './params.js';
+import { isTokenDrm, MAX_TOKEN_LIFETIME_SECONDS, type TokenDrm, type WireParams } from './params.js';
 
 /** What a valid request asks for, normalized; the emulator mints tokens from this. */
 export interface NormalizedTokenParams {
@@ -143,7 +143,8 @@ export function validateTokenParams(drm: TokenDrm, pairs: WireParams, options: V
   const fail: Fail = (code, details) => {
     throw new ExpressPlayError(code, { details, drm, httpStatus: undefined });
   };
-  if (!(drm in { widevine: 1, fairplay: 1, playready: 1 })) fail(ClientCode.UNSUPPORTED_DRM, String(drm));
+  // Own-property check ('toString' in {} is true).
+  if (!isTokenDrm(drm)) fail(ClientCode.UNSUPPORTED_DRM, String(drm));
 
   const values = new Map<string, string[]>();
   for (const [name, value] of pairs) {
@@ -175,10 +176,13 @@ export function validateTokenParams(drm: TokenDrm, pairs: WireParams, options: V
   }
   // Parameters of another DRM's table, or outside every table, are forwarded as they are.
   for (const [name, list] of values) {
-    const rule = RULES[name];
+    // Own properties only: RULES['toString'] / RULES['__proto__'] come from Object.prototype and
+    // made a request with such a parameter name throw a TypeError instead of forwarding it.
+    const rule = Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined;
     if (rule && rule.drms.includes(drm)) continue;
     if (list.length > 1) fail(ClientCode.DUPLICATE_PARAMETER, `${name} is given ${list.length} times`);
-    out.extra[name] = list[0]!;
+    // defineProperty, not `=`: assigning extra['__proto__'] would set the prototype and drop the value.
+    Object.defineProperty(out.extra, name, { value: list[0]!, enumerable: true, writable: true, configurable: true });
   }
 
   // Cross-parameter rules: where the content key comes from.
