@@ -49,6 +49,33 @@ function skdRightsUrl(skd: string | undefined): string | undefined {
   return rightsUrlFromSkd(skd, isLoopbackHost(host) ? 'http' : 'https');
 }
 
+const FPS_CONFIG: MediaKeySystemConfiguration = {
+  videoCapabilities: [
+    { contentType: 'application/vnd.apple.mpegurl', robustness: '' },
+    { contentType: 'video/mp4', robustness: '' },
+  ],
+  distinctiveIdentifier: 'not-allowed',
+  persistentState: 'not-allowed',
+  sessionTypes: ['temporary'],
+};
+
+/**
+ * `auto`: modern EME when it can do com.apple.fps, else the legacy WebKit API.
+ * Safari 12.1–13 has both APIs but a modern path that may not work for FairPlay,
+ * so where both exist EME is asked rather than assumed.
+ */
+async function chooseApi(api: 'auto' | 'eme' | 'webkit-legacy', env: EmeEnvironment): Promise<'eme' | 'webkit-legacy'> {
+  if (api !== 'auto') return api;
+  if (!env.WebKitMediaKeys) return 'eme';
+  if (!env.requestMediaKeySystemAccess) return 'webkit-legacy';
+  try {
+    await env.requestMediaKeySystemAccess(MODERN_KEY_SYSTEM, [FPS_CONFIG]);
+    return 'eme';
+  } catch {
+    return 'webkit-legacy';
+  }
+}
+
 function emeError(details: string, cause?: unknown): ExpressPlayError {
   return new ExpressPlayError(ClientCode.EME, { drm: 'fairplay', details, cause });
 }
@@ -57,7 +84,7 @@ export function attachFairPlay(video: HTMLMediaElement, options: AttachFairPlayO
   if (!options || options.certificate === undefined) throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { drm: 'fairplay', details: 'attachFairPlay needs a certificate' });
   const log = createLogger(options.logger, '[expressplay:fairplay]');
   const env = options.environment ?? pageEnvironment();
-  const api = options.api && options.api !== 'auto' ? options.api : env.requestMediaKeySystemAccess ? 'eme' : 'webkit-legacy';
+  const api = chooseApi(options.api ?? 'auto', env);
   const controller = new AbortController();
   const signal = controller.signal;
   const onOuterAbort = () => detach();
@@ -166,18 +193,7 @@ export function attachFairPlay(video: HTMLMediaElement, options: AttachFairPlayO
       if (!request) throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: 'no requestMediaKeySystemAccess' });
       let access: MediaKeySystemAccess;
       try {
-        access = await request(MODERN_KEY_SYSTEM, [
-          {
-            initDataTypes: [initDataType],
-            videoCapabilities: [
-              { contentType: 'application/vnd.apple.mpegurl', robustness: '' },
-              { contentType: 'video/mp4', robustness: '' },
-            ],
-            distinctiveIdentifier: 'not-allowed',
-            persistentState: 'not-allowed',
-            sessionTypes: ['temporary'],
-          },
-        ]);
+        access = await request(MODERN_KEY_SYSTEM, [{ ...FPS_CONFIG, initDataTypes: [initDataType] }]);
       } catch (err) {
         throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: `${MODERN_KEY_SYSTEM} is not available`, cause: err });
       }
@@ -250,25 +266,32 @@ export function attachFairPlay(video: HTMLMediaElement, options: AttachFairPlayO
     return true;
   }
 
-  if (api === 'eme') {
-    listen(video, 'encrypted', (ev) => {
-      const e = ev as MediaEncryptedEvent;
-      if (!e.initData) return;
-      const initData = toBytes(e.initData);
-      // Safari fires 'encrypted' more than once for one key.
-      if (!once(e.initDataType, initData)) return;
-      modernKey(e.initDataType, initData).catch((err: unknown) => fail(err));
-    });
-  } else {
-    listen(video, 'webkitneedkey', (ev) => {
-      const raw = (ev as WebKitMediaKeyNeededEvent).initData;
-      if (!raw) return;
-      const initData = toBytes(raw);
-      if (!once('skd', initData)) return;
-      legacyKey(initData).catch((err: unknown) => fail(err));
-    });
-  }
-  log.debug(`attached (${api})`);
+  // Both events are listened to from the start; the ones of the API not chosen are ignored.
+  listen(video, 'encrypted', (ev) => {
+    const e = ev as MediaEncryptedEvent;
+    if (!e.initData) return;
+    const initDataType = e.initDataType;
+    const initData = toBytes(e.initData).slice();
+    api
+      .then((chosen) => {
+        // Safari fires 'encrypted' more than once for one key.
+        if (chosen !== 'eme' || detached || !once(initDataType, initData)) return;
+        return modernKey(initDataType, initData);
+      })
+      .catch((err: unknown) => fail(err));
+  });
+  listen(video, 'webkitneedkey', (ev) => {
+    const raw = (ev as WebKitMediaKeyNeededEvent).initData;
+    if (!raw) return;
+    const initData = toBytes(raw).slice();
+    api
+      .then((chosen) => {
+        if (chosen !== 'webkit-legacy' || detached || !once('skd', initData)) return;
+        return legacyKey(initData);
+      })
+      .catch((err: unknown) => fail(err));
+  });
+  api.then((chosen) => log.debug(`attached (${chosen})`)).catch(() => undefined);
 
   function detach(): void {
     if (detached) return;
