@@ -9,6 +9,7 @@ import { ExpressPlayError, isExpressPlayError, type Drm } from '../core/errors.j
 import { contentIdFromSkd, rightsUrlFromSkd } from '../core/fairplay.js';
 import { redactTokens } from '../core/redact.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
+import { playReadyRequest } from './playready.js';
 import { createTokenClient, detectDrm, getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
 import type { DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
 import type {
@@ -215,7 +216,10 @@ function keySystemOptions(state: State, load: Load): Record<string, unknown> {
   const { licenseTimeoutMs: timeoutMs, licenseHeaders: headers } = state.options;
   const send = (body: Uint8Array) => (url: string, signal: AbortSignal) => {
     state.client.assertAllowedRightsUrl(url); // the allowlist also covers app- and skd-supplied URLs
-    return support.drm === 'fairplay' ? requestCkc(url, body, { signal, timeoutMs, headers }) : requestLicense(url, body, { drm: support.drm, signal, timeoutMs, headers });
+    if (support.drm === 'fairplay') return requestCkc(url, body, { signal, timeoutMs, headers });
+    if (support.drm !== 'playready') return requestLicense(url, body, { drm: support.drm, signal, timeoutMs, headers });
+    const pr = playReadyRequest(body);
+    return requestLicense(url, pr.body, { drm: 'playready', signal, timeoutMs, contentType: pr.contentType, headers: { ...pr.headers, ...headers } });
   };
   if (support.drm !== 'fairplay') {
     return {
@@ -242,8 +246,8 @@ function keySystemOptions(state: State, load: Load): Record<string, unknown> {
 }
 
 function fairplayContentId(state: State, load: Load, initData: string): string {
-  const skd = /skd:\/\/[^\0\s]+/i.exec(initData)?.[0];
   if (load.ctx.contentId) return load.ctx.contentId; // the app's id wins: its token is already on the way
+  const skd = /skd:\/\/[^\0\s]+/i.exec(initData)?.[0];
   if (!skd) throw new ExpressPlayError(ClientCode.SKD_INVALID, { details: 'initData does not hold an skd:// URI', drm: 'fairplay' });
   load.ctx = { ...load.ctx, contentId: contentIdFromSkd(skd, state.options.fairplay?.contentIdStrategy) };
   const inSkd = rightsUrlFromSkd(skd);
