@@ -59,8 +59,8 @@ export function registerExpressPlay(videojs: VideoJsLike): void {
   // contrib-eme reports every failure as `player.error({ code: 5, originalError })`; this puts
   // our typed error where apps look for it, without a second error event of our own.
   videojs.hook('beforeerror', (_player, err) => {
-    const original = typeof err === 'object' && err !== null ? (err as { originalError?: unknown }).originalError : undefined;
-    return isExpressPlayError(original) ? typedError(original) : err;
+    const eme = typeof err === 'object' && err !== null ? (err as { originalError?: unknown; metadata?: unknown }) : {};
+    return isExpressPlayError(eme.originalError) ? typedError(eme.originalError, eme.metadata) : err;
   });
 }
 
@@ -73,12 +73,15 @@ export function autoRegisterExpressPlay(): boolean {
 }
 
 /** The value handed to `player.error()`: Video.js copies every field onto its MediaError. */
-export function typedError(error: ExpressPlayError): VjsErrorInit {
+export function typedError(error: ExpressPlayError, emeMetadata?: unknown): VjsErrorInit {
   return {
     code: MEDIA_ERR_ENCRYPTED,
     message: error.message,
     expressplay: error,
-    metadata: { errorType: 'expressplay', code: error.code, httpStatus: error.httpStatus, category: error.category, expressplay: error },
+    metadata: {
+      errorType: 'expressplay', code: error.code, httpStatus: error.httpStatus, category: error.category, expressplay: error,
+      ...(emeMetadata === undefined ? {} : { eme: emeMetadata }), // contrib-eme's own errorType and keySystem
+    },
   };
 }
 

@@ -87,6 +87,8 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     expect(ours.code).to.equal(-2018);
     expect(ours.httpStatus).to.equal(401);
     expect(err.metadata).to.include({ errorType: 'expressplay', code: -2018 });
+    expect(err.metadata!.expressplay).to.equal(ours);
+    expect(err.metadata!.eme, 'contrib-eme metadata kept').to.be.an('object');
     expect(err.message).to.contain('-2018');
     const c = await counts();
     expect(c, JSON.stringify(c)).to.deep.include({ tokensIssued: 0, tokenRejects: 1, licensesServed: 0, rightsRejects: 0 });
@@ -145,5 +147,18 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     } finally {
       spy.restore();
     }
+  });
+
+  it('fails with the typed -9030 error when the asked-for DRM is not on this device', async function () {
+    this.timeout(15000);
+    player = await createPlayer();
+    player.expressplay({ ...(await tokenOptions()), drm: 'widevine' });
+    player.src(CENC);
+    await waitFor(() => player!.error(), 10000, 'player.error()');
+    const err = player.error()!;
+    expect(err.code).to.equal(5);
+    expect((err.expressplay as ExpressPlayError).code).to.equal(-9030);
+    const c = await counts();
+    expect(c.tokensIssued + c.tokenRejects + c.licensesServed + c.rightsRejects).to.equal(0);
   });
 });
