@@ -16,7 +16,7 @@ import { assertRightsUrl, DEFAULT_RIGHTS_HOSTS, isLoopbackHost } from './allowli
 import { getFairPlayCertificate, preconnectFairPlayCertificate } from './certificate.js';
 import { requestCkc } from './fairplay.js';
 import { createLogger } from './log.js';
-import type { AttachFairPlayOptions, EmeEnvironment, ExpressPlayEvent, FairPlayAttachment, RightsSource, TokenContext } from './types.js';
+import type { AttachFairPlayOptions, EmeEnvironment, ExpressPlayEvent, FairPlayAttachment, LegacyWebKitMediaKeys, RightsSource, TokenContext } from './types.js';
 
 const MODERN_KEY_SYSTEM = 'com.apple.fps';
 const LEGACY_KEY_SYSTEM = 'com.apple.fps.1_0';
@@ -230,7 +230,7 @@ export function attachFairPlay(video: HTMLMediaElement, options: AttachFairPlayO
 
   /* ------------------------------------------------------------- legacy WebKit */
 
-  let legacyKeys: WebKitMediaKeys | undefined;
+  let legacyKeys: LegacyWebKitMediaKeys | undefined;
   async function legacyKey(initData: Uint8Array): Promise<void> {
     const WebKit = env.WebKitMediaKeys;
     if (!WebKit) throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: 'no WebKitMediaKeys' });
@@ -238,7 +238,8 @@ export function attachFairPlay(video: HTMLMediaElement, options: AttachFairPlayO
     if (!legacyKeys) {
       if (!WebKit.isTypeSupported(LEGACY_KEY_SYSTEM, 'video/mp4')) throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: `${LEGACY_KEY_SYSTEM} is not supported` });
       legacyKeys = new WebKit(LEGACY_KEY_SYSTEM);
-      video.webkitSetMediaKeys?.(legacyKeys);
+      // Safari's own type is the ambient WebKitMediaKeys; ours is the same shape.
+      video.webkitSetMediaKeys?.(legacyKeys as WebKitMediaKeys);
     }
     const cert = await certificate;
     if (detached) return;

@@ -79,8 +79,26 @@ export interface DetectDrmOptions {
 /** EME entry points; defaults to `navigator.requestMediaKeySystemAccess` and `window.WebKitMediaKeys`. */
 export interface EmeEnvironment {
   requestMediaKeySystemAccess?: (keySystem: string, configurations: MediaKeySystemConfiguration[]) => Promise<MediaKeySystemAccess>;
-  /** Safari's legacy prefixed API (declared in `types/webkit-media-keys.d.ts`). */
-  WebKitMediaKeys?: WebKitMediaKeysConstructor;
+  /** Safari's legacy prefixed API (`window.WebKitMediaKeys`). */
+  WebKitMediaKeys?: LegacyWebKitMediaKeysConstructor;
+}
+
+// The legacy WebKit FairPlay API, described here (not only in the ambient
+// types/webkit-media-keys.d.ts) so the published declarations stand alone.
+export interface LegacyWebKitMediaKeySession extends EventTarget {
+  readonly error: { readonly code: number; readonly systemCode: number } | null;
+  update(key: Uint8Array): void;
+  close(): void;
+}
+
+export interface LegacyWebKitMediaKeys {
+  readonly keySystem: string;
+  createSession(type: string, initData: Uint8Array): LegacyWebKitMediaKeySession;
+}
+
+export interface LegacyWebKitMediaKeysConstructor {
+  new (keySystem: string): LegacyWebKitMediaKeys;
+  isTypeSupported(keySystem: string, type?: string): boolean;
 }
 
 /* --------------------------------------------------------------- token client */

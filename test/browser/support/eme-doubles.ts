@@ -326,7 +326,7 @@ export function createEmeDoubles(device: DoubleDevice): DoubleEnvironment {
         return new DoubleWebKitSession(this.keySystem, bytes(initData), webkit![this.keySystem]!, log);
       }
     }
-    environment.WebKitMediaKeys = DoubleWebKitMediaKeys as unknown as WebKitMediaKeysConstructor;
+    environment.WebKitMediaKeys = DoubleWebKitMediaKeys;
   }
 
   return {
