@@ -266,8 +266,9 @@ export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
       if (v === undefined || v === null || v === '') return;
       facts.append(h('dt', { text: k }), h('dd', { text: redactTokens(String(v)) }));
     };
-    add('Details', err?.details);
-    add('Full message', err?.message);
+    // The message is the catalog's text plus details; show the details alone, without a repeated catalog text.
+    const details = typeof err?.details === 'string' && entry ? err.details.split(`${entry.message}: `).join('') : err?.details;
+    add('Details', details ?? (entry ? undefined : err?.message));
     add('Category', category);
     add('HTTP status', err?.httpStatus);
     add('Retry may help', entry ? ((err?.retryable ?? entry.retryable) ? 'yes' : 'no') : undefined);
@@ -284,7 +285,7 @@ export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
     switch (ev.type) {
       case 'expressplay:detected': {
         const p = ev.profile?.preferred;
-        step('detected', 'Detection (adapter)', p ? `${DRM_NAMES[p.drm]} · ${p.keySystem}${p.securityLevel ? ` · security level ${p.securityLevel}` : ''} · HDCP ${p.hdcp}` : 'no DRM', { at: ev.time, durationMs: ev.profile?.durationMs });
+        step('detected', 'Detection', p ? `${DRM_NAMES[p.drm]} · ${p.keySystem}${p.securityLevel ? ` · security level ${p.securityLevel}` : ''} · HDCP ${p.hdcp}` : 'no DRM', { at: ev.time, durationMs: ev.profile?.durationMs });
         break;
       }
       case 'expressplay:token':

@@ -1,0 +1,185 @@
+// Acceptance of the demo (issue #6): `npm start` as a user runs it, the printed URL
+// opened in headless Chromium, protected video played with each adapter through the
+// whole real path (detection → token endpoint → emulator token service → rights URL →
+// emulator rights endpoint → ClearKey license → decryption), the profile table and the
+// step log shown, and no token readable anywhere on the page.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+// @ts-expect-error -- scripts/*.mjs are plain JavaScript without type declarations.
+import { CHROME_ARGS as CHROME_ARGS_UNTYPED } from '../../../scripts/find-chrome.mjs';
+
+const CHROME_ARGS = CHROME_ARGS_UNTYPED as string[];
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const resultsDir = join(root, 'test-results');
+
+interface DemoConfig {
+  tokenEndpoint: string;
+  allowedRightsHosts: string[];
+  emulator: { url: string; stats: string };
+  streams: Array<{ contentId: string; manifest: string }>;
+}
+
+interface EmulatorStats {
+  tokensIssued: Record<string, number>;
+  licensesServed: { clearkey: number; fairplay: number };
+}
+
+let server: ChildProcess | undefined;
+let serverLog = '';
+let baseUrl = '';
+let config: DemoConfig;
+let browser: Browser;
+
+/** Starts `npm start` in its own process group (npm → node), resolves with the one URL it prints. */
+function startDemo(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // PORT=0 / EMULATOR_PORT=0: free ports, so a demo the developer already runs is no obstacle.
+    const child = spawn('npm', ['start'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0', EMULATOR_PORT: '0' } });
+    server = child;
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      serverLog += chunk;
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      serverLog += chunk;
+    });
+    child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before printing a URL:\n${serverLog}`)));
+    child.once('error', reject);
+  });
+}
+
+before(async () => {
+  mkdirSync(resultsDir, { recursive: true });
+  // Generous: npm start first rebuilds dist/ when src/ is newer (tens of seconds on 2 busy cores).
+  baseUrl = await startDemo();
+  const res = await fetch(new URL('demo/config.json', baseUrl));
+  config = (await res.json()) as DemoConfig;
+  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: [...CHROME_ARGS, '--headless=new'] });
+}, { timeout: 300_000 });
+
+after(async () => {
+  await browser?.close();
+  const child = server;
+  if (child?.pid !== undefined && child.exitCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // The whole group: npm and the node process it started. SIGTERM is what npm start handles.
+    process.kill(-child.pid, 'SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  }
+});
+
+async function emulatorStats(): Promise<EmulatorStats> {
+  const res = await fetch(config.emulator.stats);
+  return (await res.json()) as EmulatorStats;
+}
+
+/** Every token the token endpoint handed to this page, read from the network as the page got them. */
+function collectTokens(page: Page): string[] {
+  const tokens: string[] = [];
+  page.on('response', (response) => {
+    if (!response.url().includes('/api/token')) return;
+    response
+      .text()
+      .then((body) => {
+        for (const m of body.matchAll(/ExpressPlayToken=([^&"\s]+)/g)) if (m[1]) tokens.push(decodeURIComponent(m[1]));
+      })
+      .catch(() => undefined);
+  });
+  return tokens;
+}
+
+/** Everything a person or a script could read on the page: markup, rendered text, form values. */
+async function pageText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const values = [...document.querySelectorAll('input, select, textarea')].map((el) => (el as HTMLInputElement).value);
+    return [document.documentElement.outerHTML, document.body.innerText, document.title, ...values].join('\n');
+  });
+}
+
+const CASES = [
+  { adapter: 'shaka', page: '', mode: 'ESM build', stream: 'cenc-h264' },
+  { adapter: 'videojs', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9' },
+] as const;
+
+for (const c of CASES) {
+  test(`demo: ${c.adapter} (${c.mode}) plays ${c.stream} past 1 s; profile, step log, redaction`, { timeout: 60_000 }, async () => {
+    const before = await emulatorStats();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const tokens = collectTokens(page);
+    try {
+      await page.goto(new URL(`demo/${c.page}`, baseUrl).href);
+      // As a user: pick the player and the stream, press Play.
+      await page.locator(`input[name=adapter][value=${c.adapter}]`).check();
+      await page.locator('select[name=stream]').selectOption(c.stream);
+      await page.locator('#play').click();
+      await page.waitForFunction(() => {
+        const video = document.querySelector<HTMLVideoElement>('#player video');
+        return video !== null && video.currentTime > 1;
+      }, null, { timeout: 30_000 });
+
+      // The DRM profile table: one row per key system, ClearKey supported here.
+      const rows = page.locator('#profile tbody tr');
+      assert.equal(await rows.count(), 4);
+      assert.equal(await page.locator('#profile tr[data-drm=clearkey] td').nth(1).textContent(), 'yes');
+      assert.equal(await page.locator('#profile tr[data-drm=widevine] td').nth(1).textContent(), 'no');
+      assert.match((await page.locator('#drm-note').textContent()) ?? '', /ClearKey/);
+
+      // The step log: the whole flow, in order.
+      await page.waitForSelector('#steps li[data-kind=played]');
+      const kinds = await page.locator('#steps li').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.kind ?? ''));
+      const order = ['token-request', 'rights-url', 'license-request', 'license', 'playing', 'played'];
+      for (const kind of order) assert.ok(kinds.includes(kind), `step ${kind} missing from ${kinds.join(', ')}`);
+      const at = (kind: string) => kinds.indexOf(kind);
+      assert.ok(at('token-request') < at('rights-url') && at('rights-url') < at('license-request') && at('license-request') < at('license') && at('license') < at('played'), kinds.join(', '));
+      assert.match((await page.locator('#steps li[data-kind=rights-url] .detail').first().textContent()) ?? '', /ExpressPlayToken=.{0,4}…\[redacted\]/);
+      assert.equal(await page.locator('#error').isHidden(), true, 'no error shown');
+
+      // No token in the clear, anywhere on the page.
+      assert.ok(tokens.length >= 1, 'the page got a token from the token endpoint');
+      const text = await pageText(page);
+      for (const token of tokens) {
+        assert.ok(!text.includes(token), 'a full token is on the page');
+        // The redaction keeps 4 characters; any longer piece of the token must not appear.
+        assert.ok(!text.includes(token.slice(4, 24)), 'part of a token is on the page');
+      }
+
+      // The real path was taken: the emulator issued a token and served a ClearKey license.
+      const stats = await emulatorStats();
+      assert.ok((stats.tokensIssued['widevine'] ?? 0) > (before.tokensIssued['widevine'] ?? 0), 'emulator issued a token');
+      assert.ok(stats.licensesServed.clearkey > before.licensesServed.clearkey, 'emulator served a ClearKey license');
+      assert.deepEqual(errors, []);
+      await page.screenshot({ path: join(resultsDir, `demo-${c.adapter}.png`), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('demo: a refused token shows its seed code, the catalog message and a plain-language hint', { timeout: 60_000 }, async () => {
+  const faults = new URL('/__emulator/faults', config.emulator.url).href;
+  // The token service refuses the back end's authenticator, as ExpressPlay does with a production key on the test service.
+  await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: { failNext: 10, status: 401, code: -2018 } }) });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  try {
+    await page.goto(new URL('demo/?adapter=shaka&stream=cenc-h264&autoplay=1', baseUrl).href);
+    await page.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
+    assert.equal(await page.locator('#error .code').textContent(), '-2018');
+    assert.match((await page.locator('#error .message').textContent()) ?? '', /Invalid authenticator/);
+    assert.match((await page.locator('#error .hint').textContent()) ?? '', /authenticator/i);
+    await page.screenshot({ path: join(resultsDir, 'demo-error.png'), fullPage: true });
+  } finally {
+    await page.close();
+    await fetch(new URL('/__emulator/reset', config.emulator.url).href, { method: 'POST' });
+  }
+});
