@@ -55,7 +55,7 @@ export function renderTable(r: Printable): string {
     out.push('');
     out.push(`${player}`);
     out.push(`  ${pad('scenario', 12)}${['100', '300', '600'].map((t) => lpad(`token ${t} ms`, 22)).join('')}   setup@300  tok/lic/probes(ours) per playback @300`);
-    for (const scenario of ['limit', 'naive', 'cold', 'prefetched', 'replay']) {
+    for (const scenario of ['limit', 'naive', 'cold', 'prefetched', 'replay', 'limit-replay']) {
       const cells = ['100', '300', '600'].map((t) => byToken[t]?.[scenario]);
       const line = cells.map((c) => lpad(c ? `${ms(c.medianMs)} [${ms(c.p25Ms)}–${ms(c.p75Ms)}]${c.errors ? ` ${c.errors}err` : ''}` : '—', 22)).join('');
       const c300 = byToken['300']?.[scenario];
@@ -64,11 +64,11 @@ export function renderTable(r: Printable): string {
     }
     out.push(`  ratios        ${['100', '300', '600'].map((t) => {
       const q = r.ratios[`${player}@${t}`];
-      return q ? `@${t}: naive/limit ${r2(q['naiveOverLimit']!)} cold/naive ${r2(q['coldOverNaive']!)} prefetched/limit ${r2(q['prefetchedOverLimit']!)} replay/limit ${r2(q['replayOverLimit']!)}` : '';
+      return q ? `@${t}: naive/limit ${r2(q['naiveOverLimit']!)} cold/naive ${r2(q['coldOverNaive']!)} prefetched/limit ${r2(q['prefetchedOverLimit']!)} replay/limit ${r2(q['replayOverLimit']!)} replay/limit-replay ${r2(q['replayOverLimitReplay']!)}` : '';
     }).join('\n                ')}`);
     const q = r.ratios[`${player}@300`];
     if (q) {
-      out.push(`  targets @300  prefetched ≤ 1.05× limit: ${r2(q['prefetchedOverLimit']!)} ${verdict(q['prefetchedOverLimit']!, 1.05)}; replay ≤ 1.05× limit: ${r2(q['replayOverLimit']!)} ${verdict(q['replayOverLimit']!, 1.05)}; cold ≤ 0.85× naive: ${r2(q['coldOverNaive']!)} ${verdict(q['coldOverNaive']!, 0.85)}`);
+      out.push(`  targets @300  prefetched ≤ 1.05× limit: ${r2(q['prefetchedOverLimit']!)} ${verdict(q['prefetchedOverLimit']!, 1.05)}; replay ≤ 1.05× limit: ${r2(q['replayOverLimit']!)} ${verdict(q['replayOverLimit']!, 1.05)} (vs limit-replay ${r2(q['replayOverLimitReplay']!)} ${verdict(q['replayOverLimitReplay']!, 1.05)}); cold ≤ 0.85× naive: ${r2(q['coldOverNaive']!)} ${verdict(q['coldOverNaive']!, 0.85)}`);
     }
   }
   const d = r.detection;
