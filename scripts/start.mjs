@@ -120,11 +120,12 @@ const MIME = {
   '.eot': 'application/vnd.ms-fontobject',
 };
 
-/** URL prefix → directory. Nothing else of the repository is reachable. */
+/** URL prefix → directory (→ the only extensions served there). Nothing else of the repository is reachable. */
 const MOUNTS = [
   ['/demo/', 'demo'],
   ['/dist/', 'dist'],
-  ['/test/media/', 'test/media'],
+  // Media files only: test/media/streams.json holds the keys, which only `resolve` may read.
+  ['/test/media/', 'test/media', new Set(['.mpd', '.m4s', '.mp4', '.m4a', '.m4v', '.webm', '.m3u8', '.ts', '.aac', '.vtt'])],
   ['/vendor/shaka-player/', 'node_modules/shaka-player/dist'],
   ['/vendor/video.js/', 'node_modules/video.js/dist'],
   ['/vendor/videojs-contrib-eme/', 'node_modules/videojs-contrib-eme/dist'],
@@ -132,8 +133,9 @@ const MOUNTS = [
 
 /** The file for a URL path, or undefined. Refuses traversal, NUL bytes, dotfiles and symlinks out of the mount. */
 function fileFor(pathname) {
-  for (const [prefix, dir] of MOUNTS) {
+  for (const [prefix, dir, extensions] of MOUNTS) {
     if (!pathname.startsWith(prefix)) continue;
+    if (extensions && !extensions.has(extname(pathname).toLowerCase())) return undefined;
     const base = resolvePath(root, dir);
     if (!existsSync(base)) return undefined;
     let rel = pathname.slice(prefix.length);

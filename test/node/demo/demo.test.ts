@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -182,4 +182,29 @@ test('demo: a refused token shows its seed code, the catalog message and a plain
     await page.close();
     await fetch(new URL('/__emulator/reset', config.emulator.url).href, { method: 'POST' });
   }
+});
+
+test('npm start: no keys reachable from the browser, no way out of the served folders', async () => {
+  const streams = JSON.parse(readFileSync(join(root, 'test/media/streams.json'), 'utf8')) as Record<string, { key: string; iv: string }>;
+  const get = async (path: string) => {
+    const res = await fetch(new URL(path, baseUrl), { redirect: 'manual' });
+    return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+  };
+  // The page's own configuration names content ids and manifests, never key material.
+  const conf = await get('demo/config.json');
+  for (const s of Object.values(streams)) {
+    assert.ok(!conf.body.includes(s.key) && !conf.body.includes(s.iv), 'a key is in demo/config.json');
+  }
+  assert.equal((await get('test/media/streams.json')).status, 404, 'streams.json (the keys) is not served');
+  for (const path of ['package.json', 'demo/..%2f..%2fpackage.json', 'demo/%2e%2e/%2e%2e/package.json', 'src/index.ts', 'node_modules/shaka-player/package.json', 'demo/%00']) {
+    assert.equal((await get(path)).status, 404, path);
+  }
+  // What the players need, with the right types.
+  assert.match((await get('test/media/cenc-h264/manifest.mpd')).type, /^application\/dash\+xml/);
+  assert.match((await get('test/media/cenc-h264/video/1.m4s')).type, /^video\/iso\.segment/);
+  assert.match((await get('test/media/fairplay-hls/master.m3u8')).type, /^application\/vnd\.apple\.mpegurl/);
+  assert.match((await get('dist/esm/index.js')).type, /^text\/javascript/);
+  assert.match((await get('dist/esm/index.js.map')).type, /^application\/json/);
+  assert.match((await get('vendor/shaka-player/shaka-player.compiled.js')).type, /^text\/javascript/);
+  assert.equal((await get('')).status, 302);
 });
