@@ -1,9 +1,9 @@
-// The emulator's tokens: `base64url(JSON payload) "." base64url(HMAC-SHA256)`.
-// Opaque to clients by contract (they must not parse them); tamper-proof by the
-// signature. Not encrypted: the emulator only ever sees test keys, and a readable
-// payload makes failures easy to debug. The authenticator is never put in a token.
+// The emulator's tokens: base64url(nonce[12] || AES-256-GCM(JSON payload) || tag[16]).
+// Opaque like ExpressPlay's own: a rights URL reveals nothing (not the content
+// key, not the policy), because whoever sees a page's network traffic sees the
+// rights URL. Tamper-proof by GCM's tag. The authenticator is never put in a token.
 
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { NormalizedTokenParams, TokenDrm } from '../../core/index.js';
 
 export interface TokenPayload {
@@ -42,28 +42,32 @@ export function payloadFromParams(p: NormalizedTokenParams, issuedAt: number, ex
   return out;
 }
 
-function sign(secret: Buffer, data: string): Buffer {
-  return createHmac('sha256', secret).update(data).digest();
+/** The AES-256 key, derived from the emulator's secret so one secret serves every purpose. */
+function tokenKey(secret: Buffer): Buffer {
+  return createHmac('sha256', secret).update('expressplay-emulator/token-key/v1').digest();
 }
 
 export function encodeToken(payload: TokenPayload, secret: Buffer): string {
-  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${body}.${sign(secret, body).toString('base64url')}`;
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', tokenKey(secret), nonce);
+  const body = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url');
 }
 
-/** The payload of a well-formed token with a valid signature, else undefined. Does not check expiry. */
+/** The payload of a well-formed, authentic token, else undefined. Does not check expiry. */
 export function decodeToken(token: string, secret: Buffer): TokenPayload | undefined {
-  if (token.length > 8192) return undefined;
-  const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(token);
-  if (!m) return undefined;
-  const expected = sign(secret, m[1]!);
-  const given = Buffer.from(m[2]!, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (token.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  const raw = Buffer.from(token, 'base64url');
+  if (raw.length < 12 + 16 + 2) return undefined;
   try {
-    const payload = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as TokenPayload;
+    const decipher = createDecipheriv('aes-256-gcm', tokenKey(secret), raw.subarray(0, 12));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    const json = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+    const payload = JSON.parse(json) as TokenPayload;
     if (payload?.v !== 1 || typeof payload.exp !== 'number' || typeof payload.id !== 'string') return undefined;
     return payload;
   } catch {
+    // A wrong tag (tampered or foreign token) throws in final(): that is the -4010 case.
     return undefined;
   }
 }
