@@ -29,7 +29,7 @@ export default [
       format: 'umd',
       name: 'ExpressPlayEME',
       sourcemap: true,
-      plugins: [terser({ format: { comments: false } })],
+      plugins: [terser({ compress: { passes: 2 }, format: { comments: false } })],
     },
   },
 ];
