@@ -80,7 +80,9 @@ export function renderTable(r: Printable): string {
     for (const e of r.size) out.push(`  ${pad(e.name, 40)}${lpad(e.gzip, 7)} B  budget ${lpad(e.budget ?? '-', 6)}  ${e.ok ? 'ok' : 'OVER'}`);
   } else out.push(`Size: ${r.size.error}`);
   out.push('');
-  out.push(`Load check (bench/load.mjs): ${JSON.stringify(r.load).slice(0, 600)}`);
+  const load = r.load as { status?: number | null; tail?: string; ran?: boolean; note?: string };
+  const loadLine = load.tail ? load.tail.split('\n').filter(Boolean).slice(-1)[0] : (load.note ?? 'not run');
+  out.push(`Load check (bench/load.mjs): ${loadLine}${load.status !== undefined && load.status !== 0 ? ` (exit ${load.status})` : ''}`);
   if (r.failures.length) {
     out.push('');
     out.push(`Failed runs (${r.failures.length} shown):`);
