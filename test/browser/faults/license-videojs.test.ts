@@ -7,7 +7,7 @@ import { isExpressPlayError, type ExpressPlayError } from '../../../src/index.js
 import { registerExpressPlay, type VideoJsLike } from '../../../src/videojs/index.js';
 import { emulatorStats, loadScript, playedPast, resetEmulator, setFaults, testConfig } from '../support/page.js';
 import { settle, startScope, type Scope } from './instrument.js';
-import { CENC, expectClean, newVideo, sleep } from './support.js';
+import { CENC, VP9, expectClean, newVideo, sleep } from './support.js';
 
 interface VjsTestPlayer {
   src(source: Record<string, unknown>): void;
@@ -122,6 +122,52 @@ describe('fault matrix: license (Video.js plugin)', function () {
     const t = performance.now();
     expect(await outcome(await start(), 10000)).to.deep.equal({ played: true });
     expect(performance.now() - t).to.be.within(1400, 10000);
+    await done();
+  });
+
+  it('rapid switching A→B→A: every license request carries a token of its own content; A plays', async () => {
+    await setFaults({ token: { latencyMs: 150 } });
+    const { tokenEndpointUrl } = await testConfig();
+    // Which content each token was issued for, read from the token endpoint's answers.
+    const tokenContent = new Map<string, string>();
+    const recordingFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const contentId = new URL(String(input instanceof Request ? input.url : input)).searchParams.get('contentId');
+      if (res.ok && contentId) tokenContent.set(new URL(((await res.clone().json()) as { rightsUrl: string }).rightsUrl).searchParams.get('ExpressPlayToken')!, contentId);
+      return res;
+    };
+    // The license requests as sent (the plugin's requestLicense uses the page's fetch).
+    const licenses: Array<{ token: string; kids: string[] }> = [];
+    const pageFetch = window.fetch;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (/\/hms\/wv\/rights\//.test(url) && init?.body instanceof Uint8Array) {
+        licenses.push({ token: new URL(url).searchParams.get('ExpressPlayToken') ?? '', kids: (JSON.parse(new TextDecoder().decode(init.body)) as { kids?: string[] }).kids ?? [] });
+      }
+      return pageFetch(input, init);
+    };
+    try {
+      const el = newVideo();
+      player = videojs(el, { muted: true, preload: 'auto' });
+      player.expressplay({ token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false, fetch: recordingFetch }, detect: { includeClearKey: true } });
+      const source = (s: { id: string; manifest: string }) => ({ src: s.manifest, type: 'application/dash+xml', expressplay: { contentId: s.id } });
+      player.src(source(CENC));
+      await sleep(30);
+      player.src(source(VP9));
+      await sleep(30);
+      player.src(source(CENC));
+      void player.play()?.catch(() => undefined);
+      expect(await outcome(player, 10000)).to.deep.equal({ played: true });
+    } finally {
+      window.fetch = pageFetch;
+    }
+    const kidOf: Record<string, string> = { [CENC.id]: 'hr8M7DchBk1iTyLSWEnIFg', [VP9.id]: 'QWa57V_FxUlLqcPjEqrBTg' };
+    expect(licenses.length).to.be.at.least(1);
+    for (const l of licenses) {
+      const content = tokenContent.get(l.token);
+      expect(content, 'token from the endpoint').to.not.equal(undefined);
+      expect(l.kids.map((k) => k.replace(/=+$/, '')), `license for ${content} asks that content's key`).to.deep.equal([kidOf[content!]]);
+    }
     await done();
   });
 
