@@ -157,20 +157,14 @@ async function probeEme(plan: KeySystemPlan, s: ProbeSettings): Promise<KeySyste
   return result;
 }
 
-function plan(drm: Drm, keySystem: string, initDataTypes: string[], robustness: readonly string[], baselineSchemes: EncryptionScheme[]): KeySystemPlan {
-  return { drm, keySystem, initDataTypes, robustness, baselineSchemes };
-}
-
-async function probeWidevine(s: ProbeSettings): Promise<KeySystemSupport> {
-  return probeEme(plan('widevine', KEY_SYSTEMS.widevine, ['cenc'], [...WIDEVINE_LADDER.map(([r]) => r), ''], ['cenc']), s);
-}
+const plan = (drm: Drm, keySystem: string, initDataTypes: string[], robustness: readonly string[], baselineSchemes: EncryptionScheme[] = ['cenc']): KeySystemPlan => ({ drm, keySystem, initDataTypes, robustness, baselineSchemes });
 
 async function probePlayReady(s: ProbeSettings): Promise<KeySystemSupport> {
   const ladder = [...PLAYREADY_LADDER, ''];
   const [hardware, recommendation, legacy] = await Promise.all([
-    probeEme(plan('playready', KEY_SYSTEMS.playreadyHardware, ['cenc'], ['3000', ''], ['cenc']), s),
-    probeEme(plan('playready', KEY_SYSTEMS.playready, ['cenc'], ladder, ['cenc']), s),
-    probeEme(plan('playready', KEY_SYSTEMS.playreadyLegacy, ['cenc'], [''], ['cenc']), s),
+    probeEme(plan('playready', KEY_SYSTEMS.playreadyHardware, ['cenc'], ['3000', '']), s),
+    probeEme(plan('playready', KEY_SYSTEMS.playready, ['cenc'], ladder), s),
+    probeEme(plan('playready', KEY_SYSTEMS.playreadyLegacy, ['cenc'], ['']), s),
   ]);
   const chosen = recommendation.supported ? recommendation : hardware.supported ? hardware : legacy;
   if (!chosen.supported) return chosen;
@@ -200,10 +194,6 @@ async function probeFairPlay(s: ProbeSettings): Promise<KeySystemSupport> {
   return modern.supported ? modern : probeLegacyFairPlay(s);
 }
 
-async function probeClearKey(s: ProbeSettings): Promise<KeySystemSupport> {
-  return probeEme(plan('clearkey', KEY_SYSTEMS.clearkey, ['keyids', 'cenc', 'webm'], [''], ['cenc']), s);
-}
-
 function defaultEnvironment(): EmeEnvironment {
   const nav = globalThis.navigator as Navigator | undefined;
   const env: EmeEnvironment = {};
@@ -225,10 +215,10 @@ async function probeAll(options: DetectDrmOptions): Promise<DrmProfile> {
     env: options.environment ?? defaultEnvironment(),
   };
   const [widevine, playready, fairplay, clearkey] = await Promise.all([
-    probeWidevine(s),
+    probeEme(plan('widevine', KEY_SYSTEMS.widevine, ['cenc'], [...WIDEVINE_LADDER.map(([r]) => r), '']), s),
     probePlayReady(s),
     probeFairPlay(s),
-    options.includeClearKey ? probeClearKey(s) : Promise.resolve(undefined),
+    options.includeClearKey ? probeEme(plan('clearkey', KEY_SYSTEMS.clearkey, ['keyids', 'cenc', 'webm'], ['']), s) : undefined,
   ]);
   const profile: DrmProfile = { widevine, playready, fairplay, durationMs: 0 };
   if (clearkey) profile.clearkey = clearkey;
