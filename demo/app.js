@@ -154,7 +154,7 @@ export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
   const shakaRadio = $('input[name=adapter][value=shaka]');
   if (!attachShaka) {
     shakaRadio.disabled = true;
-    shakaRadio.parentElement.title = 'The drop-in script has no Shaka adapter: use the ESM build (expressplay-eme/shaka).';
+    shakaRadio.parentElement.title = 'This build of the library has no Shaka adapter.';
     $('input[name=adapter][value=videojs]').checked = true;
   }
 

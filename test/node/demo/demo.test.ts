@@ -105,9 +105,10 @@ async function pageText(page: Page): Promise<string> {
   });
 }
 
-// Shaka with the ESM build (the drop-in has no Shaka adapter); Video.js both ways.
+// Both adapters, each with the ESM build and with the drop-in script tag.
 const CASES = [
   { adapter: 'shaka', page: '', mode: 'ESM build', stream: 'cenc-h264', shot: 'demo-shaka.png' },
+  { adapter: 'shaka', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9', shot: 'demo-shaka-umd.png' },
   { adapter: 'videojs', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9', shot: 'demo-videojs.png' },
   { adapter: 'videojs', page: '', mode: 'ESM build', stream: 'cenc-h264', shot: 'demo-videojs-esm.png' },
 ] as const;
