@@ -1,13 +1,18 @@
 import { catalogEntry, ClientCode, type ErrorCategory } from './catalog.js';
 import { redactTokens } from './redact.js';
 
+/** The DRMs this library handles; `'clearkey'` is the development stand-in served by the emulator. */
 export type Drm = 'widevine' | 'fairplay' | 'playready' | 'clearkey';
 
+/** Optional context for {@link ExpressPlayError}'s constructor; every field is copied onto the error. */
 export interface ExpressPlayErrorInit {
   /** Extra detail appended to the catalog message (never a full token: it is redacted). */
   details?: string;
+  /** The HTTP status of the response that failed, or the status a server should answer with. */
   httpStatus?: number;
+  /** The DRM the failing operation was for. */
   drm?: Drm;
+  /** The underlying error, passed on as the standard `Error.cause`. */
   cause?: unknown;
   /** Overrides the catalog's category (e.g. an HTTP status with no seed code). */
   category?: ErrorCategory;
@@ -18,23 +23,65 @@ export interface ExpressPlayErrorInit {
 }
 
 /**
+ * Errors relayed through a back end arrive with the code and catalog message
+ * already in their text ("[-2018] Invalid authenticator: …", "Error -2018 …").
+ * Strip those echoes so a message says each thing once, however many hops it took.
+ */
+function withoutEcho(details: string, code: number, base: string): string {
+  const echo = new RegExp(`^(?:\\[${code}\\]|(?:ExpressPlay )?error ${code})\\s*:?\\s*`, 'i');
+  let d = details.trim();
+  for (let prev = ''; d !== prev; ) {
+    prev = d;
+    d = d.replace(echo, '');
+    if (d.startsWith(base)) d = d.slice(base.length).replace(/^\s*:?\s*/, '');
+  }
+  return d;
+}
+
+/**
  * The one error type of this library. `code` is the ExpressPlay seed code when
  * the mistake or failure has one, else one of ours (-9xxx, see `ClientCode`).
+ *
+ * The message is `[code] <catalog message>: <details>`; `category` and
+ * `retryable` come from the catalog unless the init overrides them, and an
+ * unknown code gets category `'server'`, not retryable. `details` are passed
+ * through `redactTokens`, so a rights URL in them never leaks its token.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.getRightsUrl({ drm: 'widevine', contentId: 'movie-42' });
+ * } catch (e) {
+ *   if (isExpressPlayError(e) && e.category === 'auth') showSignIn();
+ * }
+ * ```
  */
 export class ExpressPlayError extends Error {
+  /** Always `'ExpressPlayError'` (what {@link isExpressPlayError} checks across realms and bundles). */
   override readonly name = 'ExpressPlayError';
+  /** The seed code (-2002 … -7011) or one of ours (-9xxx). */
   readonly code: number;
+  /** The HTTP status involved, when there was one. */
   readonly httpStatus: number | undefined;
+  /** What kind of failure: branch on this rather than on codes. */
   readonly category: ErrorCategory;
+  /** Whether sending the same request again later may succeed. */
   readonly retryable: boolean;
+  /** The DRM the failing operation was for, when known. */
   readonly drm: Drm | undefined;
+  /** The detail appended to the message, token-redacted. */
   readonly details: string | undefined;
+  /** Milliseconds the server asked to wait before a retry (`Retry-After`). */
   readonly retryAfterMs: number | undefined;
 
+  /**
+   * @param code - a catalog code (unknown codes are allowed: message `ExpressPlay error <code>`).
+   * @param init - details, HTTP status, DRM, cause and overrides of the catalog's category/retryability.
+   */
   constructor(code: number, init: ExpressPlayErrorInit = {}) {
     const entry = catalogEntry(code);
     const base = entry?.message ?? `ExpressPlay error ${code}`;
-    const details = init.details === undefined ? undefined : redactTokens(init.details);
+    const details = init.details === undefined ? undefined : withoutEcho(redactTokens(init.details), code, base);
     super(`[${code}] ${base}${details ? `: ${details}` : ''}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = code;
     this.httpStatus = init.httpStatus;
@@ -50,6 +97,7 @@ export class ExpressPlayError extends Error {
     return this.code === -4010 || this.httpStatus === 401 || this.httpStatus === 403;
   }
 
+  /** A plain object for logs and `JSON.stringify` (name, code, message, httpStatus, category, retryable, drm). */
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,
@@ -63,11 +111,20 @@ export class ExpressPlayError extends Error {
   }
 }
 
+/**
+ * True for an {@link ExpressPlayError}, also one from another copy of this
+ * library (a second bundle, the UMD script): it checks `name` and a numeric
+ * `code`, not only `instanceof`.
+ */
 export function isExpressPlayError(value: unknown): value is ExpressPlayError {
   return value instanceof ExpressPlayError || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'ExpressPlayError' && typeof (value as { code?: unknown }).code === 'number');
 }
 
-/** The typed error for an HTTP status that carried no ExpressPlay code. */
+/**
+ * The typed error for an HTTP status that carried no ExpressPlay code:
+ * 401/403 → -9013 (`auth`), 404 → -9023, 408 → -9011, 429 → -9014,
+ * 5xx → -9015 (retryable), any other status → -9013 (`input`).
+ */
 export function errorForHttpStatus(status: number, details?: string, drm?: Drm): ExpressPlayError {
   const init = { httpStatus: status, details: details ?? `HTTP ${status}`, drm };
   if (status === 401 || status === 403) return new ExpressPlayError(ClientCode.HTTP, { ...init, category: 'auth', retryable: false });

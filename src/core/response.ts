@@ -83,7 +83,8 @@ function asCode(value: unknown): number | undefined {
 /** Strips tags and entities from HTML as text (regexes only) for an error message. */
 function htmlToText(html: string): string {
   return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    // The head (title) repeats what the body says; scripts and styles are not text.
+    .replace(/<(head|script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(lt|gt|amp|quot|#39|apos|nbsp);/g, (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", apos: "'", nbsp: ' ' })[e] ?? ' ')
     .replace(/\s+/g, ' ')
