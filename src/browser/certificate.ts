@@ -9,7 +9,14 @@ import { errorFromResponse, fetchOnce } from './http.js';
 import { preconnect } from './preconnect.js';
 import type { FairPlayCertificateOptions } from './types.js';
 
-const cache = new Map<string, Promise<Uint8Array>>();
+/** One shared fetch per URL; `waiters` counts callers still interested, so the last one to leave aborts it. */
+interface SharedFetch {
+  promise: Promise<Uint8Array>;
+  controller: AbortController;
+  waiters: number;
+  settled: boolean;
+}
+const cache = new Map<string, SharedFetch>();
 
 function invalid(details: string, cause?: unknown): ExpressPlayError {
   return new ExpressPlayError(ClientCode.CERTIFICATE_INVALID, { drm: 'fairplay', details, cause });
@@ -56,29 +63,45 @@ function resolveUrl(url: string): string {
   }
 }
 
-/** Waits for a shared promise, but lets this caller give up on its own signal. */
-function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new ExpressPlayError(ClientCode.ABORTED, { drm: 'fairplay', cause: signal.reason }));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ExpressPlayError(ClientCode.ABORTED, { drm: 'fairplay', cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
+/**
+ * Waits for the shared fetch, but lets this caller give up on its own signal.
+ * When every caller has given up, the fetch itself is aborted and forgotten:
+ * a detached player leaves no request running.
+ */
+function waitFor(url: string, entry: SharedFetch, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  const aborted = () => new ExpressPlayError(ClientCode.ABORTED, { drm: 'fairplay', cause: signal?.reason });
+  if (signal?.aborted) return Promise.reject(aborted());
+  entry.waiters++;
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const leave = () => {
+      signal?.removeEventListener('abort', onAbort);
+      entry.waiters--;
+    };
+    const onAbort = () => {
+      leave();
+      if (entry.waiters === 0 && !entry.settled) {
+        entry.controller.abort();
+        if (cache.get(url) === entry) cache.delete(url);
+      }
+      reject(aborted());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    entry.promise.then(
       (v) => {
-        signal.removeEventListener('abort', onAbort);
+        leave();
         resolve(v);
       },
       (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        leave();
         reject(e);
       },
     );
   });
 }
 
-async function fetchCertificate(url: string, options: FairPlayCertificateOptions): Promise<Uint8Array> {
-  // No caller signal here: the fetch is shared, only the timeout bounds it.
-  const res = await fetchOnce(url, { method: 'GET', credentials: options.credentials ?? 'same-origin' }, { fetch: options.fetch, timeoutMs: options.timeoutMs, drm: 'fairplay' });
+async function fetchCertificate(url: string, options: FairPlayCertificateOptions, signal: AbortSignal): Promise<Uint8Array> {
+  // The signal is the shared fetch's own: aborted only when no caller is left.
+  const res = await fetchOnce(url, { method: 'GET', credentials: options.credentials ?? 'same-origin' }, { fetch: options.fetch, timeoutMs: options.timeoutMs, drm: 'fairplay', signal });
   if (res.status < 200 || res.status > 299) throw errorFromResponse(res, 'fairplay');
   return decodeCertificate(res.body);
 }
@@ -86,6 +109,20 @@ async function fetchCertificate(url: string, options: FairPlayCertificateOptions
 /**
  * The certificate as DER bytes. `source`: a URL (fetched once per page, shared by
  * concurrent callers), inline base64/PEM text, or the bytes themselves.
+ *
+ * A string is taken as inline text when it is PEM or long base64 with no URL
+ * syntax, else as a URL relative to the page. A failed fetch is not cached.
+ * Every caller gets its own copy (a CDM may detach the buffer it is given).
+ *
+ * @throws {@link ExpressPlayError} -9040 for an empty/invalid source or data
+ * that is neither DER nor base64 DER; the HTTP error of a failed fetch
+ * (-9013/-9015/…, -9010 network, -9011 timeout); -9012 when `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * const cert = await getFairPlayCertificate('/fairplay.cer');
+ * await mediaKeys.setServerCertificate(cert);
+ * ```
  */
 export async function getFairPlayCertificate(source: string | ArrayBuffer | Uint8Array, options: FairPlayCertificateOptions = {}): Promise<Uint8Array> {
   if (source instanceof ArrayBuffer) return decodeCertificate(new Uint8Array(source)).slice();
@@ -95,16 +132,24 @@ export async function getFairPlayCertificate(source: string | ArrayBuffer | Uint
   const url = resolveUrl(source.trim());
   let shared = cache.get(url);
   if (!shared) {
-    shared = fetchCertificate(url, options);
-    cache.set(url, shared);
-    shared.catch(() => {
-      // Not cached when it failed: the next caller fetches again.
-      if (cache.get(url) === shared) cache.delete(url);
-    });
+    const controller = new AbortController();
+    const entry: SharedFetch = { promise: fetchCertificate(url, options, controller.signal), controller, waiters: 0, settled: false };
+    cache.set(url, entry);
+    entry.promise.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        entry.settled = true;
+        // Not cached when it failed: the next caller fetches again.
+        if (cache.get(url) === entry) cache.delete(url);
+      },
+    );
+    shared = entry;
   }
   try {
     // Each caller gets its own copy: a CDM may detach or keep the buffer it is given.
-    return (await withSignal(shared, options.signal)).slice();
+    return (await waitFor(url, shared, options.signal)).slice();
   } catch (err) {
     if (isExpressPlayError(err)) throw err;
     throw invalid('certificate fetch failed', err);
