@@ -11,6 +11,7 @@ import { redactTokens } from '../core/redact.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
 import { playReadyRequest } from './playready.js';
 import { createTokenClient, detectDrm, getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
+import { backoffDelay, sleep } from '../browser/http.js';
 import type { DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
 import type {
   ExpressPlayHandle, ExpressPlayPluginOptions, ExpressPlaySourceOptions, VideoJsLike, VjsErrorInit, VjsKeyStatusEvent, VjsPlayer, VjsSource, VjsTech,
@@ -50,7 +51,42 @@ interface State {
 const states = new WeakMap<VjsPlayer, State>();
 const registered = new WeakSet<object>();
 
-/** Registers the `expressplay` plugin, its source middleware and its error hook on this Video.js. */
+/**
+ * Registers the `expressplay` plugin, its source middleware and its error hook on this Video.js.
+ * Idempotent per `videojs` object. videojs-contrib-eme must be loaded before
+ * `player.expressplay()` is called.
+ *
+ * Then `player.expressplay(options)` starts detection and returns an
+ * {@link ExpressPlayHandle}; a source with an `expressplay` field
+ * (`{ src, type, expressplay: { contentId } }`) gets contrib-eme `keySystems` for
+ * the detected DRM (`getLicense`, and `getCertificate` / `getContentId` for
+ * FairPlay) and its token fetch starts in parallel with the manifest. A license
+ * refused for its token (-4010 / 401 / 403) gets one fresh token and one retry.
+ * Failures reach `player.error()` as MediaError code 5 with the typed error on
+ * `player.error().expressplay`; `expressplay:*` events are triggered on the player.
+ *
+ * Errors thrown by `player.expressplay()`: -9030 when contrib-eme is not loaded,
+ * -9001 without `token` or `tokenClient`. Errors of a source (reported through
+ * `player.error()`): -9030 when the chosen DRM is not supported, -9001 without
+ * `contentId` (except FairPlay) or FairPlay without a certificate, -9042 for an
+ * unusable skd URI, and the token, allowlist and license errors.
+ *
+ * @param videojs - the `videojs` function object (only its `registerPlugin`, `use` and `hook` are used).
+ *
+ * @example
+ * ```ts
+ * import videojs from 'video.js';
+ * import 'videojs-contrib-eme';
+ * import type Player from 'video.js/dist/types/player';
+ * import { registerExpressPlay, type ExpressPlayPlayer } from 'expressplay-eme/videojs';
+ *
+ * registerExpressPlay(videojs);
+ * const player = videojs('my-video') as ExpressPlayPlayer<Player>;
+ * player.expressplay({ token: { endpoint: '/api/expressplay-token' } });
+ * player.src({ src: '/movie-42/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'movie-42' } });
+ * player.on('expressplay:error', (_e, payload) => console.error(payload.error));
+ * ```
+ */
 export function registerExpressPlay(videojs: VideoJsLike): void {
   if (registered.has(videojs)) return;
   registered.add(videojs);
@@ -64,7 +100,11 @@ export function registerExpressPlay(videojs: VideoJsLike): void {
   });
 }
 
-/** For the drop-in script: registers on `window.videojs` when the page loaded it first. */
+/**
+ * For the drop-in script: registers on `window.videojs` when the page loaded it first.
+ *
+ * @returns whether a `window.videojs` was found (and registered on).
+ */
 export function autoRegisterExpressPlay(): boolean {
   const videojs = (globalThis as { videojs?: VideoJsLike }).videojs;
   if (typeof videojs !== 'function' && typeof videojs !== 'object') return false;
@@ -72,7 +112,13 @@ export function autoRegisterExpressPlay(): boolean {
   return true;
 }
 
-/** The value handed to `player.error()`: Video.js copies every field onto its MediaError. */
+/**
+ * The value handed to `player.error()`: Video.js copies every field onto its MediaError.
+ * Code 5 (`MEDIA_ERR_ENCRYPTED`), the error's message, the typed error as
+ * `expressplay`, and `metadata` with its code, status and category.
+ *
+ * @param emeMetadata - contrib-eme's own metadata (`errorType`, `keySystem`), kept as `metadata.eme`.
+ */
 export function typedError(error: ExpressPlayError, emeMetadata?: unknown): VjsErrorInit {
   return {
     code: MEDIA_ERR_ENCRYPTED,
@@ -217,13 +263,14 @@ function setRights(state: State, load: Load, rights: Promise<RightsInfo>): Promi
 function keySystemOptions(state: State, load: Load): Record<string, unknown> {
   const { support } = load;
   const { licenseTimeoutMs: timeoutMs, licenseHeaders: headers } = state.options;
-  const send = (body: Uint8Array) => (url: string, signal: AbortSignal) => {
+  const once = (body: Uint8Array, url: string, signal: AbortSignal) => {
     state.client.assertAllowedRightsUrl(url); // the allowlist also covers app- and skd-supplied URLs
     if (support.drm === 'fairplay') return requestCkc(url, body, { signal, timeoutMs, headers });
     if (support.drm !== 'playready') return requestLicense(url, body, { drm: support.drm, signal, timeoutMs, headers });
     const pr = playReadyRequest(body);
     return requestLicense(url, pr.body, { drm: 'playready', signal, timeoutMs, contentType: pr.contentType, headers: { ...pr.headers, ...headers } });
   };
+  const send = (body: Uint8Array) => (url: string, signal: AbortSignal) => withLicenseRetry(() => once(body, url, signal), signal);
   if (support.drm !== 'fairplay') {
     return {
       ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}),
@@ -259,6 +306,23 @@ function fairplayContentId(state: State, load: Load, initData: string): string {
     setRights(state, load, Promise.resolve({ drm: 'fairplay', contentId: load.ctx.contentId, rightsUrl: inSkd, source: 'skd', obtainedAt: performance.now(), expiresAtMs: Number.POSITIVE_INFINITY }));
   }
   return load.ctx.contentId;
+}
+
+/**
+ * contrib-eme has no retry of its own, so a passing 5xx, network error or timeout
+ * is tried again here, as Shaka's license retryParameters would: 3 attempts,
+ * backoff with jitter. Token rejections are `licensed`'s business (refresh once).
+ */
+const LICENSE_RETRY = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 2000, maxTotalMs: 10_000 };
+async function withLicenseRetry<T>(attempt: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (n >= LICENSE_RETRY.maxAttempts || !isExpressPlayError(e) || !e.retryable || e.isTokenRejected || signal.aborted) throw e;
+      await sleep(backoffDelay(n, LICENSE_RETRY), signal);
+    }
+  }
 }
 
 /**

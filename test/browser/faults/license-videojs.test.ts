@@ -82,16 +82,26 @@ describe('fault matrix: license (Video.js plugin)', function () {
     await expectClean(scope);
   }
 
-  it('500 then success: playback, or (no retry in this path) the typed -9015 with status 500', async () => {
+  it('500 then success: the plugin retries the license request (contrib-eme has no retry) and plays, one token', async () => {
     await setFaults({ rights: { failNext: 1, status: 500 } });
     const result = await outcome(await start(), 10000);
+    expect(result, 'playback, not an error').to.not.have.property('error');
+    const s = await stats();
+    expect(sum(s.tokensIssued)).to.equal(1);
+    await done();
+  });
+
+  it('500 for good: the typed -9015 (HTTP 500) after 3 attempts, no retry storm', async () => {
+    await setFaults({ rights: { failNext: 10, status: 500 } });
+    const result = await outcome(await start(), 10000);
+    expect(result).to.have.property('error');
     if ('error' in result) {
-      // contrib-eme does not retry a failed license request and the plugin retries only token refusals.
       expect(result.error.code).to.equal(-9015);
       expect(result.error.httpStatus).to.equal(500);
-      console.warn('Video.js: a single license 500 ends playback (no retry on this path)');
     }
-    expect(sum((await stats()).tokensIssued)).to.equal(1);
+    const s = await stats();
+    expect(s.rejects.rights, 'three license attempts, not more').to.equal(3);
+    expect(sum(s.tokensIssued)).to.equal(1);
     await done();
   });
 
