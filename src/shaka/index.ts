@@ -39,6 +39,7 @@ const TIMEOUT = 1003;
 /** Never fetched: the request filter always puts the real rights URL in. `.invalid` makes a bypass fail loudly. */
 const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
 
+/** Options of {@link attachExpressPlay}. */
 export interface ShakaExpressPlayOptions {
   /** The token endpoint's options (a client is made and owned), or a client the app made (never disposed here). */
   token: TokenClientOptions | TokenClient;
@@ -50,6 +51,7 @@ export interface ShakaExpressPlayOptions {
   contentId?: string | ((manifestUri: string) => string | undefined);
   /** Detection options, e.g. `{ includeClearKey: true }` for the emulator's ClearKey stand-in. */
   detect?: DetectDrmOptions;
+  /** FairPlay settings; used only when detection picks FairPlay (Safari). */
   fairplay?: {
     /** The application certificate: URL (fetched once per page) or bytes. Required when FairPlay is chosen. */
     certificate: string | ArrayBuffer | Uint8Array;
@@ -62,9 +64,13 @@ export interface ShakaExpressPlayOptions {
   shaka?: ShakaNamespace;
 }
 
+/** The handle {@link attachExpressPlay} resolves with. */
 export interface ShakaExpressPlay {
+  /** What detection found on this device. */
   readonly profile: DrmProfile;
+  /** The DRM chosen (`profile.preferred`), whose key system the player was configured for. */
   readonly support: KeySystemSupport;
+  /** The token client in use: the app's, or the one made from `options.token`. */
   readonly tokenClient: TokenClient;
   /** Starts the token fetch before `load()` (content card shown, hover). */
   prefetch(contentId: string): Promise<RightsInfo | undefined>;
@@ -74,7 +80,18 @@ export interface ShakaExpressPlay {
   detach(): void;
 }
 
-/** The ExpressPlayError a Shaka error carries (searched through nested `data`), if any. */
+/**
+ * The ExpressPlayError a Shaka error carries (searched through nested `data`,
+ * at most 5 levels), if any.
+ *
+ * @example
+ * ```ts
+ * player.addEventListener('error', (e) => {
+ *   const err = expressPlayErrorOf((e as unknown as { detail: unknown }).detail);
+ *   if (err?.category === 'auth') showSignIn();
+ * });
+ * ```
+ */
 export function expressPlayErrorOf(error: unknown, depth = 0): ExpressPlayError | undefined {
   if (isExpressPlayError(error)) return error;
   if (depth > 4 || typeof error !== 'object' || error === null) return undefined;
@@ -95,7 +112,43 @@ function fail(code: number, details: string, drm?: Drm): ExpressPlayError {
   return new ExpressPlayError(code, { details, drm });
 }
 
-/** Configures `player` for ExpressPlay and hooks the license pipeline. Resolves once detection is done. */
+/**
+ * Configures `player` for ExpressPlay and hooks the license pipeline. Resolves once detection is done.
+ *
+ * Await it before `player.load()`: Shaka copies its DRM configuration when a
+ * load starts. It sets `drm.servers` (a placeholder the request filter always
+ * replaces), `drm.advanced` (robustness from detection, the FairPlay
+ * certificate), `drm.preferredKeySystems`, and `drm.retryParameters.maxAttempts`
+ * of at least 2 (the token refresh needs one retry from Shaka). At each
+ * `loading` event it starts the token fetch for that load's content id, in
+ * parallel with the manifest. A license refused for its token (-4010 / 401 /
+ * 403) gets one fresh token, shared by every session, on Shaka's own retry.
+ * Events `expressplay:*` are dispatched on the player; errors also reach Shaka's
+ * `error` event with the `ExpressPlayError` in the Shaka error's `data`
+ * (see {@link expressPlayErrorOf}).
+ *
+ * @param player - an attached `shaka.Player`; only types of shaka-player are imported.
+ * @returns the handle; call `detach()` to undo everything.
+ * @throws `ExpressPlayError` -9001 when the player has no networking
+ * engine (destroyed); -9030 when no DRM is supported here; -9040 when FairPlay is
+ * chosen without `options.fairplay.certificate`, and the certificate's own errors
+ * (see `getFairPlayCertificate`); the errors of `createTokenClient`. An owned
+ * token client is disposed when it throws.
+ *
+ * @example
+ * ```ts
+ * const player = new shaka.Player();
+ * await player.attach(video);
+ * const ep = await attachExpressPlay(player, {
+ *   token: { endpoint: '/api/expressplay-token' },
+ *   contentId: 'movie-42',
+ *   fairplay: { certificate: '/fairplay.cer' },
+ * });
+ * player.addEventListener('expressplay:error', (e) => console.error(e));
+ * await player.load('https://cdn.example.com/movie-42/manifest.mpd');
+ * // later: ep.detach();
+ * ```
+ */
 export async function attachExpressPlay(player: Player, options: ShakaExpressPlayOptions): Promise<ShakaExpressPlay> {
   const engine = player.getNetworkingEngine();
   if (!engine) throw fail(ClientCode.INVALID_PARAMETER, 'the Shaka player has no networking engine (destroyed?)');
