@@ -6,7 +6,7 @@ import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, type Drm } from '../core/errors.js';
 import { redactTokens } from '../core/redact.js';
 
-/** ExpressPlay's own hosts: production `*.service.expressplay.com` and test `*.test.expressplay.com`. */
+/** ExpressPlay's own hosts: `*.expressplay.com` (production `*.service.expressplay.com` and test `*.test.expressplay.com` among them). */
 export const DEFAULT_RIGHTS_HOSTS: ReadonlyArray<string | RegExp> = ['*.expressplay.com'];
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -32,6 +32,10 @@ export function hostMatches(url: URL, pattern: string | RegExp): boolean {
 /**
  * Throws -9022 for anything but https (http only on loopback) and -9021 for a
  * host off the allowlist. `allowed` undefined = scheme check only.
+ *
+ * @param url - an absolute URL (a relative or unparseable one is -9022).
+ * @param allowed - exact hosts (`host` or `host:port`), `*.suffix` patterns, or RegExps tested on the host.
+ * @param drm - copied onto the error.
  */
 export function assertRightsUrl(url: string, allowed: ReadonlyArray<string | RegExp> | undefined, drm?: Drm): void {
   let parsed: URL;

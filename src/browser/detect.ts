@@ -10,8 +10,11 @@ import type { SecurityLevel } from '../core/params.js';
 import { probeHdcp } from './hdcp.js';
 import type { DetectDrmOptions, DrmProfile, EmeEnvironment, EncryptionScheme, KeySystemSupport } from './types.js';
 
+/** Video content types probed by default: H.264 Baseline in MP4. */
 export const DEFAULT_VIDEO_CONTENT_TYPES = ['video/mp4; codecs="avc1.42E01E"'] as const;
+/** Audio content types probed by default: AAC-LC in MP4. */
 export const DEFAULT_AUDIO_CONTENT_TYPES = ['audio/mp4; codecs="mp4a.40.2"'] as const;
+/** Encryption schemes probed by default. */
 export const DEFAULT_SCHEMES: readonly EncryptionScheme[] = ['cenc', 'cbcs'];
 const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 
@@ -25,12 +28,19 @@ export const WIDEVINE_LADDER: ReadonlyArray<readonly [string, SecurityLevel]> = 
 ];
 const PLAYREADY_LADDER = ['3000', '2000', '150'] as const;
 
+/** The EME key system strings probed for each DRM (PlayReady: hardware SL3000 first, then software, then the legacy name). */
 export const KEY_SYSTEMS = {
+  /** Widevine. */
   widevine: 'com.widevine.alpha',
+  /** PlayReady SL3000 (hardware). */
   playreadyHardware: 'com.microsoft.playready.recommendation.3000',
+  /** PlayReady (recommendation key system). */
   playready: 'com.microsoft.playready.recommendation',
+  /** PlayReady's older key system name (legacy Edge). */
   playreadyLegacy: 'com.microsoft.playready',
+  /** FairPlay through standard EME. */
   fairplay: 'com.apple.fps',
+  /** ClearKey (development stand-in). */
   clearkey: 'org.w3.clearkey',
 } as const;
 /** Legacy WebKit key systems, in the order they are tried. */
@@ -258,6 +268,21 @@ function memoKey(options: DetectDrmOptions): string {
  * Probes what DRM this device supports. Memoized per page and options (a second
  * call is free); `refresh: true` probes again (e.g. after a display change, for HDCP).
  * Never rejects: a key system that fails to answer is reported unsupported.
+ *
+ * Each key system is asked with one `requestMediaKeySystemAccess` call carrying
+ * the whole robustness ladder, so the best Widevine security level comes out of
+ * one round trip to the CDM; HDCP is read with `getStatusForPolicy` where it
+ * exists (`'unknown'` otherwise — never guessed). Each call is capped by
+ * `probeTimeoutMs`, so a CDM that never answers cannot hang start-up.
+ *
+ * @returns the profile; `preferred` is the first supported DRM of `preference`.
+ *
+ * @example
+ * ```ts
+ * const profile = await detectDrm();
+ * if (!profile.preferred) throw new Error('no DRM here');
+ * console.log(profile.preferred.drm, profile.widevine.securityLevel, profile.widevine.hdcp);
+ * ```
  */
 export function detectDrm(options: DetectDrmOptions = {}): Promise<DrmProfile> {
   const envKey = options.environment ?? PAGE;

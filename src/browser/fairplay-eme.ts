@@ -80,6 +80,35 @@ function emeError(details: string, cause?: unknown): ExpressPlayError {
   return new ExpressPlayError(ClientCode.EME, { drm: 'fairplay', details, cause });
 }
 
+/**
+ * FairPlay on a bare `<video>` (no player library): listens for `encrypted`
+ * (modern `com.apple.fps`) and `webkitneedkey` (legacy WebKit), installs the
+ * certificate, and answers each SPC with a CKC. The certificate fetch starts at
+ * once, so it is usually there when the first key is needed.
+ *
+ * The rights URL for a key is, in order: `options.rightsUrl`; the skd URI's own
+ * when it carries an `ExpressPlayToken`; one from `tokenClient`; the skd URI's
+ * bare rights URL. Every one is checked against the allowlist. A token refused by
+ * the license server (-4010 / 401 / 403) gets one refresh from the token client.
+ *
+ * Failures after attaching are reported through `onError` and an
+ * `expressplay:error` event (-9030 no key system, -9040 certificate, -9042 skd /
+ * no rights URL, -9041 CKC, -9031 EME, -9021/-9022 allowlist, license errors).
+ *
+ * @throws {@link ExpressPlayError} -9001 when `options.certificate` is missing.
+ *
+ * @example
+ * ```ts
+ * const video = document.querySelector('video')!;
+ * const fairplay = attachFairPlay(video, {
+ *   certificate: '/fairplay.cer',
+ *   tokenClient: createTokenClient({ endpoint: '/api/expressplay-token' }),
+ *   onError: (e) => console.error(e.code, e.message),
+ * });
+ * video.src = 'https://cdn.example.com/movie-42/master.m3u8';
+ * // later: fairplay.detach();
+ * ```
+ */
 export function attachFairPlay(video: HTMLMediaElement, options: AttachFairPlayOptions): FairPlayAttachment {
   if (!options || options.certificate === undefined) throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { drm: 'fairplay', details: 'attachFairPlay needs a certificate' });
   const log = createLogger(options.logger, '[expressplay:fairplay]');

@@ -9,23 +9,33 @@ import { parseErrorResponse } from '../core/response.js';
 import { redactTokens } from '../core/redact.js';
 import type { RetryOptions } from './types.js';
 
+/** A response with its body already read (so the timeout covers the body too). */
 export interface HttpResponse {
+  /** The HTTP status. */
   status: number;
+  /** The response headers. */
   headers: Headers;
+  /** The whole body. */
   body: Uint8Array;
   /** The body decoded as UTF-8. */
   text(): string;
 }
 
+/** Options of one request (`fetchOnce`). */
 export interface HttpOptions {
+  /** Injected fetch; default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Per attempt, body included (default 10 s). */
   timeoutMs?: number;
+  /** The caller's abort (-9012, or the signal's reason when it is already an `ExpressPlayError`). */
   signal?: AbortSignal;
+  /** Copied onto typed errors. */
   drm?: Drm;
 }
 
+/** Options of {@link fetchWithRetry}. */
 export interface RetryHttpOptions extends HttpOptions {
+  /** The retry policy; defaults: {@link DEFAULT_RETRY}. */
   retry?: RetryOptions;
   /** Called before each wait (logs, events, tests). */
   onRetry?: (info: { attempt: number; delayMs: number; error: ExpressPlayError }) => void;
@@ -33,7 +43,9 @@ export interface RetryHttpOptions extends HttpOptions {
   random?: () => number;
 }
 
+/** Default per-attempt timeout (10 s). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Default retry policy: 3 attempts, 250 ms base delay, 4 s cap per delay, 20 s in all. */
 export const DEFAULT_RETRY: Required<RetryOptions> = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4_000, maxTotalMs: 20_000 };
 
 function abortReason(signal: AbortSignal, drm: Drm | undefined): ExpressPlayError {

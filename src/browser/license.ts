@@ -11,6 +11,26 @@ import type { LicenseRequestOptions } from './types.js';
  * Sends `body` to `rightsUrl` and returns the license bytes. Failures are typed:
  * the seed code from the answer where there is one; 401/403/-4010 have
  * `isTokenRejected` true (ask the token client for a fresh token, once).
+ *
+ * One attempt only, no retry: a challenge may be single-use, and players run
+ * their own retry policy. The body is copied, so a view on a larger buffer sends
+ * only its own bytes.
+ *
+ * @param rightsUrl - the rights URL, token included.
+ * @param body - the CDM's license challenge (Widevine, PlayReady, ClearKey) or SPC.
+ * @throws {@link ExpressPlayError} -9022 for a URL that is not https (http on
+ * loopback only) or not absolute; -9021 for a host off `allowedRightsHosts`
+ * (when given); -9010 network, -9011 timeout, -9012 abort; for a non-2xx answer
+ * its seed code, else the HTTP-status error (see `errorForHttpStatus`).
+ *
+ * @example
+ * ```ts
+ * const license = await requestLicense(info.rightsUrl, new Uint8Array(event.message), {
+ *   drm: 'widevine',
+ *   allowedRightsHosts: ['*.expressplay.com'],
+ * });
+ * await session.update(license);
+ * ```
  */
 export async function requestLicense(rightsUrl: string, body: Uint8Array, options: LicenseRequestOptions): Promise<Uint8Array> {
   assertRightsUrl(rightsUrl, options.allowedRightsHosts, options.drm);

@@ -7,10 +7,15 @@ import type { Logger } from './types.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** What {@link createLogger} returns: every level present, never throws, tokens redacted. */
 export interface RedactingLogger {
+  /** Logs at debug level. */
   debug(message: string, data?: Record<string, unknown>): void;
+  /** Logs at info level. */
   info(message: string, data?: Record<string, unknown>): void;
+  /** Logs at warn level. */
   warn(message: string, data?: Record<string, unknown>): void;
+  /** Logs at error level. */
   error(message: string, data?: Record<string, unknown>): void;
 }
 
@@ -28,7 +33,11 @@ export function redactValue(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** Wraps an app logger (or nothing: then logging is silent). */
+/**
+ * Wraps an app logger (or nothing: then logging is silent). Messages get `prefix`;
+ * messages and every string in `data` (4 levels deep) are token-redacted; errors
+ * become `{ name, message, code }`; a throwing app logger is ignored.
+ */
 export function createLogger(logger: Logger | undefined, prefix = '[expressplay]'): RedactingLogger {
   const emit = (level: LogLevel, message: string, data?: Record<string, unknown>) => {
     const fn = logger?.[level];

@@ -53,6 +53,28 @@ function assertAuthenticatorTarget(url: string): void {
   }
 }
 
+/**
+ * Creates the client that asks your token endpoint for rights URLs (see the
+ * README, "The token endpoint contract"). It caches each rights URL until
+ * `expiryMarginMs` before it expires, shares one fetch between concurrent
+ * callers, retries network errors / timeouts / 429 / 5xx with backoff,
+ * refreshes once when a license server refuses a token, and refuses any rights
+ * URL off the allowlist (default `*.expressplay.com`) before anyone sees it.
+ *
+ * @throws {@link ExpressPlayError} -9001 without an `endpoint`; -9020 when
+ * `customerAuthenticator` is set without `dangerouslyAllowAuthenticatorInBrowser`,
+ * or with an endpoint that is neither ExpressPlay's test service nor loopback.
+ *
+ * @example
+ * ```ts
+ * const client = createTokenClient({
+ *   endpoint: '/api/expressplay-token',
+ *   headers: () => ({ authorization: `Bearer ${session.jwt}` }),
+ *   allowedRightsHosts: ['*.expressplay.com', '127.0.0.1:8787'], // + the emulator in development
+ * });
+ * const { rightsUrl } = await client.getRightsUrl({ drm: 'widevine', contentId: 'movie-42', securityLevel: 1, hdcp: 0 });
+ * ```
+ */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
   if (typeof options !== 'object' || options === null || (typeof options.endpoint !== 'string' && typeof options.endpoint !== 'function') || options.endpoint === '') {
     throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'createTokenClient needs an endpoint (URL or function)' });

@@ -8,12 +8,16 @@ import type { ContentIdStrategy } from '../core/fairplay.js';
 
 /* ------------------------------------------------------------------ detection */
 
+/** Common encryption schemes EME can be asked about (`cbcs-1-9`: cbcs with the 1:9 pattern). */
 export type EncryptionScheme = 'cenc' | 'cbcs' | 'cbcs-1-9';
+/** HDCP the outputs can do, in the seed's `hdcpOutputControl` terms; `'unknown'` when the browser cannot say. */
 export type HdcpSupport = HdcpOutputControl | 'unknown';
 
 /** What one DRM can do on this device. */
 export interface KeySystemSupport {
+  /** The DRM this entry is about. */
   drm: Drm;
+  /** Whether EME granted access to a key system of this DRM. */
   supported: boolean;
   /** The EME key system string that worked (e.g. `com.widevine.alpha`, `com.apple.fps`). */
   keySystem?: string;
@@ -21,14 +25,17 @@ export interface KeySystemSupport {
   api?: 'eme' | 'webkit-legacy';
   /** Widevine: the best seed securityLevel (1–5) that works for video / for audio. */
   securityLevel?: SecurityLevel;
+  /** Widevine: the best seed securityLevel (1–5) that works for audio. */
   audioSecurityLevel?: SecurityLevel;
-  /** The robustness strings that worked best (Widevine, PlayReady). */
+  /** The robustness string that worked best for video (Widevine, PlayReady). */
   videoRobustness?: string;
+  /** The robustness string that worked best for audio (Widevine, PlayReady). */
   audioRobustness?: string;
   /** PlayReady SL3000 / hardware-backed key system available. */
   hardware?: boolean;
   /** From MediaKeys.getStatusForPolicy; 'unknown' where the API is missing (never guessed). */
   hdcp: HdcpSupport;
+  /** The encryption schemes it can decrypt (see `encryptionSchemesSource`). */
   encryptionSchemes: EncryptionScheme[];
   /**
    * `probed`: the browser honoured the `encryptionScheme` capability field, so
@@ -38,12 +45,17 @@ export interface KeySystemSupport {
   encryptionSchemesSource?: 'probed' | 'assumed';
   /** The highest HDCP version string getStatusForPolicy reported usable (e.g. `2.2`). */
   hdcpVersion?: string;
+  /** Session types it supports (`temporary`, and `persistent-license` where available). */
   sessionTypes: MediaKeySessionType[];
 }
 
+/** What {@link detectDrm} found: one entry per DRM, and the preferred one. */
 export interface DrmProfile {
+  /** Widevine (`com.widevine.alpha`). */
   widevine: KeySystemSupport;
+  /** FairPlay (`com.apple.fps` or the legacy WebKit key systems). */
   fairplay: KeySystemSupport;
+  /** PlayReady (recommendation key systems, SL3000 first). */
   playready: KeySystemSupport;
   /** Present only when `includeClearKey` was asked. */
   clearkey?: KeySystemSupport;
@@ -53,6 +65,7 @@ export interface DrmProfile {
   durationMs: number;
 }
 
+/** Options of {@link detectDrm}; every one except `refresh` and `environment` is part of the memo key. */
 export interface DetectDrmOptions {
   /** Order of preference; default `['widevine', 'playready', 'fairplay']` (+ `clearkey` last when included). */
   preference?: readonly Drm[];
@@ -60,6 +73,7 @@ export interface DetectDrmOptions {
   includeClearKey?: boolean;
   /** Content types to probe; default H.264 video and AAC audio in MP4. */
   videoContentTypes?: readonly string[];
+  /** Audio content types to probe; default AAC in MP4. An empty list probes video only. */
   audioContentTypes?: readonly string[];
   /** Walk HDCP versions with getStatusForPolicy (default true). */
   hdcp?: boolean;
@@ -78,6 +92,7 @@ export interface DetectDrmOptions {
 
 /** EME entry points; defaults to `navigator.requestMediaKeySystemAccess` and `window.WebKitMediaKeys`. */
 export interface EmeEnvironment {
+  /** Standard EME (`navigator.requestMediaKeySystemAccess`). */
   requestMediaKeySystemAccess?: (keySystem: string, configurations: MediaKeySystemConfiguration[]) => Promise<MediaKeySystemAccess>;
   /** Safari's legacy prefixed API (`window.WebKitMediaKeys`). */
   WebKitMediaKeys?: LegacyWebKitMediaKeysConstructor;
@@ -85,19 +100,35 @@ export interface EmeEnvironment {
 
 // The legacy WebKit FairPlay API, described here (not only in the ambient
 // types/webkit-media-keys.d.ts) so the published declarations stand alone.
+
+/** A session of Safari's legacy prefixed FairPlay API (`webkitkeymessage`, `webkitkeyadded`, `webkitkeyerror` events). */
 export interface LegacyWebKitMediaKeySession extends EventTarget {
-  readonly error: { readonly code: number; readonly systemCode: number } | null;
+  /** The last key error, or null. */
+  readonly error: {
+    /** WebKit's key error code. */
+    readonly code: number;
+    /** The CDM's own code. */
+    readonly systemCode: number;
+  } | null;
+  /** Hands the CKC to the CDM. */
   update(key: Uint8Array): void;
+  /** Closes the session. */
   close(): void;
 }
 
+/** Safari's legacy `WebKitMediaKeys` instance. */
 export interface LegacyWebKitMediaKeys {
+  /** The key system it was created for. */
   readonly keySystem: string;
+  /** Starts a session; `initData` in the layout of `legacyFairPlayInitData`. */
   createSession(type: string, initData: Uint8Array): LegacyWebKitMediaKeySession;
 }
 
+/** Safari's legacy `window.WebKitMediaKeys` constructor. */
 export interface LegacyWebKitMediaKeysConstructor {
+  /** Creates the media keys for a key system (e.g. `com.apple.fps.1_0`). */
   new (keySystem: string): LegacyWebKitMediaKeys;
+  /** Whether the key system (and optionally the MIME type) is supported. */
   isTypeSupported(keySystem: string, type?: string): boolean;
 }
 
@@ -105,8 +136,9 @@ export interface LegacyWebKitMediaKeysConstructor {
 
 /** What the browser tells the customer's token endpoint (see docs/architecture.md, "contract"). */
 export interface TokenContext {
+  /** The DRM the rights URL is for. With `contentId`, the token client's cache key. */
   drm: Drm;
-  /** The app's own content id. */
+  /** The app's own content id (non-empty). */
   contentId: string;
   /** Key ids (hex), when known from the manifest or initData. */
   kids?: readonly string[];
@@ -116,16 +148,26 @@ export interface TokenContext {
   hdcp?: HdcpSupport;
 }
 
+/**
+ * A complete request to the token endpoint, returned by a {@link TokenEndpoint}
+ * function: sent as it is (no context fields are added), its headers merged
+ * over the client's.
+ */
 export interface TokenEndpointRequest {
+  /** Absolute or page-relative URL. */
   url: string;
+  /** Default GET. */
   method?: 'GET' | 'POST';
+  /** Merged over `accept` and the client's `headers`. */
   headers?: Record<string, string>;
+  /** The request body, as it is. */
   body?: string;
 }
 
 /** A URL, or a function of the context returning a URL or a complete request. */
 export type TokenEndpoint = string | ((context: TokenContext) => string | TokenEndpointRequest | Promise<string | TokenEndpointRequest>);
 
+/** Retry policy for token requests (network errors, timeouts, 429 and 5xx). */
 export interface RetryOptions {
   /** Attempts in all, first included (default 3). */
   maxAttempts?: number;
@@ -137,16 +179,21 @@ export interface RetryOptions {
   maxTotalMs?: number;
 }
 
+/** Options of {@link createTokenClient}. */
 export interface TokenClientOptions {
+  /** Your token endpoint (not ExpressPlay's token service): a URL, or a function of the context. */
   endpoint: TokenEndpoint;
   /** Default GET (query string). */
   method?: 'GET' | 'POST';
   /** POST body format (default `form`). */
   bodyFormat?: 'form' | 'json';
+  /** Extra request headers (e.g. your own auth), or a function of the context returning them. */
   headers?: Record<string, string> | ((context: TokenContext) => Record<string, string>);
+  /** `fetch` credentials mode for the token request (default `same-origin`). */
   credentials?: RequestCredentials;
-  /** Per request (default 10 s). */
+  /** Per attempt, body included (default 10 s). */
   timeoutMs?: number;
+  /** Retry policy (default 3 attempts, 250 ms base, 4 s cap, 20 s in all). */
   retry?: RetryOptions;
   /** A cached token is not used within this margin of its expiry (default 30 s). */
   expiryMarginMs?: number;
@@ -159,36 +206,70 @@ export interface TokenClientOptions {
   allowedRightsHosts?: ReadonlyArray<string | RegExp>;
   /** `<link rel=preconnect>` to the rights host once known (default true). */
   preconnect?: boolean;
+  /** Receives `expressplay:token` and `expressplay:error` events (rights URLs redacted); a throwing handler is logged, not rethrown. */
   onEvent?: (event: ExpressPlayEvent) => void;
+  /** Your logger; every message and data string is token-redacted first. Silent when omitted. */
   logger?: Logger;
   /** Injected fetch (tests, service workers); default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /**
-   * Refused unless `dangerouslyAllowAuthenticatorInBrowser` is also set and the
+   * Refused (-9020) unless `dangerouslyAllowAuthenticatorInBrowser` is also set and the
    * endpoint is ExpressPlay's test service or localhost. Belongs on the back end.
+   * When allowed, it is sent to the endpoint as a `customerAuthenticator` field.
    */
   customerAuthenticator?: string;
+  /** Development only: lets `customerAuthenticator` into the browser (a warning is logged). Never ship it. */
   dangerouslyAllowAuthenticatorInBrowser?: boolean;
 }
 
+/**
+ * Where a rights URL came from: the token `endpoint`, the client's `cache`, the
+ * `app` (`setRightsUrl` / a source's `rightsUrl`), or the `skd` URI of a FairPlay playlist.
+ */
 export type RightsSource = 'endpoint' | 'cache' | 'app' | 'skd';
 
+/** A rights URL with what the client knows about it. */
 export interface RightsInfo extends TokenResult {
+  /** The DRM it is for. */
   drm: Drm;
+  /** The app's content id it is for. */
   contentId: string;
+  /** Where it came from. */
   source: RightsSource;
   /** When it was obtained (ms, performance.now() clock of this page). */
   obtainedAt: number;
-  /** When it stops being used (ms since the epoch). */
+  /**
+   * When it stops being used (ms since the epoch): `expiresAt` from the endpoint,
+   * else now + `defaultTokenLifetimeMs`. The cache stops handing it out
+   * `expiryMarginMs` earlier.
+   */
   expiresAtMs: number;
 }
 
+/**
+ * Gets rights URLs from your token endpoint. Made by {@link createTokenClient};
+ * the Shaka and Video.js adapters use one (theirs, or the one you pass).
+ * Entries are keyed by `drm` + `contentId`: `kids`, `securityLevel` and `hdcp`
+ * are sent with the request but do not make a separate cache entry.
+ */
 export interface TokenClient {
-  /** The rights URL for this content: cached, or one shared fetch for concurrent callers. */
+  /**
+   * The rights URL for this content: cached, or one shared fetch for concurrent callers.
+   * Aborting `signal` detaches only this caller; the fetch is aborted when no caller is left.
+   *
+   * Rejects with -9001 for a context without `drm` / `contentId`, -9050 after
+   * `dispose()`, -9012 on abort, -9021 / -9022 for a rights URL the allowlist
+   * refuses, -9004 for an unusable answer, and the endpoint's own code
+   * (ExpressPlay's, or an HTTP-status code) otherwise.
+   */
   getRightsUrl(context: TokenContext, options?: { signal?: AbortSignal }): Promise<RightsInfo>;
   /** Starts the fetch early (content card shown, hover); never produces an unhandled rejection. */
   prefetch(context: TokenContext): Promise<RightsInfo | undefined>;
-  /** A rights URL the app already has (its playback API returned one): no token request at all. */
+  /**
+   * A rights URL the app already has (its playback API returned one): no token request at all.
+   * Cached like a fetched one (until `expiresAt`, else the default lifetime).
+   * Throws -9021 / -9022 when the URL is off the allowlist, -9001 / -9050 as `getRightsUrl`.
+   */
   setRightsUrl(context: TokenContext, rightsUrl: string, expiresAt?: Date): RightsInfo;
   /**
    * After a license server rejected `rejected` (-4010 / 401 / 403): fetches a fresh
@@ -198,15 +279,17 @@ export interface TokenClient {
   refresh(context: TokenContext, error: ExpressPlayError, options?: { signal?: AbortSignal }): Promise<RightsInfo>;
   /** Reports a license obtained with this content's token (re-arms `refresh`). */
   licenseAcquired(context: TokenContext): void;
+  /** Forgets the cached rights URL of this content (of every content without `context`); pending callers keep their fetch. */
   invalidate(context?: TokenContext): void;
   /** Aborts every request, clears timers and the cache. */
   dispose(): void;
-  /** Throws the typed policy error if a license request may not go to this URL. */
+  /** Throws the typed policy error (-9022 not https / -9021 host not allowed) if a license request may not go to this URL. */
   assertAllowedRightsUrl(url: string): void;
 }
 
 /* --------------------------------------------------------------------- events */
 
+/** The events both adapters (and `attachFairPlay`, the token client) emit. */
 export type ExpressPlayEventType =
   | 'expressplay:detected'
   | 'expressplay:token'
@@ -214,46 +297,84 @@ export type ExpressPlayEventType =
   | 'expressplay:keystatus'
   | 'expressplay:error';
 
+/**
+ * The payload of every `expressplay:*` event. Fields are set where they apply:
+ * `profile` on `detected`; `rightsUrl` and `source` on `token` and `license`;
+ * `keyStatus` on `keystatus`; `error` on `error`.
+ */
 export interface ExpressPlayEvent {
+  /** Which event. */
   type: ExpressPlayEventType;
   /** performance.now() when it happened. */
   time: number;
   /** How long the step took (ms), where it is a step. */
   durationMs?: number;
+  /** The DRM concerned. */
   drm?: Drm;
+  /** The app's content id concerned. */
   contentId?: string;
   /** Rights URL with the token redacted. */
   rightsUrl?: string;
+  /** Where the rights URL came from. */
   source?: RightsSource;
+  /** `expressplay:detected`: the device's DRM profile. */
   profile?: DrmProfile;
-  keyStatus?: { keyId: string; status: string };
+  /** `expressplay:keystatus`: the key id (hex; FairPlay legacy: the content id) and its EME status. */
+  keyStatus?: {
+    /** Key id as hex. */
+    keyId: string;
+    /** `usable`, `expired`, `output-restricted`, … */
+    status: string;
+  };
+  /** `expressplay:error`: the typed error. */
   error?: ExpressPlayError;
 }
 
+/** A logger you supply (`console` fits); every method is optional. */
 export interface Logger {
+  /** Debug detail (rights URLs redacted, timings). */
   debug?(message: string, data?: Record<string, unknown>): void;
+  /** Notable steps (retries, refreshes). */
   info?(message: string, data?: Record<string, unknown>): void;
+  /** Failures that may recover. */
   warn?(message: string, data?: Record<string, unknown>): void;
+  /** Failures. */
   error?(message: string, data?: Record<string, unknown>): void;
 }
 
 /* ------------------------------------------------------------------- FairPlay */
 
+/**
+ * Options of {@link getFairPlayCertificate}. A certificate URL is fetched once
+ * per page: `timeoutMs`, `fetch` and `credentials` of the call that starts the
+ * fetch apply to it; `signal` only detaches its own caller.
+ */
 export interface FairPlayCertificateOptions {
+  /** Aborts this caller's wait (-9012). */
   signal?: AbortSignal;
+  /** Cap on the fetch (default 10 s). */
   timeoutMs?: number;
+  /** Injected fetch; default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** `fetch` credentials mode (default `same-origin`). */
   credentials?: RequestCredentials;
 }
 
+/** Options of {@link requestLicense}. */
 export interface LicenseRequestOptions {
+  /** The DRM of the challenge (typed errors carry it). */
   drm: Drm;
+  /** Aborts the request (-9012). */
   signal?: AbortSignal;
+  /** Cap on the request, body included (default 10 s). */
   timeoutMs?: number;
+  /** Injected fetch; default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** Extra request headers (over `content-type`). */
   headers?: Record<string, string>;
   /** Default `application/octet-stream`. */
   contentType?: string;
+  /** `fetch` credentials mode (default `omit`: the rights URL carries its own token). */
   credentials?: RequestCredentials;
   /**
    * When given, the rights URL's host must match (same patterns as the token
@@ -264,6 +385,7 @@ export interface LicenseRequestOptions {
 
 /* ----------------------------------------------------------- FairPlay on <video> */
 
+/** Options of {@link attachFairPlay}. */
 export interface AttachFairPlayOptions {
   /** The FairPlay application certificate: a URL, or its bytes (DER or base64). */
   certificate: string | ArrayBuffer | Uint8Array;
@@ -277,13 +399,19 @@ export interface AttachFairPlayOptions {
   contentId?: string;
   /** `auto` (default): modern EME when `requestMediaKeySystemAccess` exists, else legacy WebKit. */
   api?: 'auto' | 'eme' | 'webkit-legacy';
+  /** Aborting it detaches (as `detach()`). */
   signal?: AbortSignal;
+  /** Cap on the certificate fetch and on each CKC request (default 10 s). */
   timeoutMs?: number;
+  /** Extra headers on the CKC request. */
   headers?: Record<string, string>;
+  /** Injected fetch for the certificate and CKC requests. */
   fetch?: typeof fetch;
+  /** Receives the `expressplay:*` events of this element (`drm` is `fairplay`). */
   onEvent?: (event: ExpressPlayEvent) => void;
   /** Every failure, typed (also emitted as `expressplay:error`). */
   onError?: (error: ExpressPlayError) => void;
+  /** Your logger (messages token-redacted). */
   logger?: Logger;
   /**
    * Hosts the SPC may go to when there is no `tokenClient` (which has its own
@@ -291,9 +419,11 @@ export interface AttachFairPlayOptions {
    * skd URI points elsewhere.
    */
   allowedRightsHosts?: ReadonlyArray<string | RegExp>;
+  /** EME entry points instead of the page's (tests, iframes). */
   environment?: EmeEnvironment;
 }
 
+/** What {@link attachFairPlay} returns. */
 export interface FairPlayAttachment {
   /** Removes every listener, aborts requests, closes sessions. */
   detach(): void;
