@@ -19,15 +19,23 @@ export type ErrorCategory =
 /** The DRM tables a seed code appears in (`'client'` for codes of this library). */
 export type CatalogSource = 'widevine' | 'fairplay' | 'client';
 
+/** One row of {@link ERROR_CATALOG}: what a code means and how to treat it. */
 export interface CatalogEntry {
+  /** The numeric code: a seed code (-2002 … -7011) or one of ours (-9xxx). */
   readonly code: number;
   /** English message; `details` from the service are appended after a colon. */
   readonly message: string;
+  /** The seed tables the code appears in, or `['client']` for codes of this library. */
   readonly sources: readonly CatalogSource[];
+  /** What kind of failure it is. */
   readonly category: ErrorCategory;
   /** Whether the same request may succeed if simply sent again later. */
   readonly retryable: boolean;
-  /** The HTTP status the token service answers with for this code. */
+  /**
+   * The HTTP status the token service (or the emulator, or `createTokenHandler`)
+   * answers with for this code; `0` for client-side failures that never become a
+   * response of ours (network, timeout, EME, …).
+   */
   readonly httpStatus: number;
 }
 
@@ -124,35 +132,64 @@ export const ERROR_CATALOG: ReadonlyMap<number, CatalogEntry> = new Map(
   ]),
 );
 
-/** Codes of this library, for readable call sites. */
+/**
+ * Codes of this library (-9xxx, outside every range the seeds use), for readable
+ * call sites: `new ExpressPlayError(ClientCode.TIMEOUT)`.
+ */
 export const ClientCode = {
+  /** A parameter has an invalid value (also: a required option is missing). */
   INVALID_PARAMETER: -9001,
+  /** A parameter was given twice. */
   DUPLICATE_PARAMETER: -9002,
+  /** A request (query, form or JSON body) could not be parsed. */
   MALFORMED_REQUEST: -9003,
+  /** The token service or token endpoint answered with something unparseable. */
   MALFORMED_RESPONSE: -9004,
+  /** The `drm` value is not one this library knows. */
   UNSUPPORTED_DRM: -9005,
+  /** The request failed at the network level (retryable). */
   NETWORK: -9010,
+  /** The request timed out, or the server answered 408 (retryable). */
   TIMEOUT: -9011,
+  /** The request was aborted through its `AbortSignal`. */
   ABORTED: -9012,
+  /** An HTTP error status without an ExpressPlay code (401/403 are categorised `auth`). */
   HTTP: -9013,
+  /** HTTP 429 (retryable; honours `Retry-After`). */
   TOO_MANY_REQUESTS: -9014,
+  /** HTTP 5xx without an ExpressPlay code (retryable). */
   SERVER: -9015,
+  /** A `customerAuthenticator` was about to be used in a browser: it must stay on the back end. */
   AUTHENTICATOR_IN_BROWSER: -9020,
+  /** A rights URL's host is not on the allowlist. */
   RIGHTS_URL_NOT_ALLOWED: -9021,
+  /** A URL is not https (http is allowed on loopback hosts only). */
   INSECURE_URL: -9022,
+  /** HTTP 404, or an unknown route / unknown content. */
   NOT_FOUND: -9023,
+  /** HTTP 405: the method is not accepted by this endpoint. */
   METHOD_NOT_ALLOWED: -9024,
+  /** HTTP 413: the request body exceeds the limit. */
   BODY_TOO_LARGE: -9025,
+  /** No supported key system on this device (or the player lacks EME support, e.g. contrib-eme not loaded). */
   NO_KEY_SYSTEM: -9030,
+  /** The browser / content decryption module reported an EME failure. */
   EME: -9031,
+  /** The FairPlay application certificate could not be decoded. */
   CERTIFICATE_INVALID: -9040,
+  /** The CKC from the rights URL could not be decoded. */
   CKC_INVALID: -9041,
+  /** An `skd://` URI or FairPlay initData is invalid. */
   SKD_INVALID: -9042,
+  /** The license server refused the request or the license failed to apply. */
   LICENSE_REJECTED: -9043,
+  /** The emulator was asked for a real Widevine/PlayReady license, which it cannot issue. */
   EMULATOR_CANNOT_LICENSE: -9044,
+  /** The token client or adapter was disposed while the operation was pending. */
   DISPOSED: -9050,
 } as const;
 
+/** The catalog entry for `code`, or `undefined` for a code the catalog does not know. */
 export function catalogEntry(code: number): CatalogEntry | undefined {
   return ERROR_CATALOG.get(code);
 }

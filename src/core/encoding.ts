@@ -10,7 +10,7 @@ declare function btoa(binary: string): string;
 const HEX_RE = /^[0-9a-fA-F]*$/;
 const B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** True for a string of hex digits of exactly `length` characters (any length when omitted). */
+/** True for a string of hex digits of exactly `length` characters (any even length when omitted). */
 export function isHex(value: string, length?: number): boolean {
   return HEX_RE.test(value) && value.length % 2 === 0 && (length === undefined || value.length === length);
 }
@@ -20,6 +20,7 @@ export function isBase64(value: string): boolean {
   return value.length > 0 && B64_RE.test(value);
 }
 
+/** Hex text (either case, even length) → bytes; throws a `TypeError` for anything else. */
 export function hexToBytes(hex: string): Uint8Array {
   if (!isHex(hex)) throw new TypeError('not a hex string');
   const out = new Uint8Array(hex.length / 2);
@@ -27,12 +28,14 @@ export function hexToBytes(hex: string): Uint8Array {
   return out;
 }
 
+/** Bytes → lower-case hex. */
 export function bytesToHex(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += b.toString(16).padStart(2, '0');
   return s;
 }
 
+/** Bytes → standard, padded base64. */
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = '';
   // In slices: spreading a large array into one call overflows the argument limit.
@@ -50,6 +53,7 @@ export function base64ToBytes(text: string): Uint8Array {
   return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 }
 
+/** Bytes → URL-safe base64 without padding (RFC 4648 §5), as in JWK `k` and `kid`. */
 export function bytesToBase64Url(bytes: Uint8Array): string {
   return bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
@@ -79,12 +83,14 @@ export function utf16leEncode(text: string): Uint8Array {
   return out;
 }
 
+/** UTF-16LE bytes → text (an odd trailing byte is ignored). */
 export function utf16leDecode(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i + 1 < bytes.length; i += 2) out += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
   return out;
 }
 
+/** The bytes of every part, one after the other, in a new array. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;

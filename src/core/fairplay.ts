@@ -18,10 +18,17 @@ function skdFail(details: string): never {
   throw new ExpressPlayError(ClientCode.SKD_INVALID, { details, drm: 'fairplay' });
 }
 
+/** True for `skd://` followed by at least one non-space character (case-insensitive scheme). */
 export function isSkdUri(value: string): boolean {
   return /^skd:\/\/\S+$/i.test(value);
 }
 
+/**
+ * The FairPlay content id of an `skd://` URI (surrounding whitespace ignored).
+ *
+ * @param strategy - `'whole'` by default: ExpressPlay's playlists carry the rights URL in the skd URI.
+ * @throws {@link ExpressPlayError} -9042 when `skdUri` is not an skd URI, the strategy is unknown, or the id is empty.
+ */
 export function contentIdFromSkd(skdUri: string, strategy: ContentIdStrategy = 'whole'): string {
   if (typeof skdUri !== 'string' || !isSkdUri(skdUri.trim())) skdFail('expected an skd:// URI');
   const uri = skdUri.trim();
@@ -38,7 +45,11 @@ export function contentIdFromSkd(skdUri: string, strategy: ContentIdStrategy = '
 /**
  * The rights URL carried by an skd URI, for playlists made with the rights URL
  * in the key URI (`skd://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=…`).
- * Undefined when the skd URI holds only an id.
+ * Undefined when the skd URI holds only an id (no `/hms/fp/rights/` path and no
+ * `ExpressPlayToken` parameter). The URL is not checked against any allowlist
+ * here: callers must (a playlist must not send SPCs anywhere).
+ *
+ * @param scheme - the scheme that replaces `skd`; `'https'` by default.
  */
 export function rightsUrlFromSkd(skdUri: string, scheme: 'https' | 'http' = 'https'): string | undefined {
   if (!isSkdUri(skdUri.trim())) return undefined;
@@ -50,6 +61,8 @@ export function rightsUrlFromSkd(skdUri: string, scheme: 'https' | 'http' = 'htt
 /**
  * The skd URI inside `skd` initData: UTF-8 (modern EME) or UTF-16LE (legacy
  * WebKit), with or without the legacy 4-byte length prefix.
+ *
+ * @throws {@link ExpressPlayError} -9042 when the initData holds no skd URI.
  */
 export function skdFromInitData(initData: ArrayBuffer | ArrayBufferView): string {
   let bytes = toBytes(initData);
@@ -88,6 +101,11 @@ function decodeCkcText(text: string): Uint8Array {
 /**
  * The CKC from a license server answer: raw bytes, base64 text, `<ckc>…</ckc>`,
  * or JSON `{ ckc | CkcMessage | License }`. Throws a typed error for anything else.
+ *
+ * Bytes that are all printable ASCII are read as text (a real CKC is binary).
+ *
+ * @throws {@link ExpressPlayError} -9041 for an empty answer, text that is not
+ * base64, JSON that does not parse or has no CKC field.
  */
 export function unwrapCkc(response: ArrayBuffer | ArrayBufferView | string): Uint8Array {
   const bytes = typeof response === 'string' ? undefined : toBytes(response);

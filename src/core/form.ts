@@ -15,6 +15,7 @@ export function encodeFormComponent(value: string): string {
     .replace(/%20/g, '+');
 }
 
+/** Encodes wire pairs as `application/x-www-form-urlencoded` (`a=1&b=2`), order kept. */
 export function encodeForm(pairs: WireParams): string {
   return pairs.map(([k, v]) => `${encodeFormComponent(k)}=${encodeFormComponent(v)}`).join('&');
 }
@@ -27,7 +28,12 @@ function decodeComponent(text: string): string {
   }
 }
 
-/** Decodes a query string (with or without a leading '?') or a form body into ordered pairs. */
+/**
+ * Decodes a query string (with or without a leading '?') or a form body into
+ * ordered pairs; repeated names stay repeated, `+` is a space.
+ *
+ * @throws {@link ExpressPlayError} -9003 for malformed percent-encoding.
+ */
 export function decodeForm(text: string): [string, string][] {
   const body = text.startsWith('?') ? text.slice(1) : text;
   if (body === '') return [];

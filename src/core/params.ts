@@ -13,7 +13,14 @@ export type SecurityLevel = 1 | 2 | 3 | 4 | 5;
 export type HdcpOutputControl = 0 | 1 | 2;
 
 /** `wvExtension` / `fpExtension`: `"type,payloadBase64"`, or its parts (payload as base64 text or bytes). */
-export type TokenExtension = string | { type: string; payload: string | Uint8Array };
+export type TokenExtension =
+  | string
+  | {
+      /** The 4-character extension type (-2036 otherwise). */
+      type: string;
+      /** The payload: base64 text (checked, -2037), or bytes (encoded for you). */
+      payload: string | Uint8Array;
+    };
 
 /**
  * Token expiry: a `Date`, an RFC 3339 date-time in UTC (`2026-04-14T12:01:10Z`),
@@ -37,6 +44,7 @@ export interface CommonTokenParams {
   ek?: string;
   /** Content encryption key, 32 hex characters. */
   contentKey?: string;
+  /** When the token expires; see {@link ExpirationTime}. */
   expirationTime?: ExpirationTime;
   /** At most 32 characters, logged by the redemption server to correlate logs. */
   cookie?: string;
@@ -44,21 +52,29 @@ export interface CommonTokenParams {
   extra?: Readonly<Record<string, string | number>>;
 }
 
+/** Token parameters for Widevine (`/hms/wv/token`). */
 export interface WidevineTokenParams extends CommonTokenParams {
+  /** Key id (required for Widevine, -4018 when missing). */
   kid: string;
+  /** Minimum security level the license demands (required, -7003 / -7004). */
   securityLevel: SecurityLevel;
+  /** HDCP the license demands on outputs (required, -7006 / -2034). */
   hdcpOutputControl: HdcpOutputControl;
+  /** Content id carried in the license; free text. */
   contentId?: string;
   /** Seconds playback may last once started; unlimited when omitted. */
   licenseDuration?: number;
+  /** Widevine extensions; may repeat (-7009 / -2036 / -2037 when malformed). */
   wvExtension?: TokenExtension | readonly TokenExtension[];
 }
 
+/** Token parameters for FairPlay (`/hms/fp/token`). `kid` is optional here: FairPlay needs `contentKey` (or `kek` with `ek` / `kid`) and `iv`. */
 export interface FairPlayTokenParams extends CommonTokenParams {
   /** Content encryption IV, 32 hex characters. */
   iv: string;
   /** Rental duration in seconds (default 0). */
   rentalDuration?: number;
+  /** FairPlay extensions; may repeat (-6001 / -2036 / -2037 when malformed). */
   fpExtension?: TokenExtension | readonly TokenExtension[];
   /** Shown in the seed's sample request; accepted and forwarded, not required. */
   rightsType?: 'BuyToOwn' | 'Rental';
@@ -66,13 +82,19 @@ export interface FairPlayTokenParams extends CommonTokenParams {
 
 /** PlayReady: beyond the seeds. The shared parameters and rules only. */
 export interface PlayReadyTokenParams extends CommonTokenParams {
+  /** Key id (required, -4018 when missing). */
   kid: string;
+  /** `BuyToOwn` or `Rental` (-2021 otherwise). */
   rightsType?: 'BuyToOwn' | 'Rental';
 }
 
+/** The parameter type for each token DRM: `TokenParamsByDrm['widevine']` is {@link WidevineTokenParams}. */
 export interface TokenParamsByDrm {
+  /** Widevine parameters. */
   widevine: WidevineTokenParams;
+  /** FairPlay parameters. */
   fairplay: FairPlayTokenParams;
+  /** PlayReady parameters. */
   playready: PlayReadyTokenParams;
 }
 
@@ -90,4 +112,5 @@ export function isTokenDrm(value: unknown): value is TokenDrm {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(DRM_PATH, value);
 }
 
+/** The longest token lifetime the service grants (30 days), and the default when `expirationTime` is omitted. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;

@@ -11,6 +11,7 @@ import { serializeTokenParams } from './serialize.js';
  */
 export type TokenService = 'test' | 'production' | (string & {});
 
+/** Options of {@link buildTokenRequest}. */
 export interface BuildTokenRequestOptions {
   /** Default `test`: a production key is never used by accident. */
   service?: TokenService;
@@ -20,16 +21,29 @@ export interface BuildTokenRequestOptions {
   now?: number;
 }
 
+/**
+ * A token request ready to send with any HTTP client (`fetch`, `node:http`, …).
+ * It holds the `customerAuthenticator`: send it from the back end only.
+ */
 export interface TokenHttpRequest {
+  /** The token service URL; with GET it includes the query string. */
   url: string;
+  /** The HTTP method. */
   method: 'GET' | 'POST';
+  /** `accept` (uri-list preferred, then JSON, then HTML), and `content-type` for POST. */
   headers: Record<string, string>;
+  /** The form-encoded parameters (POST only). */
   body?: string;
 }
 
 const BASE_URL_RE = /^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/i;
 
-/** The token service URL for a DRM: `https://wv-gen.test.expressplay.com/hms/wv/token` and so on. */
+/**
+ * The token service URL for a DRM: `https://wv-gen.test.expressplay.com/hms/wv/token` and so on.
+ *
+ * @param service - `'test'` (default), `'production'`, or an http(s) base URL; a trailing `/` is dropped.
+ * @throws {@link ExpressPlayError} -9005 for a DRM the token API does not serve; -9001 for an invalid `service`.
+ */
 export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): string {
   // Own-property check: DRM_PATH['toString'] is a function, which made a garbage URL instead of -9005.
   if (!isTokenDrm(drm)) throw new ExpressPlayError(ClientCode.UNSUPPORTED_DRM, { details: String(drm) });
@@ -47,6 +61,31 @@ export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): 
  * Builds the HTTP request that asks ExpressPlay for a token. Validates every
  * parameter first and throws an `ExpressPlayError` carrying the seed's code for
  * the first mistake, so a bad request is never sent.
+ *
+ * Back end only: the parameters include the `customerAuthenticator`. Send the
+ * result with any HTTP client and read the answer with `parseTokenResponse`.
+ *
+ * @param drm - `'widevine'`, `'fairplay'` or `'playready'`.
+ * @param params - the typed parameters of that DRM.
+ * @param optionsArg - service (default `'test'`), method (default `'POST'`), validation time.
+ * @throws {@link ExpressPlayError} -9005 / -9001 for the DRM or service (see
+ * {@link tokenServiceUrl}); the errors of {@link serializeTokenParams}; the seed
+ * code of the first broken rule (see {@link validateTokenParams}); -9001 for a
+ * method other than GET/POST.
+ *
+ * @example
+ * ```ts
+ * const req = buildTokenRequest('widevine', {
+ *   customerAuthenticator: process.env.EXPRESSPLAY_AUTHENTICATOR!,
+ *   kid: '86bf0cec3721064d624f22d25849c816',
+ *   contentKey: 'c5a24cdf823112f0f9a9f7b0fe643619',
+ *   securityLevel: 1,
+ *   hdcpOutputControl: 0,
+ *   expirationTime: '+600',
+ * }, { service: 'test' });
+ * const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+ * const { rightsUrl } = parseTokenResponse({ status: res.status, contentType: res.headers.get('content-type'), body: await res.text(), drm: 'widevine' });
+ * ```
  */
 export function buildTokenRequest<D extends TokenDrm>(drm: D, params: TokenParamsByDrm[D], optionsArg: BuildTokenRequestOptions = {}): TokenHttpRequest {
   // `null` (from untyped callers) is not replaced by the default and used to throw a TypeError.

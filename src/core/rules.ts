@@ -9,24 +9,45 @@ import { isTokenDrm, MAX_TOKEN_LIFETIME_SECONDS, type TokenDrm, type WireParams 
 
 /** What a valid request asks for, normalized; the emulator mints tokens from this. */
 export interface NormalizedTokenParams {
+  /** The DRM of the token path. */
   drm: TokenDrm;
+  /** The authenticator as sent (non-empty). */
   customerAuthenticator: string;
+  /** Format for error bodies; `'html'` when not given. */
   errorFormat: 'html' | 'json';
+  /** Key id: lower-case hex, or `^name` as given. */
   kid?: string;
+  /** Content key, lower-case hex. */
   contentKey?: string;
+  /** Key-encryption key, lower-case hex. */
   kek?: string;
+  /** Wrapped content key, lower-case hex. */
   ek?: string;
+  /** FairPlay only: content IV, lower-case hex. */
   iv?: string;
+  /** Widevine only. */
   contentId?: string;
+  /** Widevine only: 1–5. */
   securityLevel?: number;
+  /** Widevine only: 0–2. */
   hdcpOutputControl?: number;
+  /** Widevine only: seconds. */
   licenseDuration?: number;
+  /** FairPlay only: seconds. */
   rentalDuration?: number;
+  /** FairPlay and PlayReady only: `BuyToOwn` or `Rental`. */
   rightsType?: string;
   /** Absolute expiry, milliseconds since the epoch. */
   expiresAt: number;
+  /** Correlation cookie, at most 32 characters. */
   cookie?: string;
-  extensions: { type: string; payload: string }[];
+  /** `wvExtension` (Widevine) or `fpExtension` (FairPlay) values, split at the first comma. */
+  extensions: {
+    /** The 4-character type. */
+    type: string;
+    /** The base64 payload, as sent. */
+    payload: string;
+  }[];
   /** Parameters outside the table, forwarded as they are. */
   extra: Record<string, string>;
 }
@@ -69,7 +90,15 @@ function checkExtension(invalidCode: number) {
   };
 }
 
-/** Parses `expirationTime` into an absolute time (ms), or fails with -2002. */
+/**
+ * Parses `expirationTime` (`+N` seconds, 1 s … 30 days, or an RFC 3339 UTC
+ * date-time in the future and at most 30 days ahead, with one minute of slack
+ * for clock skew) into an absolute time in ms since the epoch.
+ *
+ * @param value - the wire value.
+ * @param now - the reference time, ms since the epoch.
+ * @param fail - called with -2002 and a detail when the value is invalid; must throw.
+ */
 export function parseExpirationTime(value: string, now: number, fail: Fail): number {
   const maxMs = MAX_TOKEN_LIFETIME_SECONDS * 1000;
   if (value.startsWith('+')) {
@@ -129,6 +158,7 @@ export function tokenParamNames(drm: TokenDrm): string[] {
   return Object.entries(RULES).filter(([, r]) => r.drms.includes(drm)).map(([name]) => name);
 }
 
+/** Options of {@link validateTokenParams}. */
 export interface ValidateOptions {
   /** The time the request is checked at (ms since the epoch); `Date.now()` by default. */
   now?: number;
@@ -137,6 +167,14 @@ export interface ValidateOptions {
 /**
  * Checks wire parameters against every seed rule and returns what they ask for.
  * Throws the `ExpressPlayError` of the first broken rule, with the seed's code.
+ *
+ * Rules run in the spec's table order, so a request with several mistakes gets
+ * the same code the service would give first. Besides the per-parameter codes:
+ * -9005 for an unknown `drm`, -9002 for a non-repeatable parameter given twice,
+ * -4024 / -2005 for inconsistent key sources (`contentKey`, `kek` + `ek`, `kid`),
+ * -2023 for a FairPlay `Rental` without `rentalDuration`. Parameters of other
+ * DRMs' tables or of no table are kept in `extra`. Shared by `buildTokenRequest`
+ * and the emulator, so both refuse exactly the same requests.
  */
 export function validateTokenParams(drm: TokenDrm, pairs: WireParams, options: ValidateOptions = {}): NormalizedTokenParams {
   const now = options.now ?? Date.now();

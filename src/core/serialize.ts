@@ -40,9 +40,17 @@ function scalarToWire(name: string, value: unknown, drm: TokenDrm): string {
 // Every error carries the DRM (serializer errors used to lack it, unlike the validator's).
 
 /**
- * Typed parameters → wire pairs, in the spec's table order. Does not validate
- * values (that is `validateTokenParams`'s one job); rejects only shapes that have
- * no wire form at all (objects, functions), so nothing is silently stringified.
+ * Typed parameters → wire pairs, in the order of `params`' own properties, then
+ * `extra`'s. Does not validate values (that is `validateTokenParams`'s one job);
+ * rejects only shapes that have no wire form at all (objects, functions), so
+ * nothing is silently stringified.
+ *
+ * Numbers are written with `String()`, a `Date` as RFC 3339 UTC with whole
+ * seconds, extensions as `type,base64payload`; `undefined` and `null` are skipped.
+ *
+ * @throws {@link ExpressPlayError} -9001 for a value with no wire form, an
+ * extension of the other DRM, or a lone UTF-16 surrogate; -9002 for a name given
+ * both directly and in `extra`; -2002 for an invalid `Date`.
  */
 export function serializeTokenParams<D extends TokenDrm>(drm: D, params: TokenParamsByDrm[D]): WireParams {
   if (typeof params !== 'object' || params === null) {
