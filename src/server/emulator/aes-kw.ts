@@ -12,6 +12,12 @@ function cipherName(kek: Uint8Array): string {
   throw new RangeError('a KEK is 16, 24 or 32 bytes');
 }
 
+/**
+ * AES Key Wrap (RFC 3394, default IV): wraps `key` with `kek` (16, 24 or 32
+ * bytes), as the `ek` token parameter expects (a 16-byte key gives 24 bytes).
+ *
+ * @throws RangeError for a KEK of another length.
+ */
 export function aesKeyWrap(kek: Uint8Array, key: Uint8Array): Buffer {
   const c = createCipheriv(cipherName(kek), kek, DEFAULT_IV);
   return Buffer.concat([c.update(key), c.final()]);

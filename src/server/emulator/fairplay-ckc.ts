@@ -20,11 +20,13 @@ const MAGIC = Buffer.from('EPCK', 'ascii');
 const VERSION = 1;
 export const STAND_IN_CKC_LENGTH = 52;
 
+/** What a stand-in CKC carries (see {@link makeStandInCkc} for the layout). */
 export interface StandInCkc {
   /** The 16-byte content key. */
   key: Uint8Array;
   /** The 16-byte content IV. */
   iv: Uint8Array;
+  /** Rental duration, seconds (0 = none). */
   rentalDuration: number;
 }
 
@@ -34,6 +36,15 @@ function sha256(...parts: Uint8Array[]): Buffer {
   return h.digest();
 }
 
+/**
+ * The emulator's stand-in for a FairPlay CKC (a real one needs Apple's FairPlay
+ * credentials): 52 bytes, big-endian — magic `EPCK`, version 1, 3 zero bytes,
+ * iv (16), content key XOR SHA-256(spc)[0..16], rentalDuration (u32), and a
+ * binding SHA-256('EPCK' ‖ spc ‖ key ‖ iv)[0..8]. The mask and binding make it
+ * useless with any other SPC, as a real CKC is. Read it with {@link decodeStandInCkc}.
+ *
+ * @throws RangeError when `key` or `iv` is not 16 bytes.
+ */
 export function makeStandInCkc(spc: Uint8Array, key: Uint8Array, iv: Uint8Array, rentalDuration = 0): Buffer {
   if (key.length !== 16 || iv.length !== 16) throw new RangeError('key and iv are 16 bytes');
   const out = Buffer.alloc(STAND_IN_CKC_LENGTH);

@@ -7,6 +7,7 @@ import { ClientCode, ExpressPlayError, errorForHttpStatus } from '../../core/ind
 export type FaultRoute = 'token' | 'rights' | 'media';
 export const FAULT_ROUTES: readonly FaultRoute[] = ['token', 'rights', 'media'];
 
+/** Faults of one route group. */
 export interface RouteFault {
   /** Added latency before answering, ms. */
   latencyMs?: number;
@@ -28,23 +29,33 @@ export interface RouteFault {
  */
 export type ForcedExpiry = 'off' | 'issued' | 'all';
 
+/** The emulator's fault configuration (`POST /__emulator/faults` takes it as JSON). */
 export interface FaultConfig {
+  /** Faults of the token routes. */
   token?: RouteFault;
+  /** Faults of the rights (license) routes. */
   rights?: RouteFault;
+  /** Faults for other servers sharing the controller (e.g. a media server). */
   media?: RouteFault;
+  /** Makes tokens expired (default `off`). */
   forceExpiry?: ForcedExpiry;
 }
 
+/** A failure the fault controller decided to inject. */
 export interface InjectedFailure {
+  /** The error to answer with (its `httpStatus` is the status). */
   error: ExpressPlayError;
+  /** Extra response headers (`retry-after`). */
   headers: Record<string, string>;
 }
 
+/** Fault injection for the emulator's routes (`Emulator.faults`). */
 export interface FaultController {
   /** The current configuration (a copy). */
   get(): FaultConfig;
   /** Merges: each route's fields replace the old ones; omitted routes stay. Throws -9001 on bad values. */
   set(config: FaultConfig): FaultConfig;
+  /** Clears every fault and the injected count. */
   reset(): void;
   /** Applies a route's latency, then returns the injected failure, if any. */
   apply(route: FaultRoute, signal?: AbortSignal): Promise<InjectedFailure | undefined>;

@@ -8,13 +8,19 @@ import { createFaultController, type FaultConfig, type FaultController } from '.
 import { createRouter } from './routes.js';
 import { emptyStats, type EmulatorLogEntry, type EmulatorState, type EmulatorStats, type ServiceName } from './state.js';
 
+/** Options of {@link startEmulator}. Only `authenticators` is required. */
 export interface EmulatorOptions {
   /** Default 0: an ephemeral port. */
   port?: number;
   /** Default 127.0.0.1: loopback only. */
   host?: string;
   /** The customer authenticators the service knows, per service. */
-  authenticators: { test?: readonly string[]; production?: readonly string[] };
+  authenticators: {
+    /** Authenticators of the test service. */
+    test?: readonly string[];
+    /** Authenticators of the production service. */
+    production?: readonly string[];
+  };
   /** Which service this emulator plays (default `test`); the other set's keys get -2018. */
   service?: ServiceName;
   /** Base URL put in rights URLs (behind a proxy / in a container); default the listening URL. */
@@ -37,16 +43,21 @@ export interface EmulatorOptions {
   bodyLimit?: number;
   /** Slow-client limits (slowloris): headers and the whole request, ms. Default 10 000 each. */
   headersTimeoutMs?: number;
+  /** Time limit for the whole request, ms (default 10 000; never below `headersTimeoutMs`). */
   requestTimeoutMs?: number;
   /** Random source for failRate (tests). */
   random?: () => number;
 }
 
+/** A running emulator, as {@link startEmulator} resolves it. */
 export interface Emulator {
   /** `http://host:port`, no trailing slash. */
   url: string;
+  /** Fault injection, in process (the same as `POST /__emulator/faults`). */
   faults: FaultController;
+  /** A snapshot of the counters (tokens issued, licenses served, rejections, faults injected). */
   stats(): EmulatorStats;
+  /** Stops listening and closes every connection; resolves when the server is closed. */
   close(): Promise<void>;
 }
 
@@ -59,6 +70,31 @@ function validKeyStore(store: Readonly<Record<string, string>> | undefined): Map
   return out;
 }
 
+/**
+ * Starts a local ExpressPlay on `node:http` for tests, the demo and benchmarks
+ * (see docs/emulator.md). It serves `GET|POST /hms/{wv,fp,pr}/token` with the
+ * same validation and codes as the real service (`core/rules.ts`), and
+ * `POST /hms/{wv,fp,pr}/rights/?ExpressPlayToken=…`: ClearKey licenses (JWK set)
+ * on the Widevine and PlayReady paths, a stand-in CKC for FairPlay, and -9044
+ * for real Widevine/PlayReady challenges (it cannot mint real licenses). With
+ * `control: true` also `/__emulator/faults`, `/__emulator/reset`, `/__emulator/stats`.
+ *
+ * Tokens are HMAC-signed with `tokenSecret` (random per start by default).
+ *
+ * @returns once listening; `url` is the address to use as `service` for
+ * `buildTokenRequest` / `createTokenHandler`.
+ * @throws TypeError for a `keyStore` key that is not 32 hex characters; -9001
+ * (`ExpressPlayError`) for an invalid initial fault config; the listen error
+ * (e.g. `EADDRINUSE`).
+ *
+ * @example
+ * ```ts
+ * const emulator = await startEmulator({ authenticators: { test: ['dev-authenticator'] } });
+ * const handler = createTokenHandler({ authenticator: 'dev-authenticator', service: emulator.url, resolve });
+ * // …
+ * await emulator.close();
+ * ```
+ */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const sets = {
     test: new Set(options.authenticators?.test ?? []),

@@ -3,29 +3,54 @@
 import type { TokenDrm } from '../../core/index.js';
 import type { FaultController } from './faults.js';
 
+/** Which ExpressPlay service the emulator plays (its authenticators are accepted, the other set's get -2018). */
 export type ServiceName = 'test' | 'production';
 
+/** One entry of the emulator's structured log (`EmulatorOptions.log`). */
 export interface EmulatorLogEntry {
+  /** When (ISO 8601, the emulator's clock). */
   time: string;
+  /** What happened. */
   event: 'token.issued' | 'token.rejected' | 'license.served' | 'license.rejected';
+  /** The DRM path. */
   drm?: TokenDrm;
   /** The token's random id (never the token). */
   tokenId?: string;
+  /** The token's `cookie` parameter, when it has one. */
   cookie?: string;
+  /** The token's `contentId`, when it has one. */
   contentId?: string;
+  /** The HTTP status answered. */
   status: number;
+  /** The error code answered, on failure. */
   code?: number;
   /** Error message, tokens redacted. Never contains the authenticator. */
   message?: string;
 }
 
+/** The emulator's counters (`Emulator.stats()`, `GET /__emulator/stats`). */
 export interface EmulatorStats {
+  /** Tokens issued, per DRM path. */
   tokensIssued: Record<TokenDrm, number>;
-  licensesServed: { clearkey: number; fairplay: number };
+  /** Licenses served, per kind. */
+  licensesServed: {
+    /** ClearKey JWK sets (the Widevine and PlayReady paths' stand-in). */
+    clearkey: number;
+    /** Stand-in CKCs. */
+    fairplay: number;
+  };
   /** Error answers by route group. */
-  rejects: { token: number; rights: number; other: number };
+  rejects: {
+    /** On the token routes. */
+    token: number;
+    /** On the rights routes. */
+    rights: number;
+    /** Anywhere else (unknown routes, control routes). */
+    other: number;
+  };
   /** Error answers by code. */
   rejectsByCode: Record<string, number>;
+  /** Failures injected by the fault controller since its last reset. */
   faultsInjected: number;
 }
 

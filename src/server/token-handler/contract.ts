@@ -17,7 +17,9 @@ import { mediaType, readBody, splitUrl } from '../http-util.js';
 
 /** What the browser reports: `GET ?drm=…&contentId=…&securityLevel=…&hdcp=…&kids=a,b` or the same as a POST form/JSON body. */
 export interface TokenRequestContext {
+  /** The DRM the browser will use (`clearkey`: the development stand-in). */
   drm: Drm;
+  /** The app's content id. */
   contentId: string;
   /** Detected Widevine security level, when reported. */
   securityLevel?: SecurityLevel;
@@ -29,6 +31,7 @@ export interface TokenRequestContext {
 
 /** Success: `200 application/json`. (Or `200 text/uri-list` with the rights URL alone, by `Accept`.) */
 export interface TokenEndpointSuccess {
+  /** The rights URL, token included (PlayReady's separate token is appended as `ExpressPlayToken`). */
   rightsUrl: string;
   /** RFC 3339; the token's expiry (its `expirationTime`, else the service's 30-day default). */
   expiresAt: string;
@@ -36,7 +39,9 @@ export interface TokenEndpointSuccess {
 
 /** Failure: the HTTP status, and this body. `errorCode` is ExpressPlay's own when the error came from ExpressPlay. */
 export interface TokenEndpointFailure {
+  /** The seed code, or one of ours (-9xxx). */
   errorCode: number;
+  /** The catalog message with details; never the authenticator. */
   errorMessage: string;
 }
 

@@ -18,17 +18,25 @@ import {
 import { corsHeaders, plainMessage, sendBody, sendError, statusOf, toExpressPlayError } from '../http-util.js';
 import { readTokenRequestContext, type ResolvedTokenParams, type TokenEndpointSuccess, type TokenRequestContext } from './contract.js';
 
+/** One entry per request handled by {@link createTokenHandler}, passed to `options.log`. */
 export interface TokenHandlerLogEntry {
+  /** When the request arrived (ISO 8601). */
   time: string;
+  /** The DRM the browser asked for, when the request was read. */
   drm?: string;
+  /** The content id the browser asked for, when the request was read. */
   contentId?: string;
+  /** The HTTP status answered. */
   status: number;
+  /** The error code answered, on failure. */
   code?: number;
   /** Tokens redacted; the authenticator never appears. */
   message?: string;
+  /** Time to answer, ms. */
   durationMs: number;
 }
 
+/** Options of {@link createTokenHandler}. */
 export interface TokenHandlerOptions {
   /** The customerAuthenticator. Stays in this process: never in a response or a log. */
   authenticator: string;
@@ -47,7 +55,9 @@ export interface TokenHandlerOptions {
   allowedOrigins?: '*' | readonly string[];
   /** fetch to use (default global fetch). */
   fetch?: typeof fetch;
+  /** Called once per request (a throwing logger is ignored). */
   log?: (entry: TokenHandlerLogEntry) => void;
+  /** Clock (ms since the epoch), for tests; also the validation time of `expirationTime`. */
   now?: () => number;
 }
 
@@ -65,6 +75,41 @@ function withToken(rightsUrl: string, token: string | undefined): string {
   return `${rightsUrl}${rightsUrl.includes('?') ? '&' : '?'}ExpressPlayToken=${encodeURIComponent(token)}`;
 }
 
+/**
+ * The reference token endpoint, as a plain `node:http` handler (mounts in
+ * Express, Fastify, Koa as it is). Per request it reads the browser's
+ * {@link TokenRequestContext} (GET query, or POST form / JSON), calls your
+ * `resolve` for the token parameters (after your own authentication and
+ * entitlement checks), adds the authenticator, asks ExpressPlay's token service
+ * and answers `200` JSON `{ rightsUrl, expiresAt }` — or `text/uri-list` when the
+ * `Accept` header names it before JSON. `drm=clearkey` is served through the
+ * Widevine token path (the emulator's development stand-in). `errorFormat`
+ * defaults to `json` so ExpressPlay's error codes can be relayed.
+ *
+ * Failures answer the HTTP status and `{ errorCode, errorMessage }`: the seed
+ * code from ExpressPlay, or the error `resolve` threw, or -9001/-9002/-9003/-9005
+ * (400) for a malformed request, -9024 (405) for another method, -9011 (504)
+ * when the service does not answer within `timeoutMs`, -9010 (502) when it is
+ * unreachable. Anything that is not an `ExpressPlayError` becomes a 500 without
+ * internals. The authenticator is scrubbed from every message and log entry.
+ *
+ * @throws TypeError at creation without `authenticator` or `resolve`.
+ *
+ * @example
+ * ```ts
+ * const handler = createTokenHandler({
+ *   authenticator: process.env.EXPRESSPLAY_AUTHENTICATOR ?? '',
+ *   service: 'test',
+ *   async resolve(req, { drm, contentId, securityLevel }) {
+ *     const key = await lookUpKey(contentId);
+ *     if (!key) throw new ExpressPlayError(-9023, { httpStatus: 404, details: 'unknown content' });
+ *     if (drm === 'fairplay') return { contentKey: key.key, iv: key.iv, expirationTime: '+600' };
+ *     return { kid: key.kid, contentKey: key.key, securityLevel: securityLevel ?? 1, hdcpOutputControl: 0, expirationTime: '+600' };
+ *   },
+ * });
+ * createServer((req, res) => (req.url?.startsWith('/api/expressplay-token') ? handler(req, res) : res.writeHead(404).end())).listen(3000);
+ * ```
+ */
 export function createTokenHandler(options: TokenHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { authenticator, service, resolve } = options;
   if (typeof authenticator !== 'string' || authenticator === '') throw new TypeError('createTokenHandler: authenticator is required');
