@@ -61,7 +61,9 @@ const registered = new WeakSet<object>();
  * (`{ src, type, expressplay: { contentId } }`) gets contrib-eme `keySystems` for
  * the detected DRM (`getLicense`, and `getCertificate` / `getContentId` for
  * FairPlay) and its token fetch starts in parallel with the manifest. A license
- * refused for its token (-4010 / 401 / 403) gets one fresh token and one retry.
+ * request failing with a retryable error (5xx, network, timeout) is tried up to
+ * 3 times with backoff (contrib-eme has no retry of its own); one refused for its
+ * token (-4010 / 401 / 403) gets one fresh token and one retry.
  * Failures reach `player.error()` as MediaError code 5 with the typed error on
  * `player.error().expressplay`; `expressplay:*` events are triggered on the player.
  *
