@@ -6,7 +6,10 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { NormalizedTokenParams, TokenDrm } from '../../core/index.js';
 
-export interface TokenPayload {
+/** The license parameters a token carries: the normalized request minus the authenticator, error format and extras. */
+const CARRIED = ['kid', 'contentKey', 'kek', 'ek', 'iv', 'contentId', 'securityLevel', 'hdcpOutputControl', 'licenseDuration', 'rentalDuration', 'rightsType', 'cookie'] as const;
+
+export type TokenPayload = Partial<Pick<NormalizedTokenParams, (typeof CARRIED)[number]>> & {
   /** Format version. */
   v: 1;
   /** Random id: log correlation and per-token state (first redemption time). */
@@ -15,26 +18,13 @@ export interface TokenPayload {
   /** Issue time and absolute expiry, ms since the epoch. */
   iat: number;
   exp: number;
-  kid?: string;
-  contentKey?: string;
-  kek?: string;
-  ek?: string;
-  iv?: string;
-  contentId?: string;
-  securityLevel?: number;
-  hdcpOutputControl?: number;
-  licenseDuration?: number;
-  rentalDuration?: number;
-  rightsType?: string;
-  cookie?: string;
-  extensions?: { type: string; payload: string }[];
-}
+  extensions?: NormalizedTokenParams['extensions'];
+};
 
-/** What a token carries: the normalized parameters minus the authenticator, error format and extras. */
+/** The payload for a valid request: the carried parameters, issue time, expiry and a random id. */
 export function payloadFromParams(p: NormalizedTokenParams, issuedAt: number, expiresAt: number): TokenPayload {
   const out: TokenPayload = { v: 1, id: randomBytes(9).toString('base64url'), drm: p.drm, iat: issuedAt, exp: expiresAt };
-  const copy = ['kid', 'contentKey', 'kek', 'ek', 'iv', 'contentId', 'securityLevel', 'hdcpOutputControl', 'licenseDuration', 'rentalDuration', 'rightsType', 'cookie'] as const;
-  for (const k of copy) {
+  for (const k of CARRIED) {
     const value = p[k];
     if (value !== undefined) (out as unknown as Record<string, unknown>)[k] = value;
   }
