@@ -5,10 +5,15 @@
 import { catalogEntry, ClientCode } from './catalog.js';
 import { ExpressPlayError, errorForHttpStatus, type Drm } from './errors.js';
 
+/** An HTTP answer from the token service or a token endpoint, as plain values (any HTTP client can supply them). */
 export interface TokenResponseInput {
+  /** The HTTP status. */
   status: number;
+  /** The `Content-Type` header, if any. */
   contentType?: string | null;
+  /** The body as text. */
   body: string;
+  /** The DRM the token was for, carried into errors. */
   drm?: Drm;
   /** The `Retry-After` header, if any (seconds or an HTTP date). */
   retryAfter?: string | null;
@@ -16,6 +21,7 @@ export interface TokenResponseInput {
   now?: number;
 }
 
+/** A token answer that succeeded. */
 export interface TokenResult {
   /** The license acquisition URL, token included. */
   rightsUrl: string;
