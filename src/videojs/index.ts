@@ -43,6 +43,8 @@ interface State {
   profile: Promise<DrmProfile>;
   load?: Load;
   disposed: boolean;
+  /** Bumped by every setSource: a source whose detection answers after a newer src() is dropped. */
+  sourceGen: number;
   techs: Set<VjsTech>;
   onKeyStatus(event: VjsKeyStatusEvent): void;
   dispose(): void;
@@ -150,7 +152,7 @@ function attach(player: VjsPlayer, options: ExpressPlayPluginOptions): ExpressPl
   const client = options.tokenClient ?? createTokenClient(options.token!);
   const onDispose = () => state.dispose();
   const state: State = {
-    player, options, client, ownsClient, disposed: false, techs: new Set(),
+    player, options, client, ownsClient, disposed: false, sourceGen: 0, techs: new Set(),
     onKeyStatus(e) {
       const keyId = e.keyId === undefined ? '' : bytesToHex(toBytes(e.keyId));
       emit(state, { type: 'expressplay:keystatus', drm: state.load?.ctx.drm, contentId: state.load?.ctx.contentId, keyStatus: { keyId, status: e.status ?? '' } });
@@ -179,27 +181,37 @@ function middlewareFor(player: VjsPlayer) {
     setSource(src: VjsSource, next: (err: unknown, src: VjsSource) => void): void {
       const state = states.get(player);
       const wanted = src.expressplay;
-      if (!state || !wanted) return next(null, src);
-      state.load?.abort.abort(); // a new source: the old one's token and license requests stop
+      if (!state) return next(null, src);
+      // Any new source, with or without `expressplay`: the old one's token and license
+      // requests stop (a switch to a plain source used to leave them running).
+      state.load?.abort.abort();
       state.load = undefined;
+      const gen = ++state.sourceGen;
+      if (!wanted) return next(null, src);
+      // Dropped when the player is gone, or when a newer src() came while detection was
+      // still running: calling next() late would make Video.js load this stale source over
+      // the newer one (and start its token request for nothing).
+      const current = () => !state.disposed && gen === state.sourceGen;
+      // A refused source is not handed on either: loading it would fire `loadstart`, which
+      // clears player.error() (Video.js resets it there), and then stall silently on the
+      // `encrypted` event with no keySystems. Video.js does the same for a source no tech
+      // can play: an error, and the source is not loaded.
       state.profile.then(
         (profile) => {
-          if (state.disposed) return; // the player is gone: Video.js must not go on with this source
+          if (!current()) return;
           let keySystems: Record<string, unknown>;
           try {
             const load = startLoad(state, pickSupport(profile, state.options.drm), wanted);
             keySystems = { ...src.keySystems, [load.keySystem]: keySystemOptions(state, load) };
           } catch (e) {
             fail(state, asError(e));
-            return next(null, src);
+            return;
           }
           // Not waiting for the token: it runs in parallel with the manifest request.
           next(null, { ...src, keySystems });
         },
         (e: unknown) => {
-          if (state.disposed) return;
-          fail(state, asError(e));
-          next(null, src);
+          if (current()) fail(state, asError(e));
         },
       );
     },

@@ -82,7 +82,13 @@ export function createRouter(state: EmulatorState) {
         sendBody(res, 200, 'application/json; charset=utf-8', await handleControl(state, req, r.name), cors);
         return;
       }
-      const fault = await state.faults.apply(r.kind as FaultRoute);
+      // The latency timer ends with the connection (client gone, or emulator.close()):
+      // a parked request must not keep a timer, and the process, alive for up to 120 s.
+      const gone = new AbortController();
+      const onClose = () => gone.abort();
+      res.once('close', onClose);
+      const fault = await state.faults.apply(r.kind as FaultRoute, gone.signal).finally(() => res.off('close', onClose));
+      if (gone.signal.aborted) return; // nobody left to answer
       if (fault) {
         countReject(state, group, fault.error.code);
         // The request may still be sending its body: drain it so the client reads our answer.

@@ -150,13 +150,16 @@ export function createTokenHandler(options: TokenHandlerOptions): (req: Incoming
     if (req.method !== 'GET' && req.method !== 'POST') {
       throw new ExpressPlayError(ClientCode.METHOD_NOT_ALLOWED, { details: String(req.method), httpStatus: 405 });
     }
+    // Listen from the start: a browser that goes away while its body is read or `resolve`
+    // runs (player disposed, source changed) must not cost an ExpressPlay token after all.
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
     const ctx = await readTokenRequestContext(req);
     const resolved = await resolve(req, ctx);
+    if (gone.signal.aborted) throw new ExpressPlayError(ClientCode.ABORTED, { details: 'the browser went away', httpStatus: 499, drm: ctx.drm });
     if (typeof resolved !== 'object' || resolved === null) throw new ExpressPlayError(ClientCode.SERVER, { details: 'resolve returned no token parameters', httpStatus: 500 });
     const drm: TokenDrm = ctx.drm === 'clearkey' ? 'widevine' : ctx.drm;
     const params = { ...resolved, errorFormat: resolved.errorFormat ?? 'json', customerAuthenticator: authenticator } as TokenParamsByDrm[TokenDrm];
-    const gone = new AbortController();
-    res.once('close', () => gone.abort());
     const { rightsUrl, expiresAt } = await askService(drm, params, ctx, gone.signal);
     if (pickAnswerType(req) === 'uri-list') sendBody(res, 200, 'text/uri-list; charset=utf-8', rightsUrl, cors);
     else {
