@@ -96,7 +96,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   // A fetch may only fill the cache if nothing invalidated or replaced the entry meanwhile.
   const generations = new Map<string, number>();
   let epoch = 0;
-  const refreshes = new Map<string, { promise: Promise<RightsInfo>; settled: boolean }>();
+  const refreshes = new Map<string, { flight: Flight; settled: boolean }>();
   let disposed = false;
 
   const generation = (key: string) => `${epoch}:${generations.get(key) ?? 0}`;
@@ -283,23 +283,30 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       checkContext(context);
       const key = keyOf(context);
       const pending = refreshes.get(key);
-      if (pending) {
-        // Two sessions of one content refused at once share the one refresh;
-        // a refusal after the refresh means the fresh token did not help either.
-        if (!pending.settled) return pending.promise;
+      // A refresh whose every caller gave up (aborted) was not the one refresh: it is started afresh.
+      if (pending && !pending.flight.controller.signal.aborted) {
+        // Two sessions of one content refused at once share the one refresh, each
+        // joining with its own signal: one caller's abort (a player detached) must
+        // not fail the others, and the fetch is aborted only when all have left.
+        // A refusal after the refresh means the fresh token did not help either.
+        if (!pending.settled) return join(pending.flight, context, opts.signal);
         log.warn(`token for ${context.drm}/${context.contentId} refused again after a refresh: ${error.message}`);
         emit({ type: 'expressplay:error', drm: context.drm, contentId: context.contentId, error });
         throw error;
       }
       log.info(`license server refused the token for ${context.drm}/${context.contentId} (${error.message}); fetching a fresh one`);
       drop(key);
-      const entry = { promise: getRightsUrl(context, opts), settled: false };
+      const entry = { flight: startFlight(key, context), settled: false };
       refreshes.set(key, entry);
-      entry.promise.then(
+      entry.flight.promise.then(
         () => (entry.settled = true),
-        () => (entry.settled = true),
+        () => {
+          entry.settled = true;
+          // Abandoned by every caller: not counted, so the next refusal may refresh.
+          if (entry.flight.controller.signal.aborted && refreshes.get(key) === entry) refreshes.delete(key);
+        },
       );
-      return entry.promise;
+      return join(entry.flight, context, opts.signal);
     },
 
     licenseAcquired(context) {

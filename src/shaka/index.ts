@@ -214,8 +214,8 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       return info;
     };
 
-    /** Per load: its content id, the token fetch started at `load()`, and an abort for everything it awaits. */
-    let load: { contentId?: string; controller: AbortController; pending?: Promise<RightsInfo> } = { controller: new AbortController() };
+    /** Per load: its content id (or why there is none), the token fetch started at `load()`, and an abort for everything it awaits. */
+    let load: { contentId?: string; error?: ExpressPlayError; controller: AbortController; pending?: Promise<RightsInfo> } = { controller: new AbortController() };
     /** Rights URL → the typed error of its last failed license attempt (filled from Shaka's `retry` event). */
     const rejections = new Map<string, ExpressPlayError>();
     /** Rejected rights URL → its one refresh, shared by every session that saw the rejection. */
@@ -230,14 +230,28 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       return client.getRightsUrl(ctx, { signal }).then(noteRights);
     };
 
+    /** Key id → last status reported; per load, so a reload of the same content reports its keys again. */
+    const lastStatus = new Map<string, string>();
+
     const onLoading = (): void => {
       load.controller.abort();
       rejections.clear();
       refreshes.clear();
-      const uri = player.getAssetUri() ?? '';
-      const contentId = typeof options.contentId === 'function' ? options.contentId(uri) : options.contentId;
+      lastStatus.clear();
+      // Reset before the app's contentId function runs: if it throws (Shaka swallows
+      // listener exceptions), this load must not keep the previous load's content id
+      // and send that content's token with this content's license requests.
       const controller = new AbortController();
-      load = { contentId, controller };
+      load = { controller };
+      const uri = player.getAssetUri() ?? '';
+      let contentId: string | undefined;
+      try {
+        contentId = typeof options.contentId === 'function' ? options.contentId(uri) : options.contentId;
+      } catch (err) {
+        load.error = report(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'options.contentId threw for this load', drm: theDrm, cause: err }));
+        return;
+      }
+      load.contentId = contentId;
       if (contentId === undefined) return;
       // In parallel with the manifest request; a prefetched or app-supplied rights URL answers from the cache.
       const pending = client.getRightsUrl(context(contentId), { signal: controller.signal }).then(noteRights);
@@ -254,6 +268,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     const onUnloading = (): void => load.controller.abort();
 
     const contentIdFor = (request: Request): string => {
+      if (load.error) throw load.error;
       if (load.contentId !== undefined) return load.contentId;
       if (fairplay && request.initData) return contentIdFromSkd(skdFromInitData(request.initData), strategy);
       throw fail(ClientCode.INVALID_PARAMETER, 'no content id for this load: set options.contentId', theDrm);
@@ -314,7 +329,6 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       }
     };
 
-    const lastStatus = new Map<string, string>();
     const onKeyStatus = (): void => {
       for (const [keyId, status] of Object.entries(player.getKeyStatuses())) {
         if (lastStatus.get(keyId) === status) continue;
@@ -328,7 +342,18 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     };
 
     const base = player.getConfiguration().drm;
-    const saved = { servers: base.servers, advanced: base.advanced, preferredKeySystems: base.preferredKeySystems, retryParameters: base.retryParameters, initDataTransform: base.initDataTransform };
+    const saved = { servers: base.servers, advanced: base.advanced, preferredKeySystems: base.preferredKeySystems, retryParameters: base.retryParameters, initDataTransform: base.initDataTransform, failureCallback: base.failureCallback };
+    // A license request whose token wait the adapter itself aborted (the next load(),
+    // unload(), detach) fails inside Shaka's DrmEngine *before* Shaka destroys it, so
+    // Shaka would report a critical 6007 for content the app has already left. Shaka's
+    // own hook for license failures marks it handled; anything else goes to the app's callback.
+    const failureCallback = (error: shaka.util.Error): unknown => {
+      if (expressPlayErrorOf(error)?.code === ClientCode.ABORTED) {
+        error.handled = true;
+        return undefined;
+      }
+      return saved.failureCallback?.(error);
+    };
     const initDataTransform = (initData: Uint8Array, initDataType: string, drmInfo: shaka.extern.DrmInfo | null): Uint8Array => {
       if (initDataType !== 'skd' || drmInfo?.keySystem !== keySystem) return saved.initDataTransform ? saved.initDataTransform(initData, initDataType, drmInfo) : initData;
       try {
@@ -363,6 +388,8 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         // The refresh needs one retry from Shaka; more is the app's choice.
         retryParameters: { maxAttempts: Math.max(2, base.retryParameters.maxAttempts) },
         ...(fairplay ? { initDataTransform } : {}),
+        // Only where this Shaka has drm.failureCallback (older versions do not).
+        ...('failureCallback' in base ? { failureCallback } : {}),
       },
     });
     net.registerRequestFilter(requestFilter);

@@ -209,6 +209,34 @@ describe('token client against the emulator', () => {
     await requestLicense(rearmed.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' });
   });
 
+  it("one caller's abort does not fail a refresh shared with another caller, and an abandoned refresh does not count as the one refresh", async () => {
+    const { fetch: counting, urls } = countingFetch();
+    const client = make({ fetch: counting });
+    await client.getRightsUrl(CENC);
+    const rejected = new ExpressPlayError(-4010, { httpStatus: 401, drm: 'clearkey' });
+    await setFaults({ token: { latencyMs: 300 } });
+    // Two players share one client: both see the token refused, one is detached mid-refresh.
+    const a = new AbortController();
+    const refreshA = client.refresh(CENC, rejected, { signal: a.signal });
+    const refreshB = client.refresh(CENC, rejected, { signal: new AbortController().signal });
+    a.abort();
+    expect((await rejection(refreshA)).code, 'the caller that left').to.equal(-9012);
+    const b = await refreshB;
+    expect(b.source, 'the caller still there gets the fresh token').to.equal('endpoint');
+    expect(urls, 'one refresh fetch').to.have.length(2);
+
+    // Every caller of a refresh gives up: the fetch is aborted, and it was not "the" refresh.
+    client.licenseAcquired(CENC);
+    const c = new AbortController();
+    const refreshC = client.refresh(CENC, rejected, { signal: c.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    c.abort();
+    expect((await rejection(refreshC)).code).to.equal(-9012);
+    const d = await client.refresh(CENC, rejected);
+    expect(d.source, 'a refresh after an abandoned one still fetches').to.equal('endpoint');
+    expect(urls).to.have.length(4);
+  });
+
   it('invalidate drops the cache', async () => {
     const client = make();
     await client.getRightsUrl(CENC);

@@ -3,55 +3,23 @@
 // while the token request is still in flight.
 import { expect } from 'chai';
 import type shaka from 'shaka-player';
-import { attachExpressPlay, expressPlayErrorOf, type ShakaExpressPlay } from '../../../src/shaka/index.js';
-import { emulatorStats, resetEmulator, setFaults, testConfig } from '../support/page.js';
-import { collectEvents, counts, fetches, firstError, loadShaka, newVideo, sleep, streamIdOf } from './helpers.js';
+import { expressPlayErrorOf } from '../../../src/shaka/index.js';
+import { emulatorStats, setFaults, testConfig } from '../support/page.js';
+import { collectEvents, counts, fetches, firstError, sleep, streamIdOf, usePlayerFixture } from './helpers.js';
 
 describe('Shaka adapter: failures', function () {
   this.timeout(30000);
-  let ns: typeof shaka;
-  let player: shaka.Player | undefined;
-  let ep: ShakaExpressPlay | undefined;
-  let video: HTMLVideoElement;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (e: PromiseRejectionEvent) => unhandled.push(e.reason);
-
-  before(async () => {
-    ns = await loadShaka();
-    window.addEventListener('unhandledrejection', onUnhandled);
-  });
-  after(() => window.removeEventListener('unhandledrejection', onUnhandled));
-  beforeEach(async () => {
-    unhandled.length = 0;
-    await resetEmulator();
-    video = newVideo();
-    player = new ns.Player();
-    await player.attach(video);
-  });
-  afterEach(async () => {
-    ep?.detach();
-    await player?.destroy();
-    video.remove();
-    await resetEmulator();
-  });
-
-  async function attach() {
-    const { tokenEndpointUrl } = await testConfig();
-    ep = await attachExpressPlay(player!, {
-      token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'] },
-      contentId: streamIdOf,
-      detect: { includeClearKey: true },
-    });
-    return ep;
-  }
+  const fx = usePlayerFixture();
+  const attach = () => fx.attach();
+  const unhandled = fx.unhandled;
 
   it('fails a token refused twice (-4010) with the typed error, after one refresh and no retry storm', async () => {
     await setFaults({ rights: { failRate: 1, status: 401, code: -4010 } });
-    const events = collectEvents(player!);
+    const events = collectEvents(fx.player);
     await attach();
     const before = fetches.length;
-    const load = player!.load('/test/media/cenc-h264/manifest.mpd');
-    const error = (await firstError(player!, load)) as shaka.util.Error;
+    const load = fx.player.load('/test/media/cenc-h264/manifest.mpd');
+    const error = (await firstError(fx.player, load)) as shaka.util.Error;
     await sleep(3000); // anything still retrying would show up now
     const typed = expressPlayErrorOf(error);
     expect(typed, `typed error in ${JSON.stringify(error)}`).to.not.equal(undefined);
@@ -69,11 +37,11 @@ describe('Shaka adapter: failures', function () {
 
   it('fails a token endpoint refusal (-2018 / 401) with the typed error and no license request', async () => {
     await setFaults({ token: { failRate: 1, status: 401, code: -2018 } });
-    const events = collectEvents(player!);
+    const events = collectEvents(fx.player);
     await attach();
     const before = fetches.length;
-    const load = player!.load('/test/media/cenc-h264/manifest.mpd');
-    const error = await firstError(player!, load);
+    const load = fx.player.load('/test/media/cenc-h264/manifest.mpd');
+    const error = await firstError(fx.player, load);
     await sleep(2000);
     const typed = expressPlayErrorOf(error);
     expect(typed, `typed error in ${JSON.stringify(error)}`).to.not.equal(undefined);
@@ -95,15 +63,14 @@ describe('Shaka adapter: failures', function () {
     const handle = await attach();
     const { tokenEndpointUrl } = await testConfig();
     const before = fetches.length;
-    const load = player!.load('/test/media/cenc-h264/manifest.mpd').catch((e: unknown) => e);
+    const load = fx.player.load('/test/media/cenc-h264/manifest.mpd').catch((e: unknown) => e);
     // Wait until the token request is on the wire.
     for (let i = 0; i < 100 && !fetches.slice(before).some((f) => f.url.startsWith(tokenEndpointUrl)); i++) await sleep(10);
     const token = fetches.slice(before).find((f) => f.url.startsWith(tokenEndpointUrl));
     expect(token, "token request started at load()").to.not.equal(undefined);
     expect(token!.endedAt).to.equal(undefined);
     handle.detach();
-    await player!.destroy();
-    player = undefined;
+    await fx.destroyPlayer();
     await load;
     await sleep(50);
     expect(token!.failed, 'token request aborted').to.equal(true);
@@ -114,6 +81,33 @@ describe('Shaka adapter: failures', function () {
     expect(c.pending).to.equal(0);
     expect(c.license).to.equal(0);
     expect(c.token).to.equal(1);
+    expect(unhandled).to.deep.equal([]);
+  });
+
+  it("a contentId function that throws fails that load with a typed -9001 and never sends the previous content's token", async () => {
+    let calls = 0;
+    const events = collectEvents(fx.player);
+    await fx.attach({
+      contentId: (uri) => {
+        if (calls++ > 0) throw new Error(`no id for ${uri}`);
+        return streamIdOf(uri);
+      },
+    });
+    const start = fetches.length;
+    await fx.player.load('/test/media/cenc-h264/manifest.mpd');
+    for (let i = 0; i < 250 && (await counts(start)).license === 0; i++) await sleep(20);
+    expect((await counts(start)).license, 'first content licensed').to.be.greaterThan(0);
+    const before = fetches.length;
+    const load = fx.player.load('/test/media/cbcs-vp9/manifest.mpd');
+    const error = await firstError(fx.player, load);
+    await sleep(500);
+    const typed = expressPlayErrorOf(error);
+    expect(typed, `typed error in ${JSON.stringify(error)}`).to.not.equal(undefined);
+    expect(typed!.code).to.equal(-9001);
+    const c = await counts(before);
+    expect(c.license, "no license request (cenc-h264's token for cbcs-vp9)").to.equal(0);
+    expect(c.token).to.equal(0);
+    expect(events.filter((e) => e.type === 'expressplay:error').map((e) => e.error?.code)).to.include(-9001);
     expect(unhandled).to.deep.equal([]);
   });
 });

@@ -4,11 +4,9 @@
 // once and given to setServerCertificate, the SPC POSTed as octet-stream to the
 // fp rights URL from the token endpoint, the CKC unwrapped into update().
 import { expect } from 'chai';
-import type shaka from 'shaka-player';
-import { attachExpressPlay, type ShakaExpressPlay } from '../../../src/shaka/index.js';
 import { createEmeDoubles, modernFairPlayDevice, type DoubleEnvironment } from '../support/eme-doubles.js';
-import { emulatorStats, resetEmulator, testConfig } from '../support/page.js';
-import { collectEvents, counts, fetches, installFetchRecorder, loadShaka, newVideo, sleep, streamIdOf } from './helpers.js';
+import { emulatorStats } from '../support/page.js';
+import { collectEvents, counts, fetches, installFetchRecorder, sleep, usePlayerFixture } from './helpers.js';
 
 const CERT_URL = new URL('./fairplay-test.cer', import.meta.url).href;
 
@@ -43,37 +41,21 @@ function routeFairPlayToDouble(doubles: DoubleEnvironment): void {
 
 describe('Shaka adapter: FairPlay (modern EME double)', function () {
   this.timeout(30000);
-  let ns: typeof shaka;
-  let player: shaka.Player | undefined;
-  let ep: ShakaExpressPlay | undefined;
-  let video: HTMLVideoElement;
   let doubles: DoubleEnvironment;
-
-  before(async () => {
-    installFetchRecorder();
-    doubles = createEmeDoubles(modernFairPlayDevice());
-    routeFairPlayToDouble(doubles);
-    ns = await loadShaka();
-  });
-  after(async () => {
-    ep?.detach();
-    await player?.destroy();
-    video?.remove();
-    await resetEmulator();
+  const fx = usePlayerFixture({
+    beforeAll: () => {
+      installFetchRecorder();
+      doubles = createEmeDoubles(modernFairPlayDevice());
+      routeFairPlayToDouble(doubles);
+    },
+    prepareVideo: (video) => doubles.install(video),
   });
 
   it('fetches the certificate once, POSTs the SPC as octet-stream to the fp rights URL, and updates the session with the CKC', async () => {
-    await resetEmulator();
-    const { tokenEndpointUrl } = await testConfig();
-    video = newVideo();
-    doubles.install(video);
-    player = new ns.Player();
-    await player.attach(video);
+    const { player, video } = fx;
     const events = collectEvents(player);
     const before = fetches.length;
-    ep = await attachExpressPlay(player, {
-      token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'] },
-      contentId: streamIdOf,
+    const ep = await fx.attach({
       detect: { preference: ['fairplay'], environment: doubles.environment, refresh: true },
       fairplay: { certificate: CERT_URL },
     });

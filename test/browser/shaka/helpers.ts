@@ -2,8 +2,9 @@
 // (as drop-in users load it), a recorder of every fetch the page makes (token
 // endpoint, manifest, rights), and event collection on the player.
 import type shaka from 'shaka-player';
-import { loadScript, testConfig } from '../support/page.js';
+import { loadScript, resetEmulator, testConfig } from '../support/page.js';
 import type { ExpressPlayEvent } from '../../../src/browser/index.js';
+import { attachExpressPlay, type ShakaExpressPlay, type ShakaExpressPlayOptions } from '../../../src/shaka/index.js';
 
 export interface RecordedFetch {
   url: string;
@@ -89,3 +90,98 @@ export function firstError(player: shaka.Player, load: Promise<unknown>): Promis
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export const streamIdOf = (uri: string): string | undefined => /\/test\/media\/([^/]+)\//.exec(uri)?.[1];
+
+export interface PlayerFixtureOptions {
+  /** Runs once before Shaka loads (e.g. EME doubles that must be in place first). */
+  beforeAll?: () => void | Promise<void>;
+  /** Runs on each new `<video>` before the player attaches to it (e.g. `doubles.install`). */
+  prepareVideo?: (video: HTMLVideoElement) => void;
+}
+
+/**
+ * The per-test player every Shaka adapter test uses, with mocha hooks registered
+ * in the calling `describe`: Shaka loaded once; before each test the emulator is
+ * reset and a fresh `<video>` + attached `shaka.Player` made; after each test the
+ * adapter is detached, the player destroyed, the video removed, the emulator reset.
+ * Unhandled rejections are collected per test in `unhandled`.
+ */
+export interface PlayerFixture {
+  readonly ns: typeof shaka;
+  /** This test's player (throws once the test has destroyed it: see `destroyPlayer`). */
+  readonly player: shaka.Player;
+  readonly video: HTMLVideoElement;
+  /** The handle of the last `attach()`, detached after the test. */
+  readonly ep: ShakaExpressPlay | undefined;
+  /** Unhandled rejections seen during this test. */
+  readonly unhandled: unknown[];
+  /** `attachExpressPlay` with the test defaults (reference token endpoint, emulator allowlisted, content id from the stream path, ClearKey), `overrides` on top. */
+  attach(overrides?: Partial<ShakaExpressPlayOptions>): Promise<ShakaExpressPlay>;
+  /** Destroys the player inside a test; the after-test clean-up then skips it. */
+  destroyPlayer(): Promise<void>;
+}
+
+export function usePlayerFixture(options: PlayerFixtureOptions = {}): PlayerFixture {
+  let ns: typeof shaka | undefined;
+  let player: shaka.Player | undefined;
+  let video: HTMLVideoElement | undefined;
+  let ep: ShakaExpressPlay | undefined;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: PromiseRejectionEvent) => unhandled.push(e.reason);
+
+  before(async () => {
+    await options.beforeAll?.();
+    ns = await loadShaka();
+    window.addEventListener('unhandledrejection', onUnhandled);
+  });
+  after(() => window.removeEventListener('unhandledrejection', onUnhandled));
+  beforeEach(async () => {
+    unhandled.length = 0;
+    ep = undefined;
+    await resetEmulator();
+    video = newVideo();
+    options.prepareVideo?.(video);
+    player = new ns!.Player();
+    await player.attach(video);
+  });
+  afterEach(async () => {
+    ep?.detach();
+    await player?.destroy();
+    player = undefined;
+    video?.remove();
+    await resetEmulator();
+  });
+
+  return {
+    get ns() {
+      if (!ns) throw new Error('Shaka is not loaded yet');
+      return ns;
+    },
+    get player() {
+      if (!player) throw new Error('no player: destroyed, or used outside a test');
+      return player;
+    },
+    get video() {
+      if (!video) throw new Error('no video outside a test');
+      return video;
+    },
+    get ep() {
+      return ep;
+    },
+    unhandled,
+    async attach(overrides = {}) {
+      const { tokenEndpointUrl } = await testConfig();
+      ep = await attachExpressPlay(this.player, {
+        token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'] },
+        contentId: streamIdOf,
+        detect: { includeClearKey: true },
+        ...overrides,
+      });
+      return ep;
+    },
+    async destroyPlayer() {
+      const p = player;
+      player = undefined;
+      await p?.destroy();
+    },
+  };
+}
