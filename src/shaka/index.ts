@@ -23,7 +23,7 @@
 import type shaka from 'shaka-player';
 import { createTokenClient, detectDrm, getFairPlayCertificate } from '../browser/index.js';
 import type { DetectDrmOptions, DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenClientOptions, TokenContext } from '../browser/index.js';
-import { ClientCode, ExpressPlayError, contentIdFromSkd, isExpressPlayError, legacyFairPlayInitData, parseErrorResponse, redactTokens, rightsUrlFromSkd, skdFromInitData, unwrapCkc } from '../core/index.js';
+import { ClientCode, ExpressPlayError, contentIdFromSkd, isExpressPlayError, legacyFairPlayInitData, parseErrorResponse, redactTokens, rightsUrlFromSkd, skdFromInitData, tokenFromRightsUrl, unwrapCkc } from '../core/index.js';
 import type { ContentIdStrategy, Drm } from '../core/index.js';
 
 type Player = shaka.Player;
@@ -362,7 +362,9 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         const rightsUrl = rightsUrlFromSkd(skd, options.fairplay?.skdScheme ?? 'https');
         // The content id is only known now when the app gave none: start the token fetch at the earliest point.
         if (load.contentId === undefined) {
-          if (rightsUrl) client.setRightsUrl(context(skdId), rightsUrl);
+          // Only a rights URL that carries its token can stand in for the token client's;
+          // a bare one would send the SPC without a token and cost a refresh.
+          if (rightsUrl && tokenFromRightsUrl(rightsUrl)) client.setRightsUrl(context(skdId), rightsUrl);
           else void client.prefetch(context(skdId));
         }
         // Legacy WebKit (Shaka's Apple polyfill) wants the content id and certificate packed in.
