@@ -236,7 +236,15 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       emit({ type: 'expressplay:token', durationMs: 0, drm: hit.drm, contentId: hit.contentId, rightsUrl: hit.rightsUrl, source: hit.source });
       return hit;
     }
-    const flight = flights.get(key) ?? startFlight(key, context);
+    let flight = flights.get(key);
+    if (!flight) {
+      flight = startFlight(key, context);
+      // A token fetched afresh (not by a refresh) gets its own one refresh: a
+      // settled refresh of an earlier, refused token no longer counts.
+      flight.promise.then(() => {
+        if (refreshes.get(key)?.settled) refreshes.delete(key);
+      }, () => undefined);
+    }
     return join(flight, context, opts.signal);
   }
 
@@ -291,6 +299,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         // A refusal after the refresh means the fresh token did not help either.
         if (!pending.settled) return join(pending.flight, context, opts.signal);
         log.warn(`token for ${context.drm}/${context.contentId} refused again after a refresh: ${error.message}`);
+        // The refused token is not handed out again: the app's next attempt (a new
+        // load, a user's retry) fetches a fresh one instead of failing at once.
+        if (cache.get(key)?.rightsUrl !== undefined) drop(key);
         emit({ type: 'expressplay:error', drm: context.drm, contentId: context.contentId, error });
         throw error;
       }

@@ -203,6 +203,14 @@ describe('token client against the emulator', () => {
     expect(again.isTokenRejected).to.equal(true);
     // Second refresh without a license in between: the typed error, no loop.
     expect(await rejection(client.refresh(CENC, again))).to.equal(again);
+    // The app tries again (a new load): the refused token is not reused, a fresh one is fetched.
+    const retry = await client.getRightsUrl(CENC);
+    expect(retry.source, 'a refused token is not served from the cache').to.equal('endpoint');
+    expect(retry.rightsUrl).to.not.equal(fresh.rightsUrl);
+    // ...and that fresh token has its own one refresh.
+    const third = await rejection(requestLicense(retry.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }));
+    expect((await client.refresh(CENC, third)).source).to.equal('endpoint');
+    expect(await rejection(client.refresh(CENC, third)), 'still only once per token').to.equal(third);
     await setFaults({ forceExpiry: 'off' });
     client.licenseAcquired(CENC);
     const rearmed = await client.refresh(CENC, again);
