@@ -66,12 +66,14 @@ export function sendError(res: ServerResponse, err: ExpressPlayError, format: Er
     'content-type': format === 'json' ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
+    // Error text may echo request input: never let a browser sniff it into something else.
+    'x-content-type-options': 'nosniff',
   });
   res.end(body);
 }
 
 export function sendBody(res: ServerResponse, status: number, contentType: string, body: string | Buffer, extraHeaders: Record<string, string> = {}): void {
-  res.writeHead(status, { ...extraHeaders, 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, { ...extraHeaders, 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(body);
 }
 

@@ -76,6 +76,23 @@ function withToken(rightsUrl: string, token: string | undefined): string {
 }
 
 /**
+ * `resolve` is the app's code (a database, an entitlement service): bounded by
+ * the same timeout as the token service call, so a stuck lookup answers 504
+ * -9011 instead of holding the browser's request open.
+ */
+async function withinTimeout<T>(work: Promise<T>, timeoutMs: number, drm: TokenRequestContext['drm']): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ExpressPlayError(ClientCode.TIMEOUT, { details: `resolve() did not answer within ${timeoutMs} ms`, httpStatus: 504, drm })), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * The reference token endpoint, as a plain `node:http` handler (mounts in
  * Express, Fastify, Koa as it is). Per request it reads the browser's
  * {@link TokenRequestContext} (GET query, or POST form / JSON), calls your
@@ -155,7 +172,7 @@ export function createTokenHandler(options: TokenHandlerOptions): (req: Incoming
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     const ctx = await readTokenRequestContext(req);
-    const resolved = await resolve(req, ctx);
+    const resolved = await withinTimeout(Promise.resolve().then(() => resolve(req, ctx)), timeoutMs, ctx.drm);
     if (gone.signal.aborted) throw new ExpressPlayError(ClientCode.ABORTED, { details: 'the browser went away', httpStatus: 499, drm: ctx.drm });
     if (typeof resolved !== 'object' || resolved === null) throw new ExpressPlayError(ClientCode.SERVER, { details: 'resolve returned no token parameters', httpStatus: 500 });
     const drm: TokenDrm = ctx.drm === 'clearkey' ? 'widevine' : ctx.drm;

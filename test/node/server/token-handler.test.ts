@@ -138,6 +138,21 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
     }
   });
 
+  it('bounds a resolve() that never answers by the same timeout → 504 -9011, and nothing is asked of the service', async () => {
+    const before = emu.stats().tokensIssued;
+    const stuck = await serve({ authenticator: TEST_KEY, service: emu.url, timeoutMs: 200, resolve: () => new Promise<never>(() => undefined) });
+    try {
+      const a = await get(`${stuck.url}?drm=widevine&contentId=m`);
+      assert.equal(a.status, 504);
+      assert.equal(JSON.parse(a.body).errorCode, -9011);
+      assert.match(JSON.parse(a.body).errorMessage, /resolve\(\) did not answer/);
+      assert.equal(a.headers.get('x-content-type-options'), 'nosniff');
+      assert.deepEqual(emu.stats().tokensIssued, before);
+    } finally {
+      await stuck.close();
+    }
+  });
+
   it('times out a slow token service → 504 -9011; an unreachable one → 502 -9010', async () => {
     emu.faults.set({ token: { latencyMs: 1000 } });
     const slow = await serve({ authenticator: TEST_KEY, service: emu.url, timeoutMs: 200, resolve: () => ({ kid: KID, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 }) });
