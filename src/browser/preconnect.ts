@@ -6,10 +6,12 @@ const hinted = new Set<string>();
 
 /**
  * Adds `<link rel="preconnect" crossorigin>` for the URL's origin, once per origin
- * per page. `crossorigin` because license and certificate requests are CORS
- * fetches, which use the anonymous connection pool. Returns true when a hint was added.
+ * per page. `crossorigin` because license, certificate and token requests are CORS
+ * fetches: anonymous ones by default, credentialed ones (`withCredentials`, for a
+ * token endpoint called with `credentials: 'include'`) use their own pool.
+ * Returns true when a hint was added.
  */
-export function preconnect(url: string): boolean {
+export function preconnect(url: string, withCredentials = false): boolean {
   if (typeof document === 'undefined' || !document.head) return false;
   let origin: string;
   try {
@@ -19,18 +21,20 @@ export function preconnect(url: string): boolean {
   } catch {
     return false;
   }
+  // Credentialed and anonymous CORS requests use separate connection pools: hint the one the request will use.
+  const mode = withCredentials ? 'use-credentials' : 'anonymous';
   // The page's own origin is already connected.
-  if (origin === globalThis.location?.origin || hinted.has(origin)) return false;
-  hinted.add(origin);
+  if (origin === globalThis.location?.origin || hinted.has(`${mode} ${origin}`)) return false;
+  hinted.add(`${mode} ${origin}`);
   const link = document.createElement('link');
   link.rel = 'preconnect';
   link.href = origin;
-  link.crossOrigin = 'anonymous';
+  link.crossOrigin = mode;
   document.head.appendChild(link);
   return true;
 }
 
 /** Origins hinted so far on this page (diagnostics, tests). */
 export function preconnectedOrigins(): string[] {
-  return [...hinted];
+  return [...hinted].map((h) => h.slice(h.indexOf(' ') + 1));
 }

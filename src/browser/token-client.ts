@@ -87,6 +87,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     extraFields['customerAuthenticator'] = options.customerAuthenticator;
     log.warn('DEVELOPMENT ONLY: customerAuthenticator is in the browser (dangerouslyAllowAuthenticatorInBrowser). Never ship this.');
   }
+  // The token request is the first request of a cold start and the slowest (back end →
+  // ExpressPlay): open its connection now, before any content is chosen.
+  if (options.preconnect !== false && typeof options.endpoint === 'string') preconnect(options.endpoint, options.credentials === 'include');
   const allowed = options.allowedRightsHosts ?? DEFAULT_RIGHTS_HOSTS;
   const marginMs = options.expiryMarginMs ?? DEFAULT_MARGIN_MS;
   const lifetimeMs = options.defaultTokenLifetimeMs ?? DEFAULT_LIFETIME_MS;

@@ -293,6 +293,16 @@ describe('token client against the emulator', () => {
     createTokenClient({ endpoint, customerAuthenticator: 'sk-live-12345', dangerouslyAllowAuthenticatorInBrowser: true }).dispose();
   });
 
+  it('hints a preconnect to a cross-origin token endpoint when created (credentialed pool when credentials are included)', () => {
+    make({ endpoint: 'https://tokens-anon.example/token' });
+    make({ endpoint: 'https://tokens-cred.example/token', credentials: 'include' });
+    make({ endpoint: 'https://tokens-off.example/token', preconnect: false });
+    const hint = (origin: string) => document.head.querySelector<HTMLLinkElement>(`link[rel="preconnect"][href="${origin}"]`);
+    expect(hint('https://tokens-anon.example')?.crossOrigin).to.equal('anonymous');
+    expect(hint('https://tokens-cred.example')?.crossOrigin).to.equal('use-credentials');
+    expect(hint('https://tokens-off.example')).to.equal(null);
+  });
+
   it('hints a preconnect to the rights host once', async () => {
     const client = make();
     await client.getRightsUrl(CENC);
