@@ -1,8 +1,8 @@
 // getFairPlayCertificate: format detection, once-per-URL sharing, failures not cached.
 import { expect } from 'chai';
-import { bytesToBase64, ExpressPlayError } from '../../../src/core/index.js';
+import { bytesToBase64 } from '../../../src/core/index.js';
 import { clearFairPlayCertificateCache, getFairPlayCertificate, preconnectFairPlayCertificate } from '../../../src/browser/index.js';
-import { fakeDer } from './fixtures.js';
+import { fakeDer, rejection } from './fixtures.js';
 
 function scripted(answers: Array<{ status: number; body: BodyInit } | 'network'>) {
   const calls: string[] = [];
@@ -14,16 +14,6 @@ function scripted(answers: Array<{ status: number; body: BodyInit } | 'network'>
     return new Response(a.body, { status: a.status });
   };
   return { fetch: fn as typeof fetch, calls };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ExpressPlayError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(ExpressPlayError);
-    return err as ExpressPlayError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('getFairPlayCertificate', () => {

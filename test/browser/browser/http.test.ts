@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { ExpressPlayError } from '../../../src/core/index.js';
 import { backoffDelay, DEFAULT_RETRY, fetchOnce, fetchWithRetry, sleep } from '../../../src/browser/http.js';
+import { rejection } from './fixtures.js';
 
 type Answer = { status: number; body?: string; headers?: Record<string, string> } | 'hang' | 'network';
 
@@ -20,16 +21,6 @@ function scriptedFetch(answers: Answer[]) {
     return Promise.resolve(new Response(a.body ?? '', { status: a.status, headers: a.headers }));
   };
   return { fetch: fn as typeof fetch, calls };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ExpressPlayError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(ExpressPlayError);
-    return err as ExpressPlayError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('fetchOnce', () => {

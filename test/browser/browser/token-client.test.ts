@@ -4,6 +4,7 @@ import { ExpressPlayError, bytesToBase64Url, hexToBytes } from '../../../src/cor
 import { createTokenClient, requestLicense } from '../../../src/browser/index.js';
 import type { ExpressPlayEvent, TokenClientOptions, TokenContext } from '../../../src/browser/types.js';
 import { emulatorStats, resetEmulator, setFaults, testConfig } from '../support/page.js';
+import { rejection } from './fixtures.js';
 
 const CENC = { drm: 'clearkey', contentId: 'cenc-h264' } as const satisfies TokenContext;
 const CENC_KID = '86bf0cec3721064d624f22d25849c816';
@@ -21,16 +22,6 @@ function countingFetch() {
     return fetch(input, init);
   };
   return { fetch: fn as typeof fetch, urls };
-}
-
-async function rejection(p: Promise<unknown>): Promise<ExpressPlayError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).to.be.instanceOf(ExpressPlayError);
-    return err as ExpressPlayError;
-  }
-  throw new Error('expected a rejection');
 }
 
 function clearKeyRequest(kidHex: string): Uint8Array {
