@@ -5,7 +5,7 @@
 import type videojsType from 'video.js';
 import { registerExpressPlay, type ExpressPlayPluginOptions, type ExpressPlayHandle, type VideoJsLike, type VjsPlayer, type VjsSource } from '../../../src/videojs/index.js';
 import type { ExpressPlayEvent } from '../../../src/browser/types.js';
-import { emulatorStats, loadScript, testConfig } from '../support/page.js';
+import { emulatorStats, loadScript, resetEmulator, testConfig } from '../support/page.js';
 
 /** The player surface the tests use (the plugin and contrib-eme add the last two). */
 export interface TestPlayer extends VjsPlayer {
@@ -39,13 +39,42 @@ export async function loadVideojs(): Promise<VideoJs> {
   return videojs;
 }
 
+/** Players made by createPlayer that a fixture disposes after each test. */
+const live = new Set<TestPlayer>();
+
 export async function createPlayer(): Promise<TestPlayer> {
   const videojs = await loadVideojs();
   const el = document.createElement('video');
   el.className = 'video-js';
   el.muted = true;
   document.body.appendChild(el);
-  return videojs(el, { muted: true, preload: 'auto' }) as unknown as TestPlayer;
+  const player = videojs(el, { muted: true, preload: 'auto' }) as unknown as TestPlayer;
+  live.add(player);
+  return player;
+}
+
+/**
+ * The hooks every Video.js test file needs: a clean emulator before and after
+ * each test, unhandled rejections recorded (`fixture.unhandled`), and every
+ * player from createPlayer disposed afterwards (unless the test already did).
+ */
+export function useVideoJsFixture(): { unhandled: unknown[] } {
+  const fixture = { unhandled: [] as unknown[] };
+  const onUnhandled = (e: PromiseRejectionEvent) => {
+    fixture.unhandled.push(e.reason);
+  };
+  beforeEach(async () => {
+    await resetEmulator();
+    fixture.unhandled.length = 0;
+    window.addEventListener('unhandledrejection', onUnhandled);
+  });
+  afterEach(async () => {
+    for (const p of live) if (!(p as { isDisposed?: () => boolean }).isDisposed?.()) p.dispose();
+    live.clear();
+    window.removeEventListener('unhandledrejection', onUnhandled);
+    await resetEmulator();
+  });
+  return fixture;
 }
 
 export async function tokenOptions(): Promise<ExpressPlayPluginOptions> {

@@ -4,28 +4,14 @@
 import { expect } from 'chai';
 import { isExpressPlayError, type ExpressPlayError } from '../../../src/core/errors.js';
 import { createTokenClient } from '../../../src/browser/index.js';
-import { playedPast, resetEmulator, setFaults, testConfig } from '../support/page.js';
-import { counts, createPlayer, recordEvents, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
+import { playedPast, setFaults, testConfig } from '../support/page.js';
+import { counts, createPlayer, useVideoJsFixture, recordEvents, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
 
 const CENC = { src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } };
 
 describe('Video.js plugin: token expiry, refusals, dispose', () => {
   let player: TestPlayer | undefined;
-  let unhandled: unknown[] = [];
-  const onUnhandled = (e: PromiseRejectionEvent) => {
-    unhandled.push(e.reason);
-  };
-  beforeEach(async () => {
-    await resetEmulator();
-    unhandled = [];
-    window.addEventListener('unhandledrejection', onUnhandled);
-  });
-  afterEach(async () => {
-    player?.dispose();
-    player = undefined;
-    window.removeEventListener('unhandledrejection', onUnhandled);
-    await resetEmulator();
-  });
+  const fixture = useVideoJsFixture();
 
   function play(p: TestPlayer) {
     void p.play()?.catch(() => undefined);
@@ -95,7 +81,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     const errors = events.filter((e) => e.type === 'expressplay:error');
     expect(errors.length).to.be.at.least(1);
     expect(errors[0]!.error?.code).to.equal(-2018);
-    expect(unhandled).to.deep.equal([]);
+    expect(fixture.unhandled).to.deep.equal([]);
   });
 
   it('fails with the typed error when the license server refuses every token: one refresh, then stop', async function () {
@@ -117,7 +103,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     expect(c.tokensIssued, JSON.stringify(c)).to.equal(2);
     expect(c.licensesServed).to.equal(0);
     expect(c.rightsRejects, JSON.stringify(c)).to.equal(2);
-    expect(unhandled).to.deep.equal([]);
+    expect(fixture.unhandled).to.deep.equal([]);
   });
 
   it('dispose during a pending token request aborts it: nothing keeps running, no unhandled rejection', async function () {
@@ -143,7 +129,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
       expect(spy.calls.filter((c) => c.outcome === 'pending').map((c) => c.url), 'still running').to.deep.equal([]);
       const c = await counts();
       expect(c.licensesServed + c.rightsRejects).to.equal(0);
-      expect(unhandled).to.deep.equal([]);
+      expect(fixture.unhandled).to.deep.equal([]);
     } finally {
       spy.restore();
     }

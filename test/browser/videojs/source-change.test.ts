@@ -3,8 +3,8 @@
 // first source's token is in flight, and a typed source error that must stay put.
 import { expect } from 'chai';
 import type { ExpressPlayError } from '../../../src/core/errors.js';
-import { resetEmulator, setFaults, testConfig } from '../support/page.js';
-import { createPlayer, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
+import { setFaults, testConfig } from '../support/page.js';
+import { createPlayer, useVideoJsFixture, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
 
 const A = { src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } };
 const B = { src: '/test/media/cbcs-vp9/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cbcs-vp9' } };
@@ -23,21 +23,7 @@ function slowDetection(ms: number) {
 
 describe('Video.js plugin: source changes', () => {
   let player: TestPlayer | undefined;
-  let unhandled: unknown[] = [];
-  const onUnhandled = (e: PromiseRejectionEvent) => {
-    unhandled.push(e.reason);
-  };
-  beforeEach(async () => {
-    await resetEmulator();
-    unhandled = [];
-    window.addEventListener('unhandledrejection', onUnhandled);
-  });
-  afterEach(async () => {
-    player?.dispose();
-    player = undefined;
-    window.removeEventListener('unhandledrejection', onUnhandled);
-    await resetEmulator();
-  });
+  const fixture = useVideoJsFixture();
 
   it('src(A) then src(plain B) before detection answers: B stays the source, no token for A', async function () {
     this.timeout(20000);
@@ -52,7 +38,7 @@ describe('Video.js plugin: source changes', () => {
       expect(player.currentSource().src).to.contain('?plain');
       expect(player.currentSource().keySystems).to.equal(undefined);
       expect(spy.calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl)).map((c) => c.url), 'token requests').to.deep.equal([]);
-      expect(unhandled).to.deep.equal([]);
+      expect(fixture.unhandled).to.deep.equal([]);
     } finally {
       spy.restore();
     }
@@ -73,7 +59,7 @@ describe('Video.js plugin: source changes', () => {
       const tokens = spy.calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl)).map((c) => c.url);
       expect(tokens.some((u) => u.includes('contentId=cenc-h264')), `token requests: ${tokens.join(' ')}`).to.equal(false);
       expect(tokens.filter((u) => u.includes('contentId=cbcs-vp9'))).to.have.length(1);
-      expect(unhandled).to.deep.equal([]);
+      expect(fixture.unhandled).to.deep.equal([]);
     } finally {
       spy.restore();
     }
@@ -94,7 +80,7 @@ describe('Video.js plugin: source changes', () => {
       await waitFor(() => tokenCall.outcome !== 'pending', 1000, "A's token request to end");
       expect(tokenCall.outcome).to.equal('failed');
       expect((tokenCall.error as Error).name).to.equal('AbortError');
-      expect(unhandled).to.deep.equal([]);
+      expect(fixture.unhandled).to.deep.equal([]);
     } finally {
       spy.restore();
     }
