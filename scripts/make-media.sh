@@ -32,6 +32,10 @@ FP_KEY=19bf99669a5d30ce5eb89e8201bba542
 FP_IV=d5fbd6b82ed93e4ef98ae40931ee33b7
 FP_CONTENT_ID=fairplay-hls
 
+HLS_KID=c2857ac60e862b75c4ce39c628762b89
+HLS_KEY=609a63650321e2a60dcd2ab09636e58b
+HLS_IV=53825b42c1e1b02adf6db647c4fbbfad
+
 DURATION=4
 FPS=24
 
@@ -59,8 +63,8 @@ ff "${VIDEO_SRC[@]}" -an -c:v libvpx-vp9 -pix_fmt yuv420p -b:v 120k \
 ff "${AUDIO_SRC[@]}" -vn -c:a aac -b:a 48k -ac 1 "${BITEXACT[@]}" "$TMP/aac.mp4"
 
 # --- packaging -----------------------------------------------------------------
-rm -rf "$OUT/cenc-h264" "$OUT/cbcs-vp9" "$OUT/fairplay-hls"
-mkdir -p "$OUT/cenc-h264" "$OUT/cbcs-vp9" "$OUT/fairplay-hls"
+rm -rf "$OUT/cenc-h264" "$OUT/cbcs-vp9" "$OUT/fairplay-hls" "$OUT/cenc-hls"
+mkdir -p "$OUT/cenc-h264" "$OUT/cbcs-vp9" "$OUT/fairplay-hls" "$OUT/cenc-hls"
 
 # Raw-key DASH that Chromium's ClearKey plays: CommonSystem pssh (so the
 # 'cenc' initData carries the kid), no clear lead, 1 s segments, static MPD.
@@ -108,6 +112,31 @@ D="$OUT/fairplay-hls"
   --use_fake_clock_for_muxer \
   --quiet
 
+# ClearKey-playable HLS: fMP4 segments, cenc => METHOD=SAMPLE-AES-CTR. With the
+# CommonSystem protection system the packager writes KEYFORMAT="identity" whose
+# data: URI holds the KEY ID (not the key) and a common-system pssh in the init
+# segments. Shaka maps "identity" to org.w3.clearkey; its license request goes
+# through the adapter's request filter to the rights URL (docs/architecture.md).
+echo "[media] packaging cenc-hls (HLS, SAMPLE-AES-CTR/cenc, identity)"
+H="$OUT/cenc-hls"
+"$PACKAGER" \
+  "in=$TMP/h264.mp4,stream=video,init_segment=$H/video/init.mp4,segment_template=$H/video/\$Number\$.m4s,playlist_name=video/index.m3u8" \
+  "in=$TMP/aac.mp4,stream=audio,init_segment=$H/audio/init.mp4,segment_template=$H/audio/\$Number\$.m4s,playlist_name=audio/index.m3u8,hls_group_id=audio,hls_name=main" \
+  --enable_raw_key_encryption \
+  --keys "label=:key_id=$HLS_KID:key=$HLS_KEY" \
+  --iv "$HLS_IV" \
+  --protection_systems CommonSystem \
+  --protection_scheme cenc \
+  --hls_playlist_type VOD \
+  --clear_lead 0 \
+  --segment_duration 1 \
+  --hls_master_playlist_output "$H/master.m3u8" \
+  --use_fake_clock_for_muxer \
+  --quiet
+# The identity URI must never carry the key: fail the build if it does.
+KEY_B64="$(printf "$(printf '%s' "$HLS_KEY" | sed 's/../\\x&/g')" | base64)"
+if grep -rqF "$KEY_B64" "$H"/*/index.m3u8; then echo "cenc-hls: the content key leaked into a playlist" >&2; exit 1; fi
+
 # --- streams.json (read by servers only; pages never get keys) ----------------
 codecs_of() { # <mpd> -> "videoCodec,audioCodec"
   grep -o 'codecs="[^"]*"' "$1" | sed 's/codecs="\(.*\)"/\1/' | paste -sd, -
@@ -115,6 +144,7 @@ codecs_of() { # <mpd> -> "videoCodec,audioCodec"
 CENC_CODECS="$(codecs_of "$OUT/cenc-h264/manifest.mpd")"
 CBCS_CODECS="$(codecs_of "$OUT/cbcs-vp9/manifest.mpd")"
 FP_CODECS="$(grep -o 'CODECS="[^"]*"' "$D/master.m3u8" | head -1 | sed 's/CODECS="\(.*\)"/\1/')"
+HLS_CODECS="$(grep -o 'CODECS="[^"]*"' "$H/master.m3u8" | head -1 | sed 's/CODECS="\(.*\)"/\1/')"
 
 cat > "$OUT/streams.json" <<EOF
 {
@@ -148,6 +178,16 @@ cat > "$OUT/streams.json" <<EOF
     "codecs": "$FP_CODECS",
     "durationSeconds": $DURATION,
     "skd": "skd://$FP_CONTENT_ID"
+  },
+  "cenc-hls": {
+    "kid": "$HLS_KID",
+    "key": "$HLS_KEY",
+    "iv": "$HLS_IV",
+    "scheme": "cenc",
+    "manifest": "test/media/cenc-hls/master.m3u8",
+    "type": "application/x-mpegURL",
+    "codecs": "$HLS_CODECS",
+    "durationSeconds": $DURATION
   }
 }
 EOF

@@ -266,6 +266,23 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       );
     };
     const onUnloading = (): void => load.controller.abort();
+    // HLS KEYFORMAT "identity" is Shaka's only ClearKey mapping in HLS, and it comes
+    // with a data: license URI that drm.servers cannot override. Shaka picks the
+    // request's scheme plugin before request filters run, so the filter's rights URL
+    // would go to the data: plugin (Shaka error 1004). Point such licenses at the
+    // placeholder before DRM starts (manifestparsed precedes it); the filter then
+    // puts the rights URL in, and the key comes from the rights server only.
+    // (getManifest() logs Shaka's no-semver warning: hence HLS + ClearKey only.)
+    const onManifestParsed = (): void => {
+      if (keySystem !== 'org.w3.clearkey' || player.getManifestType() !== 'HLS') return;
+      for (const variant of player.getManifest()?.variants ?? []) {
+        for (const stream of [variant.video, variant.audio]) {
+          for (const info of stream?.drmInfos ?? []) {
+            if (info.keySystem === keySystem && info.licenseServerUri.startsWith('data:')) info.licenseServerUri = PLACEHOLDER_SERVER;
+          }
+        }
+      }
+    };
 
     const contentIdFor = (request: Request): string => {
       if (load.error) throw load.error;
@@ -399,6 +416,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     net.addEventListener('retry', onRetry);
     player.addEventListener('loading', onLoading);
     player.addEventListener('unloading', onUnloading);
+    player.addEventListener('manifestparsed', onManifestParsed);
     player.addEventListener('keystatuschanged', onKeyStatus);
     player.addEventListener('error', onError);
     // Attached after load() was called: this load's content still gets its token now.
@@ -419,6 +437,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         net.removeEventListener('retry', onRetry);
         player.removeEventListener('loading', onLoading);
         player.removeEventListener('unloading', onUnloading);
+        player.removeEventListener('manifestparsed', onManifestParsed);
         player.removeEventListener('keystatuschanged', onKeyStatus);
         player.removeEventListener('error', onError);
         try {
