@@ -413,12 +413,16 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     });
     net.registerRequestFilter(requestFilter);
     net.registerResponseFilter(responseFilter);
-    net.addEventListener('retry', onRetry);
-    player.addEventListener('loading', onLoading);
-    player.addEventListener('unloading', onUnloading);
-    player.addEventListener('manifestparsed', onManifestParsed);
-    player.addEventListener('keystatuschanged', onKeyStatus);
-    player.addEventListener('error', onError);
+    // One list for adding and removing, so detach() cannot miss one.
+    const listeners: ReadonlyArray<readonly [Pick<EventTarget, 'addEventListener' | 'removeEventListener'>, string, (event: Event) => void]> = [
+      [net, 'retry', onRetry],
+      [player, 'loading', onLoading],
+      [player, 'unloading', onUnloading],
+      [player, 'manifestparsed', onManifestParsed],
+      [player, 'keystatuschanged', onKeyStatus],
+      [player, 'error', onError],
+    ];
+    for (const [target, type, listener] of listeners) target.addEventListener(type, listener);
     // Attached after load() was called: this load's content still gets its token now.
     if (player.getAssetUri()) onLoading();
 
@@ -434,12 +438,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         load.controller.abort();
         net.unregisterRequestFilter(requestFilter);
         net.unregisterResponseFilter(responseFilter);
-        net.removeEventListener('retry', onRetry);
-        player.removeEventListener('loading', onLoading);
-        player.removeEventListener('unloading', onUnloading);
-        player.removeEventListener('manifestparsed', onManifestParsed);
-        player.removeEventListener('keystatuschanged', onKeyStatus);
-        player.removeEventListener('error', onError);
+        for (const [target, type, listener] of listeners) target.removeEventListener(type, listener);
         try {
           // Shaka merges config objects: a key system's entry is removed with `undefined`.
           player.configure({ drm: { ...saved, servers: { [keySystem]: saved.servers[keySystem] }, advanced: { [keySystem]: saved.advanced?.[keySystem] } } });
