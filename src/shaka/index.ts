@@ -303,7 +303,8 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         let info: RightsInfo | undefined;
         if (previous && rejection) {
           // Shaka gives up after this filter when attempts are exhausted: give up with the typed cause instead.
-          if (request.attempt >= request.retryParameters.maxAttempts) throw rejection;
+          // Shaka retries every HTTP error; a final one (a 4xx such as -9044, not a token refusal) is not sent again.
+          if (request.attempt >= request.retryParameters.maxAttempts || (!rejection.retryable && !rejection.isTokenRejected)) throw rejection;
           if (rejection.isTokenRejected) {
             let refresh = refreshes.get(previous.url);
             if (!refresh) refreshes.set(previous.url, (refresh = client.refresh(ctx, rejection, { signal }).then(noteRights)));

@@ -345,7 +345,7 @@ export function createEmeDoubles(device: DoubleDevice): DoubleEnvironment {
 }
 
 /** Widevine L1 device: HW_SECURE_ALL video, HW_SECURE_CRYPTO audio, HDCP 2.2, cenc+cbcs, persistent licenses. */
-export function widevineL1Device(): DoubleDevice {
+export function widevineL1Device(behaviour: Pick<DoubleKeySystem, 'challenge' | 'acceptLicense'> = {}): DoubleDevice {
   return {
     keySystems: {
       'com.widevine.alpha': {
@@ -355,6 +355,7 @@ export function widevineL1Device(): DoubleDevice {
         initDataTypes: ['cenc', 'webm', 'keyids'],
         sessionTypes: ['temporary', 'persistent-license'],
         hdcp: '2.2',
+        ...behaviour,
       },
     },
   };
@@ -395,5 +396,67 @@ export function modernFairPlayDevice(behaviour: Pick<DoubleKeySystem, 'challenge
         ...behaviour,
       },
     },
+  };
+}
+
+type KeySystemConfigurationDict = {
+  keySystem: string;
+  initDataType?: string;
+  distinctiveIdentifier?: MediaKeysRequirement;
+  persistentState?: MediaKeysRequirement;
+  sessionTypes?: string[];
+  video?: { robustness?: string; encryptionScheme?: string | null };
+  audio?: { robustness?: string; encryptionScheme?: string | null };
+};
+
+/**
+ * Sends the page's EME entry points for `keySystems` to the doubles, every other key
+ * system to the real browser: `navigator.requestMediaKeySystemAccess` (detection,
+ * contrib-eme) and `navigator.mediaCapabilities.decodingInfo` with a
+ * `keySystemConfiguration` (Shaka), answered with the double's access as the
+ * browser would. Returns the undo.
+ */
+export function routeKeySystemsToDoubles(doubles: DoubleEnvironment, keySystems: readonly string[]): () => void {
+  const rmksa = doubles.environment.requestMediaKeySystemAccess!;
+  const routed = (ks: string | undefined) => ks !== undefined && keySystems.includes(ks);
+  const had = Object.getOwnPropertyDescriptor(navigator, 'requestMediaKeySystemAccess');
+  const realRmksa = navigator.requestMediaKeySystemAccess.bind(navigator);
+  Object.defineProperty(navigator, 'requestMediaKeySystemAccess', {
+    configurable: true,
+    writable: true,
+    value: (ks: string, configs: Iterable<MediaKeySystemConfiguration>) => (routed(ks) ? rmksa(ks, [...configs]) : realRmksa(ks, [...configs])),
+  });
+  const mc = navigator.mediaCapabilities;
+  const hadDecoding = Object.getOwnPropertyDescriptor(mc, 'decodingInfo');
+  const realDecodingInfo = mc.decodingInfo.bind(mc);
+  Object.defineProperty(mc, 'decodingInfo', {
+    configurable: true,
+    writable: true,
+    value: async (config: MediaDecodingConfiguration & { keySystemConfiguration?: KeySystemConfigurationDict }) => {
+      const k = config.keySystemConfiguration;
+      if (!routed(k?.keySystem)) return realDecodingInfo(config);
+      // MediaCapabilities' keySystemConfiguration → the MediaKeySystemConfiguration it stands for.
+      const cap = (type: string | undefined, t?: { robustness?: string; encryptionScheme?: string | null }) =>
+        type ? [{ contentType: type, robustness: t?.robustness ?? '', encryptionScheme: t?.encryptionScheme ?? null }] : undefined;
+      const cfg = {
+        initDataTypes: k!.initDataType ? [k!.initDataType] : [],
+        distinctiveIdentifier: k!.distinctiveIdentifier,
+        persistentState: k!.persistentState,
+        sessionTypes: k!.sessionTypes,
+        videoCapabilities: cap(config.video?.contentType, k!.video),
+        audioCapabilities: cap(config.audio?.contentType, k!.audio),
+      } as MediaKeySystemConfiguration;
+      try {
+        const keySystemAccess = await rmksa(k!.keySystem, [cfg]);
+        return { supported: true, smooth: true, powerEfficient: true, keySystemAccess } as MediaCapabilitiesDecodingInfo;
+      } catch {
+        return { supported: false, smooth: false, powerEfficient: false, keySystemAccess: null } as unknown as MediaCapabilitiesDecodingInfo;
+      }
+    },
+  });
+  const restore = (target: object, name: string, d: PropertyDescriptor | undefined) => (d ? Object.defineProperty(target, name, d) : delete (target as Record<string, unknown>)[name]);
+  return () => {
+    restore(navigator, 'requestMediaKeySystemAccess', had);
+    restore(mc, 'decodingInfo', hadDecoding);
   };
 }
