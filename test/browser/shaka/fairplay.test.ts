@@ -4,40 +4,11 @@
 // once and given to setServerCertificate, the SPC POSTed as octet-stream to the
 // fp rights URL from the token endpoint, the CKC unwrapped into update().
 import { expect } from 'chai';
-import { createEmeDoubles, modernFairPlayDevice, type DoubleEnvironment } from '../support/eme-doubles.js';
+import { createEmeDoubles, modernFairPlayDevice, routeKeySystemsToDoubles, type DoubleEnvironment } from '../support/eme-doubles.js';
 import { emulatorStats } from '../support/page.js';
 import { collectEvents, counts, fetches, installFetchRecorder, sleep, usePlayerFixture } from './helpers.js';
 
 const CERT_URL = new URL('./fairplay-test.cer', import.meta.url).href;
-
-/** Routes com.apple.fps to the double in both EME entry points Shaka uses (requestMediaKeySystemAccess, MediaCapabilities). */
-function routeFairPlayToDouble(doubles: DoubleEnvironment): void {
-  const rmksa = doubles.environment.requestMediaKeySystemAccess!;
-  const realRmksa = navigator.requestMediaKeySystemAccess.bind(navigator);
-  navigator.requestMediaKeySystemAccess = (ks, configs) => (ks === 'com.apple.fps' ? rmksa(ks, [...configs]) : realRmksa(ks, configs));
-  const realDecodingInfo = navigator.mediaCapabilities.decodingInfo.bind(navigator.mediaCapabilities);
-  navigator.mediaCapabilities.decodingInfo = async (config) => {
-    const ksc = (config as MediaDecodingConfiguration & { keySystemConfiguration?: { keySystem: string; initDataType?: string } }).keySystemConfiguration;
-    if (ksc?.keySystem !== 'com.apple.fps') return realDecodingInfo(config);
-    // MediaCapabilities' keySystemConfiguration → the MediaKeySystemConfiguration it stands for.
-    const k = ksc as { initDataType?: string; distinctiveIdentifier?: MediaKeysRequirement; persistentState?: MediaKeysRequirement; sessionTypes?: string[]; video?: { robustness?: string; encryptionScheme?: string }; audio?: { robustness?: string; encryptionScheme?: string } };
-    const cap = (type: string | undefined, t?: { robustness?: string; encryptionScheme?: string }) => (type ? [{ contentType: type, robustness: t?.robustness ?? '', encryptionScheme: t?.encryptionScheme ?? null }] : undefined);
-    const cfg = {
-      initDataTypes: k.initDataType ? [k.initDataType] : [],
-      distinctiveIdentifier: k.distinctiveIdentifier,
-      persistentState: k.persistentState,
-      sessionTypes: k.sessionTypes,
-      videoCapabilities: cap(config.video?.contentType, k.video),
-      audioCapabilities: cap(config.audio?.contentType, k.audio),
-    } as MediaKeySystemConfiguration;
-    try {
-      const keySystemAccess = await rmksa('com.apple.fps', [cfg]);
-      return { supported: true, smooth: true, powerEfficient: true, keySystemAccess } as MediaCapabilitiesDecodingInfo;
-    } catch {
-      return { supported: false, smooth: false, powerEfficient: false, keySystemAccess: null } as unknown as MediaCapabilitiesDecodingInfo;
-    }
-  };
-}
 
 describe('Shaka adapter: FairPlay (modern EME double)', function () {
   this.timeout(30000);
@@ -46,7 +17,8 @@ describe('Shaka adapter: FairPlay (modern EME double)', function () {
     beforeAll: () => {
       installFetchRecorder();
       doubles = createEmeDoubles(modernFairPlayDevice());
-      routeFairPlayToDouble(doubles);
+      // Both EME entry points Shaka uses (requestMediaKeySystemAccess, MediaCapabilities); the page is discarded after the file.
+      routeKeySystemsToDoubles(doubles, ['com.apple.fps']);
     },
     prepareVideo: (video) => doubles.install(video),
   });

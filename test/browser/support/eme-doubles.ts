@@ -11,6 +11,7 @@
 // Every call is recorded for the tests' assertions.
 
 import type { EmeEnvironment } from '../../../src/browser/types.js';
+import { concatBytes } from '../../../src/core/encoding.js';
 
 export interface DoubleKeySystem {
   /** Named robustness strings the CDM grants for video / audio ('' — no requirement — is always granted). */
@@ -57,19 +58,9 @@ function bytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : new Uint8Array(data).slice();
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 const SPC_PREFIX = new TextEncoder().encode('SPC:');
 function defaultChallenge(_type: string, initData: Uint8Array): Uint8Array {
-  return concat(SPC_PREFIX, initData);
+  return concatBytes(SPC_PREFIX, initData);
 }
 
 /** Filters capabilities as the EME "Get Supported Capabilities for Audio/Video Type" algorithm does. */
