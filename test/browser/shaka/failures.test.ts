@@ -71,7 +71,10 @@ describe('Shaka adapter: failures', function () {
     expect(token!.endedAt).to.equal(undefined);
     handle.detach();
     await fx.destroyPlayer();
-    await load;
+    // Shaka 5.2.12 can leave a load() it was destroyed in the middle of pending for
+    // good (seen on a loaded machine, with or without the adapter): wait for it only
+    // a bounded time — what this test checks is what our code leaves behind.
+    await Promise.race([load, sleep(2000)]);
     await sleep(50);
     expect(token!.failed, 'token request aborted').to.equal(true);
     expect((await counts(before)).pending, 'requests still running').to.equal(0);
