@@ -151,7 +151,7 @@ describe('FairPlay through EME doubles and the emulator', () => {
     expect(licenses[0]!.rightsUrl).to.contain('[redacted]');
     // Both players asked at once: one shared token fetch.
     expect(licenses.map((l) => l.source)).to.deep.equal(['endpoint', 'endpoint']);
-    expect(((await emulatorStats()) as { tokensIssued: { fairplay: number } }).tokensIssued.fairplay).to.equal(1);
+    expect((await emulatorStats()).tokensIssued.fairplay).to.equal(1);
     expect(events.find((e) => e.type === 'expressplay:keystatus')?.keyStatus).to.deep.equal({ keyId: '01'.repeat(16), status: 'usable' });
   });
 

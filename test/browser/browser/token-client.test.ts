@@ -10,7 +10,7 @@ const CENC = { drm: 'clearkey', contentId: 'cenc-h264' } as const satisfies Toke
 const CENC_KID = '86bf0cec3721064d624f22d25849c816';
 
 async function tokensIssued(): Promise<number> {
-  const s = (await emulatorStats()) as { tokensIssued: Record<string, number> };
+  const s = await emulatorStats();
   return Object.values(s.tokensIssued).reduce((a, b) => a + b, 0);
 }
 

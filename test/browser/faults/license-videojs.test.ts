@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { isExpressPlayError, type ExpressPlayError } from '../../../src/index.js';
 import { registerExpressPlay, type VideoJsLike } from '../../../src/videojs/index.js';
-import { emulatorStats, loadScript, playedPast, resetEmulator, setFaults, testConfig } from '../support/page.js';
+import { emulatorStats, loadScript, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { settle, startScope, type Scope } from './instrument.js';
 import { CENC, VP9, expectClean, newVideo, sleep } from './support.js';
 
@@ -20,13 +20,6 @@ interface VjsTestPlayer {
 }
 type VideoJsFn = VideoJsLike & ((el: Element, options?: Record<string, unknown>) => VjsTestPlayer) & { log: { level(l: string): void } };
 
-interface Stats {
-  tokensIssued: Record<string, number>;
-  licensesServed: Record<string, number>;
-  rejects: { rights: number; token: number };
-}
-const stats = async () => (await emulatorStats()) as unknown as Stats;
-const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 /** Playback past `seconds`, or the player's typed error, whichever first (bounded). */
 function outcome(player: VjsTestPlayer, boundMs: number): Promise<{ played: true } | { error: ExpressPlayError }> {
@@ -86,8 +79,8 @@ describe('fault matrix: license (Video.js plugin)', function () {
     await setFaults({ rights: { failNext: 1, status: 500 } });
     const result = await outcome(await start(), 10000);
     expect(result, 'playback, not an error').to.not.have.property('error');
-    const s = await stats();
-    expect(sum(s.tokensIssued)).to.equal(1);
+    const s = await emulatorStats();
+    expect(total(s.tokensIssued)).to.equal(1);
     await done();
   });
 
@@ -99,9 +92,9 @@ describe('fault matrix: license (Video.js plugin)', function () {
       expect(result.error.code).to.equal(-9015);
       expect(result.error.httpStatus).to.equal(500);
     }
-    const s = await stats();
+    const s = await emulatorStats();
     expect(s.rejects.rights, 'three license attempts, not more').to.equal(3);
-    expect(sum(s.tokensIssued)).to.equal(1);
+    expect(total(s.tokensIssued)).to.equal(1);
     await done();
   });
 
@@ -109,8 +102,8 @@ describe('fault matrix: license (Video.js plugin)', function () {
     await setFaults({ rights: { failNext: 1, status: 401, code: -4010 } });
     const result = await outcome(await start(), 10000);
     expect(result).to.deep.equal({ played: true });
-    const s = await stats();
-    expect(sum(s.tokensIssued)).to.equal(2);
+    const s = await emulatorStats();
+    expect(total(s.tokensIssued)).to.equal(2);
     expect(s.rejects.rights).to.equal(1);
     await done();
   });
@@ -119,11 +112,11 @@ describe('fault matrix: license (Video.js plugin)', function () {
     await setFaults({ rights: { failRate: 1, status: 403 } });
     const result = await outcome(await start(), 10000);
     expect('error' in result && result.error.httpStatus).to.equal(403);
-    const at = await stats();
+    const at = await emulatorStats();
     await sleep(1500);
-    expect((await stats()).rejects.rights).to.equal(at.rejects.rights);
+    expect((await emulatorStats()).rejects.rights).to.equal(at.rejects.rights);
     expect(at.rejects.rights).to.be.at.most(2);
-    expect(sum(at.tokensIssued)).to.be.at.most(2);
+    expect(total(at.tokensIssued)).to.be.at.most(2);
     await done();
   });
 

@@ -5,17 +5,10 @@
 import { expect } from 'chai';
 import type shaka from 'shaka-player';
 import { attachExpressPlay, expressPlayErrorOf, type ShakaExpressPlay } from '../../../src/shaka/index.js';
-import { emulatorStats, playedPast, resetEmulator, setFaults, testConfig } from '../support/page.js';
+import { emulatorStats, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { startScope, type Scope } from './instrument.js';
 import { CENC, expectClean, loadShaka, newVideo, sleep } from './support.js';
 
-interface Stats {
-  tokensIssued: Record<string, number>;
-  licensesServed: Record<string, number>;
-  rejects: { rights: number; token: number };
-}
-const stats = async () => (await emulatorStats()) as unknown as Stats;
-const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 describe('fault matrix: license (Shaka adapter)', function () {
   this.timeout(25000);
@@ -67,8 +60,8 @@ describe('fault matrix: license (Shaka adapter)', function () {
     await player.load(CENC.manifest);
     await playedPast(video, 0.2, 10000);
     expect(performance.now() - t).to.be.below(10000);
-    const s = await stats();
-    expect(sum(s.tokensIssued)).to.equal(1);
+    const s = await emulatorStats();
+    expect(total(s.tokensIssued)).to.equal(1);
     expect(s.rejects.rights).to.equal(1);
     await done();
   });
@@ -81,8 +74,8 @@ describe('fault matrix: license (Shaka adapter)', function () {
     await setFaults({ forceExpiry: 'off' });
     await player.load(CENC.manifest);
     await playedPast(video, 0.2, 10000);
-    const s = await stats();
-    expect(sum(s.tokensIssued), 'prefetch + one refresh').to.equal(2);
+    const s = await emulatorStats();
+    expect(total(s.tokensIssued), 'prefetch + one refresh').to.equal(2);
     expect(s.rejects.rights, 'one -4010').to.equal(1);
     await done();
   });
@@ -101,12 +94,12 @@ describe('fault matrix: license (Shaka adapter)', function () {
     const typed = expressPlayErrorOf(caught);
     expect(typed, `typed error in ${JSON.stringify(caught)}`).to.not.equal(undefined);
     expect(typed!.httpStatus).to.equal(403);
-    const at = await stats();
+    const at = await emulatorStats();
     await sleep(1500); // anything still retrying would show now
-    const later = await stats();
+    const later = await emulatorStats();
     expect(later.rejects.rights, 'no more license requests after the error').to.equal(at.rejects.rights);
     expect(at.rejects.rights, 'license attempts').to.be.at.most(3);
-    expect(sum(at.tokensIssued), 'first token + one refresh').to.be.at.most(2);
+    expect(total(at.tokensIssued), 'first token + one refresh').to.be.at.most(2);
     await done();
   });
 

@@ -6,13 +6,12 @@ import type shaka from 'shaka-player';
 import { createTokenClient, detectDrm, type EmeEnvironment, type TokenClient } from '../../../src/index.js';
 import { attachExpressPlay, type ShakaExpressPlay } from '../../../src/shaka/index.js';
 import { registerExpressPlay, type VideoJsLike } from '../../../src/videojs/index.js';
-import { emulatorStats, loadScript, playedPast, resetEmulator, setFaults, testConfig } from '../support/page.js';
+import { emulatorStats, loadScript, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { settle, startScope, type Scope } from './instrument.js';
 import { CENC, VP9, expectClean, loadShaka, newVideo, sleep } from './support.js';
 
 const LICENSE = 2; // shaka.net.NetworkingEngine.RequestType.LICENSE
-const sum = (r: Record<string, number> | undefined) => Object.values(r ?? {}).reduce((a, b) => a + b, 0);
-const tokensIssued = async () => sum(((await emulatorStats()) as { tokensIssued?: Record<string, number> }).tokensIssued);
+const tokensIssued = async () => total((await emulatorStats()).tokensIssued);
 
 /** Waits until a pending request whose URL matches `pattern` shows in the scope (or fails after `ms`). */
 async function pendingMatching(scope: Scope, pattern: RegExp, ms = 5000): Promise<void> {

@@ -35,7 +35,7 @@ describe('fault matrix: token endpoint', function () {
   }
 
   async function tokensIssued(): Promise<number> {
-    const s = (await emulatorStats()) as { tokensIssued?: Record<string, number> };
+    const s = await emulatorStats();
     return Object.values(s.tokensIssued ?? {}).reduce((a, b) => a + b, 0);
   }
 
@@ -88,7 +88,7 @@ describe('fault matrix: token endpoint', function () {
     const c = await make();
     const err = await expectTypedError(c.getRightsUrl(CTX), -2019, 2000);
     expect(err.httpStatus).to.equal(400);
-    const s = (await emulatorStats()) as { faultsInjected?: number };
+    const s = await emulatorStats();
     expect(s.faultsInjected, 'one request: a 4xx is final').to.equal(1);
     c.dispose();
     await expectClean(scope);

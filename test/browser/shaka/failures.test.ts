@@ -52,7 +52,7 @@ describe('Shaka adapter: failures', function () {
     expect(c.token, 'one token request: a 401 is not retried').to.equal(1);
     expect(c.license).to.equal(0);
     expect(c.pending).to.equal(0);
-    const stats = (await emulatorStats()) as { tokensIssued: { widevine: number } };
+    const stats = await emulatorStats();
     expect(stats.tokensIssued.widevine).to.equal(0);
     expect(events.filter((e) => e.type === 'expressplay:error').map((e) => e.error?.code)).to.deep.equal([-2018]);
     expect(unhandled).to.deep.equal([]);

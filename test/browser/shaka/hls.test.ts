@@ -10,10 +10,6 @@ import { expect } from 'chai';
 import { emulatorStats, playedPast, testConfig } from '../support/page.js';
 import { collectEvents, counts, fetches, usePlayerFixture } from './helpers.js';
 
-interface Stats {
-  tokensIssued: { widevine: number };
-  licensesServed: { clearkey: number };
-}
 
 describe('Shaka adapter: encrypted HLS through the full ExpressPlay path', function () {
   this.timeout(30000);
@@ -33,7 +29,7 @@ describe('Shaka adapter: encrypted HLS through the full ExpressPlay path', funct
     const c = await counts(before);
     expect(c.token, 'token endpoint requests').to.equal(1);
     expect(c.license, 'license requests to the rights URL').to.be.greaterThanOrEqual(1);
-    const stats = (await emulatorStats()) as unknown as Stats;
+    const stats = await emulatorStats();
     expect(stats.tokensIssued.widevine, 'tokens issued by the emulator').to.equal(1);
     expect(stats.licensesServed.clearkey, 'licenses served by the emulator').to.equal(c.license);
 

@@ -6,11 +6,6 @@ import { expect } from 'chai';
 import { emulatorStats, playedPast, setFaults, testConfig } from '../support/page.js';
 import { collectEvents, counts, fetches, sleep, usePlayerFixture } from './helpers.js';
 
-interface Stats {
-  tokensIssued: { widevine: number };
-  licensesServed: { clearkey: number };
-  rejects: { rights: number; token: number };
-}
 
 describe('Shaka adapter: playback through the full ExpressPlay path', function () {
   this.timeout(30000);
@@ -30,7 +25,7 @@ describe('Shaka adapter: playback through the full ExpressPlay path', function (
       const c = await counts(before);
       expect(c.token, 'token endpoint requests').to.equal(1);
       expect(c.license, 'license requests').to.be.greaterThanOrEqual(1);
-      const stats = (await emulatorStats()) as unknown as Stats;
+      const stats = await emulatorStats();
       expect(stats.tokensIssued.widevine, 'tokens issued by the emulator').to.equal(1);
       expect(stats.licensesServed.clearkey).to.equal(c.license);
       // Started at load(): before the manifest's answer arrived.
@@ -68,7 +63,7 @@ describe('Shaka adapter: playback through the full ExpressPlay path', function (
     const c = await counts(before);
     expect(c.token, 'token endpoint requests: load + one refresh').to.equal(2);
     expect(c.license, 'license requests: rejected + retried by Shaka').to.equal(2);
-    const stats = (await emulatorStats()) as unknown as Stats;
+    const stats = await emulatorStats();
     expect(stats.tokensIssued.widevine).to.equal(2);
     expect(stats.rejects.rights).to.equal(1);
     expect(stats.licensesServed.clearkey).to.equal(1);

@@ -1,5 +1,6 @@
 // Helpers shared by browser tests: where the test servers are, and loading a
 // player's UMD build with a script tag, as drop-in users do.
+import type { EmulatorStats } from '../../../src/server/index.js';
 
 export interface TestConfig {
   /** The ExpressPlay emulator, e.g. http://127.0.0.1:PORT */
@@ -47,9 +48,15 @@ export async function resetEmulator(): Promise<void> {
   await fetch(`${controlUrl}/reset`, { method: 'POST' });
 }
 
-export async function emulatorStats(): Promise<Record<string, unknown>> {
+/** The emulator's counters (GET {controlUrl}/stats), typed as the emulator defines them. */
+export async function emulatorStats(): Promise<EmulatorStats> {
   const { controlUrl } = await testConfig();
-  return (await fetch(`${controlUrl}/stats`)).json() as Promise<Record<string, unknown>>;
+  return (await fetch(`${controlUrl}/stats`)).json() as Promise<EmulatorStats>;
+}
+
+/** The sum of a per-DRM or per-kind counter record. */
+export function total(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
 /** Resolves when the media element has played past `seconds`, rejects on error or after `timeoutMs`. */

@@ -5,7 +5,7 @@
 import type videojsType from 'video.js';
 import { registerExpressPlay, type ExpressPlayPluginOptions, type ExpressPlayHandle, type VideoJsLike, type VjsPlayer, type VjsSource } from '../../../src/videojs/index.js';
 import type { ExpressPlayEvent } from '../../../src/browser/types.js';
-import { emulatorStats, loadScript, resetEmulator, testConfig } from '../support/page.js';
+import { emulatorStats, loadScript, resetEmulator, testConfig, total } from '../support/page.js';
 
 /** The player surface the tests use (the plugin and contrib-eme add the last two). */
 export interface TestPlayer extends VjsPlayer {
@@ -104,13 +104,8 @@ export interface RequestCounts {
 }
 
 export async function counts(): Promise<RequestCounts> {
-  const s = (await emulatorStats()) as {
-    tokensIssued: Record<string, number>;
-    licensesServed: Record<string, number>;
-    rejects: { token: number; rights: number };
-  };
-  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-  return { tokensIssued: sum(s.tokensIssued), tokenRejects: s.rejects.token, licensesServed: sum(s.licensesServed), rightsRejects: s.rejects.rights };
+  const s = await emulatorStats();
+  return { tokensIssued: total(s.tokensIssued), tokenRejects: s.rejects.token, licensesServed: total(s.licensesServed), rightsRejects: s.rejects.rights };
 }
 
 export interface SpiedFetch {
