@@ -1,10 +1,10 @@
 // The license request: the CDM's challenge (Widevine/PlayReady) or SPC
-// (FairPlay) POSTed to the rights URL. One attempt only: a challenge can be
-// single-use, and players (Shaka, contrib-eme) run their own retry policy.
+// (FairPlay) POSTed to the rights URL. One attempt unless the caller asks for a
+// retry policy: Shaka runs its own; contrib-eme has none, so its adapter asks.
 
 import { redactTokens } from '../core/redact.js';
 import { assertRightsUrl } from './allowlist.js';
-import { errorFromResponse, fetchOnce } from './http.js';
+import { fetchWithRetry } from './http.js';
 import type { LicenseRequestOptions } from './types.js';
 
 /**
@@ -12,9 +12,9 @@ import type { LicenseRequestOptions } from './types.js';
  * the seed code from the answer where there is one; 401/403/-4010 have
  * `isTokenRejected` true (ask the token client for a fresh token, once).
  *
- * One attempt only, no retry: a challenge may be single-use, and players run
- * their own retry policy. The body is copied, so a view on a larger buffer sends
- * only its own bytes.
+ * One attempt unless `options.retry` is given (then 5xx, 429, network errors and
+ * timeouts are tried again; the same challenge is re-sent, as Shaka does). The
+ * body is copied, so a view on a larger buffer sends only its own bytes.
  *
  * @param rightsUrl - the rights URL, token included.
  * @param body - the CDM's license challenge (Widevine, PlayReady, ClearKey) or SPC.
@@ -35,15 +35,18 @@ import type { LicenseRequestOptions } from './types.js';
 export async function requestLicense(rightsUrl: string, body: Uint8Array, options: LicenseRequestOptions): Promise<Uint8Array> {
   assertRightsUrl(rightsUrl, options.allowedRightsHosts, options.drm);
   const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/octet-stream', ...options.headers };
-  const res = await fetchOnce(
+  const res = await fetchWithRetry(
     rightsUrl,
     // A copy, so a body that is a view on a larger buffer sends only its bytes.
     { method: 'POST', headers, body: body.slice(), credentials: options.credentials ?? 'omit', cache: 'no-store' },
-    { fetch: options.fetch, timeoutMs: options.timeoutMs, signal: options.signal, drm: options.drm },
+    { fetch: options.fetch, timeoutMs: options.timeoutMs, signal: options.signal, drm: options.drm, retry: options.retry ?? ONE_ATTEMPT },
   );
-  if (res.status >= 200 && res.status < 300) return res.body;
-  throw errorFromResponse(res, options.drm);
+  // fetchWithRetry answers only 2xx; every other answer is its typed error.
+  return res.body;
 }
+
+/** No retry, and no total budget beyond the per-attempt timeout. */
+const ONE_ATTEMPT = { maxAttempts: 1, maxTotalMs: Number.POSITIVE_INFINITY };
 
 /** For log lines: the rights URL with its token redacted. */
 export function redactedUrl(url: string): string {

@@ -381,6 +381,13 @@ export interface LicenseRequestOptions {
    * client's). https is always required except on localhost.
    */
   allowedRightsHosts?: ReadonlyArray<string | RegExp>;
+  /**
+   * Retry a 5xx, 429, network error or timeout (backoff with jitter, Retry-After).
+   * Off by default: players with a retry policy of their own (Shaka) keep it; pass
+   * one where the player has none (videojs-contrib-eme). Token refusals
+   * (-4010/401/403) are never retried here: they need a fresh token.
+   */
+  retry?: RetryOptions;
 }
 
 /* ----------------------------------------------------------- FairPlay on <video> */

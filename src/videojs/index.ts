@@ -11,7 +11,6 @@ import { redactTokens } from '../core/redact.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
 import { playReadyRequest } from './playready.js';
 import { createTokenClient, detectDrm, getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
-import { backoffDelay, sleep } from '../browser/http.js';
 import type { DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
 import type {
   ExpressPlayHandle, ExpressPlayPluginOptions, ExpressPlaySourceOptions, VideoJsLike, VjsErrorInit, VjsKeyStatusEvent, VjsPlayer, VjsSource, VjsTech,
@@ -277,14 +276,14 @@ function setRights(state: State, load: Load, rights: Promise<RightsInfo>): Promi
 function keySystemOptions(state: State, load: Load): Record<string, unknown> {
   const { support } = load;
   const { licenseTimeoutMs: timeoutMs, licenseHeaders: headers } = state.options;
-  const once = (body: Uint8Array, url: string, signal: AbortSignal) => {
+  const send = (body: Uint8Array) => (url: string, signal: AbortSignal) => {
     state.client.assertAllowedRightsUrl(url); // the allowlist also covers app- and skd-supplied URLs
-    if (support.drm === 'fairplay') return requestCkc(url, body, { signal, timeoutMs, headers });
-    if (support.drm !== 'playready') return requestLicense(url, body, { drm: support.drm, signal, timeoutMs, headers });
+    const common = { signal, timeoutMs, retry: LICENSE_RETRY };
+    if (support.drm === 'fairplay') return requestCkc(url, body, { ...common, headers });
+    if (support.drm !== 'playready') return requestLicense(url, body, { ...common, drm: support.drm, headers });
     const pr = playReadyRequest(body);
-    return requestLicense(url, pr.body, { drm: 'playready', signal, timeoutMs, contentType: pr.contentType, headers: { ...pr.headers, ...headers } });
+    return requestLicense(url, pr.body, { ...common, drm: 'playready', contentType: pr.contentType, headers: { ...pr.headers, ...headers } });
   };
-  const send = (body: Uint8Array) => (url: string, signal: AbortSignal) => withLicenseRetry(() => once(body, url, signal), signal);
   if (support.drm !== 'fairplay') {
     return {
       ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}),
@@ -323,21 +322,11 @@ function fairplayContentId(state: State, load: Load, initData: string): string {
 }
 
 /**
- * contrib-eme has no retry of its own, so a passing 5xx, network error or timeout
- * is tried again here, as Shaka's license retryParameters would: 3 attempts,
- * backoff with jitter. Token rejections are `licensed`'s business (refresh once).
+ * contrib-eme has no retry of its own, so license requests carry one, as Shaka's
+ * license retryParameters would: 3 attempts on a 5xx, network error or timeout,
+ * backoff with jitter. Token refusals are `licensed`'s business (refresh once).
  */
 const LICENSE_RETRY = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 2000, maxTotalMs: 10_000 };
-async function withLicenseRetry<T>(attempt: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (e) {
-      if (n >= LICENSE_RETRY.maxAttempts || !isExpressPlayError(e) || !e.retryable || e.isTokenRejected || signal.aborted) throw e;
-      await sleep(backoffDelay(n, LICENSE_RETRY), signal);
-    }
-  }
-}
 
 /**
  * One license request with the content's rights URL; on a token rejection
