@@ -11,12 +11,12 @@ import { bytesToHex, toBytes } from '../core/encoding.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
 import { contentIdFromSkd, legacyFairPlayInitData, rightsUrlFromSkd, skdFromInitData } from '../core/fairplay.js';
 import { keyIdsFromInitData } from '../core/initdata.js';
-import { redactTokens } from '../core/redact.js';
 import { assertRightsUrl, DEFAULT_RIGHTS_HOSTS, isLoopbackHost } from './allowlist.js';
 import { getFairPlayCertificate, preconnectFairPlayCertificate } from './certificate.js';
 import { requestCkc } from './fairplay.js';
+import { createEmitter } from './events.js';
 import { createLogger } from './log.js';
-import type { AttachFairPlayOptions, EmeEnvironment, ExpressPlayEvent, FairPlayAttachment, LegacyWebKitMediaKeys, RightsSource, TokenContext } from './types.js';
+import type { AttachFairPlayOptions, EmeEnvironment, FairPlayAttachment, LegacyWebKitMediaKeys, RightsSource, TokenContext } from './types.js';
 
 const MODERN_KEY_SYSTEM = 'com.apple.fps';
 const LEGACY_KEY_SYSTEM = 'com.apple.fps.1_0';
@@ -128,16 +128,7 @@ export function attachFairPlay(video: HTMLMediaElement, options: AttachFairPlayO
     cleanups.push(() => target.removeEventListener(type, handler));
   };
 
-  function emit(event: Omit<ExpressPlayEvent, 'time'>): void {
-    if (!options.onEvent) return;
-    const full: ExpressPlayEvent = { drm: 'fairplay', ...event, time: performance.now() };
-    if (full.rightsUrl !== undefined) full.rightsUrl = redactTokens(full.rightsUrl);
-    try {
-      options.onEvent(full);
-    } catch (err) {
-      log.warn('onEvent handler threw', { error: err });
-    }
-  }
+  const emit = createEmitter(options.onEvent, log, { drm: 'fairplay' });
 
   function fail(err: unknown, contentId?: string): void {
     if (detached) return;

@@ -6,13 +6,13 @@
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
 import { parseTokenResponse, tokenFromRightsUrl } from '../core/response.js';
-import { redactTokens } from '../core/redact.js';
 import { assertRightsUrl, DEFAULT_RIGHTS_HOSTS, isExpressPlayTestHost, isLoopbackHost } from './allowlist.js';
 import { fetchWithRetry } from './http.js';
+import { createEmitter } from './events.js';
 import { createLogger } from './log.js';
 import { preconnect } from './preconnect.js';
 import { buildEndpointRequest } from './token-request.js';
-import type { ExpressPlayEvent, RightsInfo, RightsSource, TokenClient, TokenClientOptions, TokenContext } from './types.js';
+import type { RightsInfo, RightsSource, TokenClient, TokenClientOptions, TokenContext } from './types.js';
 
 const DEFAULT_MARGIN_MS = 30_000;
 const DEFAULT_LIFETIME_MS = 10 * 60_000;
@@ -105,16 +105,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const generation = (key: string) => `${epoch}:${generations.get(key) ?? 0}`;
   const bump = (key: string) => generations.set(key, (generations.get(key) ?? 0) + 1);
 
-  function emit(event: Omit<ExpressPlayEvent, 'time'>): void {
-    if (!options.onEvent) return;
-    const full: ExpressPlayEvent = { ...event, time: performance.now() };
-    if (full.rightsUrl !== undefined) full.rightsUrl = redactTokens(full.rightsUrl);
-    try {
-      options.onEvent(full);
-    } catch (err) {
-      log.warn('onEvent handler threw', { error: err });
-    }
-  }
+  const emit = createEmitter(options.onEvent, log);
 
   function assertNotDisposed(): void {
     if (disposed) throw new ExpressPlayError(ClientCode.DISPOSED, { details: 'token client disposed' });
