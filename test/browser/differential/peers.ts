@@ -1,0 +1,42 @@
+// What the differential tests compare with, loaded into the page the way users load
+// them: Shaka Player's compiled UMD (window.shaka) and our built drop-in
+// (window.ExpressPlayEME) with script tags; and byte helpers written here, not taken
+// from either side.
+import type shakaNs from 'shaka-player';
+import type * as Sources from '../../../src/index.js';
+import { loadScript } from '../support/page.js';
+
+export type Shaka = typeof shakaNs;
+/** Our helpers: the sources, or the drop-in's `window.ExpressPlayEME`. */
+export type Implementation = typeof Sources;
+
+/** Generated cases per property (each property runs in well under a second at this size). */
+export const NUM_RUNS = 300;
+
+export async function loadDifferentialPeers(): Promise<{ shaka: Shaka; dropIn: Implementation }> {
+  await loadScript('/node_modules/shaka-player/dist/shaka-player.compiled.js');
+  await loadScript('/dist/umd/expressplay-eme.min.js');
+  const w = window as unknown as { shaka: Shaka; ExpressPlayEME: Implementation };
+  return { shaka: w.shaka, dropIn: w.ExpressPlayEME };
+}
+
+export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+export function utf16le(s: string): Uint8Array {
+  const out = new Uint8Array(s.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < s.length; i++) view.setUint16(i * 2, s.charCodeAt(i), true);
+  return out;
+}
+
+/** `[u32le byteLength][bytes]`, the prefix of webkitneedkey's initData. */
+export function withLength(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + bytes.length);
+  new DataView(out.buffer).setUint32(0, bytes.length, true);
+  out.set(bytes, 4);
+  return out;
+}
+
+export function bytesToHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
