@@ -40,3 +40,37 @@ export function withLength(bytes: Uint8Array): Uint8Array {
 export function bytesToHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** The part of Shaka 4.3's `shaka.util` the PSSH comparison uses (not exported by any compiled build). */
+export interface ShakaPsshSources {
+  Pssh: {
+    new (initData: Uint8Array): { systemIds: string[]; cencKeyIds: string[]; data: Uint8Array[] };
+    createPssh(data: Uint8Array, systemId: Uint8Array, keyIds: Set<string>, version: number): Uint8Array;
+  };
+}
+
+// Shaka 4.3 is the last release whose shaka.util.Pssh reads the key ids of v1 pssh
+// boxes (`cencKeyIds`; 5.x keeps only system ids and box data), and no compiled build
+// exports it. Its sources (Closure modules: goog.provide + classes on the shaka
+// namespace) run as they are against a minimal goog/shaka.log stand-in, in a private
+// namespace so that window.shaka (Shaka 5.2's compiled build) is left alone.
+const PSSH_SOURCES = ['buffer_utils', 'lazy', 'error', 'string_utils', 'uint8array_utils', 'data_view_reader', 'mp4_parser', 'pssh'];
+
+export async function loadShaka43Pssh(): Promise<ShakaPsshSources> {
+  const root: Record<string, Record<string, unknown>> = { shaka: {} };
+  const goog = {
+    provide(ns: string) {
+      let o: Record<string, unknown> = root;
+      for (const part of ns.split('.')) o = (o[part] ??= {}) as Record<string, unknown>;
+    },
+    require() {},
+    asserts: { assert() {} },
+  };
+  const quiet = () => undefined;
+  root['shaka']!['log'] = { v1: quiet, v2: quiet, debug: quiet, info: quiet, warning: quiet, error: quiet, alwaysWarn: quiet, alwaysError: quiet };
+  for (const name of PSSH_SOURCES) {
+    const text = await (await fetch(`/node_modules/shaka-player-4.3/lib/util/${name}.js`)).text();
+    new Function('goog', 'shaka', text)(goog, root['shaka']);
+  }
+  return (root['shaka'] as { util: ShakaPsshSources }).util;
+}
