@@ -138,8 +138,9 @@ const INTENDED_DIFFERENCES: ReadonlyArray<{ name: string; reason: string; check(
     reason: "Shaka copies the text as it is into the legacy initData; we trim it (as skdFromInitData does), so the CDM reads the URI the playlist names.",
     check(lib, shaka) {
       const cert = Uint8Array.of(1);
-      const theirs = shaka.drm.FairPlay.initDataTransform(utf8('skd://a\0'), 'a', cert);
-      expect(theirs.length).to.equal(lib.legacyFairPlayInitData(utf8('skd://a\0'), 'a', cert).length + 2);
+      const theirs = shaka.drm.FairPlay.initDataTransform(utf8(' skd://a\0'), 'a', cert);
+      expect(bytesToHex(theirs.subarray(0, 4 + 18)), 'Shaka keeps the space and the NUL').to.equal(bytesToHex(withLength(utf16le(' skd://a\0'))));
+      expect(bytesToHex(lib.legacyFairPlayInitData(utf8(' skd://a\0'), 'a', cert))).to.equal(bytesToHex(shaka.drm.FairPlay.initDataTransform(utf8('skd://a'), 'a', cert)));
     },
   },
 ];
