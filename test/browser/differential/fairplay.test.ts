@@ -6,8 +6,7 @@
 // its reason, and both sides of the difference are asserted.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import * as source from '../../../src/index.js';
-import { bytesToHex, loadDifferentialPeers, NUM_RUNS, utf16le, utf8, withLength, type Implementation, type Shaka } from './peers.js';
+import { bytesToHex, IMPLEMENTATIONS, NUM_RUNS, useDifferentialPeers, utf16le, utf8, withLength, type Implementation, type Shaka } from './peers.js';
 
 const LICENSE = 2; // shaka.net.NetworkingEngine.RequestType.LICENSE
 
@@ -147,25 +146,19 @@ const INTENDED_DIFFERENCES: ReadonlyArray<{ name: string; reason: string; check(
 
 /* ------------------------------------------------------------------- tests */
 
-describe('differential: FairPlay helpers vs Shaka Player (shaka.drm.FairPlay)', function () {
+describe('differential: FairPlay helpers vs Shaka Player (peers.shaka().drm.FairPlay)', function () {
   this.timeout(60000);
-  let shaka: Shaka;
-  const implementations: Record<string, Implementation> = { sources: source };
+  const peers = useDifferentialPeers();
 
-  before(async () => {
-    const peers = await loadDifferentialPeers();
-    shaka = peers.shaka;
-    implementations['drop-in (dist/umd)'] = peers.dropIn;
-  });
 
-  for (const which of ['sources', 'drop-in (dist/umd)']) {
+  for (const which of IMPLEMENTATIONS) {
     describe(which, () => {
-      const lib = () => implementations[which]!;
+      const lib = () => peers.implementation(which);
 
       it('legacy initData: every initData encoding gives the bytes of Shaka\'s initDataTransform', () => {
         fc.assert(
           fc.property(skdUri, encoding, contentId, certificate, (skd, enc, id, cert) => {
-            const theirs = shaka.drm.FairPlay.initDataTransform(utf8(skd), id, cert);
+            const theirs = peers.shaka().drm.FairPlay.initDataTransform(utf8(skd), id, cert);
             const ours = lib().legacyFairPlayInitData(ENCODINGS[enc]!(skd), id, cert);
             expect(bytesToHex(ours), `${enc} ${JSON.stringify(skd)}`).to.equal(bytesToHex(theirs));
           }),
@@ -176,7 +169,7 @@ describe('differential: FairPlay helpers vs Shaka Player (shaka.drm.FairPlay)', 
       it("legacy initData with the 'whole' content id = Shaka's expressplayInitDataTransform", () => {
         fc.assert(
           fc.property(skdUri, encoding, certificate, (skd, enc, cert) => {
-            const theirs = shaka.drm.FairPlay.expressplayInitDataTransform(utf8(skd), 'skd', { serverCertificate: cert } as never);
+            const theirs = peers.shaka().drm.FairPlay.expressplayInitDataTransform(utf8(skd), 'skd', { serverCertificate: cert } as never);
             const initData = ENCODINGS[enc]!(skd);
             const ours = lib().legacyFairPlayInitData(initData, lib().contentIdFromSkd(lib().skdFromInitData(initData), 'whole'), cert);
             expect(bytesToHex(ours), JSON.stringify(skd)).to.equal(bytesToHex(theirs));
@@ -188,7 +181,7 @@ describe('differential: FairPlay helpers vs Shaka Player (shaka.drm.FairPlay)', 
       it("contentIdFromSkd 'host' = Shaka's defaultGetContentId (Apple's sample: the URL's host name)", () => {
         fc.assert(
           fc.property(skdUri, fc.constantFrom('UTF-8', 'UTF-16LE'), (skd, enc) => {
-            const theirs = shaka.drm.FairPlay.defaultGetContentId(ENCODINGS[enc]!(skd));
+            const theirs = peers.shaka().drm.FairPlay.defaultGetContentId(ENCODINGS[enc]!(skd));
             expect(lib().contentIdFromSkd(skd, 'host'), JSON.stringify(skd)).to.equal(theirs);
           }),
           { numRuns: NUM_RUNS },
@@ -196,7 +189,7 @@ describe('differential: FairPlay helpers vs Shaka Player (shaka.drm.FairPlay)', 
       });
 
       it("skdFromInitData reads the URI Shaka's string helpers read (fromBytesAutoDetect; the Apple polyfill's fromUTF16 after the length)", () => {
-        const strings = shaka.util.StringUtils;
+        const strings = peers.shaka().util.StringUtils;
         fc.assert(
           fc.property(skdUri, (skd) => {
             expect(lib().skdFromInitData(utf8(skd))).to.equal(strings.fromBytesAutoDetect(utf8(skd)));
@@ -212,7 +205,7 @@ describe('differential: FairPlay helpers vs Shaka Player (shaka.drm.FairPlay)', 
         fc.assert(
           fc.property(fc.uint8Array({ minLength: 1, maxLength: 120 }), fc.constantFrom(...Object.keys(WRAPPINGS)), fc.constantFrom('std', 'url'), fc.boolean(), (ckc, wrapping, alphabet, padded) => {
             const body = utf8(WRAPPINGS[wrapping]!(base64(ckc, alphabet as 'std' | 'url', padded)));
-            const theirs = shakaCommonResponse(shaka, body);
+            const theirs = shakaCommonResponse(peers.shaka(), body);
             expect(bytesToHex(theirs), 'Shaka unwrapped it').to.equal(bytesToHex(ckc));
             expect(bytesToHex(lib().unwrapCkc(body)), wrapping).to.equal(bytesToHex(theirs));
           }),
@@ -223,7 +216,7 @@ describe('differential: FairPlay helpers vs Shaka Player (shaka.drm.FairPlay)', 
       it('unwrapCkc = commonFairPlayResponse for binary CKCs: passed through untouched', () => {
         fc.assert(
           fc.property(fc.uint8Array({ minLength: 1, maxLength: 120 }).filter((b) => b.some((x) => x < 0x20 && x !== 9 && x !== 10 && x !== 13)), (ckc) => {
-            expect(bytesToHex(lib().unwrapCkc(ckc))).to.equal(bytesToHex(shakaCommonResponse(shaka, ckc)));
+            expect(bytesToHex(lib().unwrapCkc(ckc))).to.equal(bytesToHex(shakaCommonResponse(peers.shaka(), ckc)));
           }),
           { numRuns: NUM_RUNS },
         );
@@ -232,7 +225,7 @@ describe('differential: FairPlay helpers vs Shaka Player (shaka.drm.FairPlay)', 
       for (const d of INTENDED_DIFFERENCES) {
         it(`intended difference: ${d.name}`, () => {
           expect(d.reason.length).to.be.greaterThan(20);
-          d.check(lib(), shaka);
+          d.check(lib(), peers.shaka());
         });
       }
     });

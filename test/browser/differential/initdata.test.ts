@@ -4,8 +4,7 @@
 // (built by Shaka's own createPssh) and key id lists. Sources and built drop-in.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import * as source from '../../../src/index.js';
-import { bytesToHex, loadDifferentialPeers, loadShaka43Pssh, NUM_RUNS, type Implementation, type Shaka, type ShakaPsshSources } from './peers.js';
+import { bytesToHex, IMPLEMENTATIONS, loadShaka43Pssh, NUM_RUNS, useDifferentialPeers, type ShakaPsshSources } from './peers.js';
 
 const WIDEVINE = 'edef8ba979d64acea3c827dcd51d21ed';
 const SYSTEMS = [WIDEVINE, '9a04f07998404286ab92e65be0885f95' /* PlayReady */, '1077efecc0b24d02ace33c1e52e2fb4b' /* W3C common */, '94ce86fb07ff4f43adb893d2fa968ca2' /* FairPlay */];
@@ -42,34 +41,22 @@ function boxArbitrary(shakaPssh: ShakaPsshSources) {
   });
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const concat = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
 
 const sorted = (list: Iterable<string>) => [...new Set(list)].sort();
 
-describe('differential: key ids from initData vs Shaka Player (shaka.util.Pssh, ClearKey keyids)', function () {
+describe('differential: key ids from initData vs Shaka Player (peers.shaka().util.Pssh, ClearKey keyids)', function () {
   this.timeout(60000);
-  let shaka: Shaka;
   let shakaPssh: ShakaPsshSources;
-  const implementations: Record<string, Implementation> = { sources: source };
+  const peers = useDifferentialPeers();
 
   before(async () => {
-    const peers = await loadDifferentialPeers();
-    shaka = peers.shaka;
-    implementations['drop-in (dist/umd)'] = peers.dropIn;
     shakaPssh = await loadShaka43Pssh();
   });
 
-  for (const which of ['sources', 'drop-in (dist/umd)']) {
+  for (const which of IMPLEMENTATIONS) {
     describe(which, () => {
-      const lib = () => implementations[which]!;
+      const lib = () => peers.implementation(which);
 
       it("'cenc' initData (concatenated pssh boxes built by Shaka's createPssh): the key ids Shaka's parser reads, plus Widevine data's key_id fields", () => {
         fc.assert(
@@ -130,7 +117,7 @@ describe('differential: key ids from initData vs Shaka Player (shaka.util.Pssh, 
       it("'keyids' initData as Shaka builds it for drm.clearKeys (base64url without padding): the same key ids", () => {
         fc.assert(
           fc.property(fc.array(kid, { minLength: 1, maxLength: 6 }), (kids) => {
-            const b64url = kids.map((k) => shaka.util.Uint8ArrayUtils.toBase64(hexToBytes(k), false));
+            const b64url = kids.map((k) => peers.shaka().util.Uint8ArrayUtils.toBase64(hexToBytes(k), false));
             const initData = new TextEncoder().encode(JSON.stringify({ kids: b64url }));
             expect(lib().keyIdsFromInitData('keyids', initData)).to.deep.equal(kids);
           }),

@@ -3,12 +3,15 @@
 // (window.ExpressPlayEME) with script tags; and byte helpers written here, not taken
 // from either side.
 import type shakaNs from 'shaka-player';
-import type * as Sources from '../../../src/index.js';
+import * as sources from '../../../src/index.js';
 import { loadScript } from '../support/page.js';
 
 export type Shaka = typeof shakaNs;
 /** Our helpers: the sources, or the drop-in's `window.ExpressPlayEME`. */
-export type Implementation = typeof Sources;
+export type Implementation = typeof sources;
+
+/** Ours, as the differential tests run it: the sources, and the built drop-in pages load. */
+export const IMPLEMENTATIONS = ['sources', 'drop-in (dist/umd)'] as const;
 
 /** Generated cases per property (each property runs in well under a second at this size). */
 export const NUM_RUNS = 300;
@@ -18,6 +21,19 @@ export async function loadDifferentialPeers(): Promise<{ shaka: Shaka; dropIn: I
   await loadScript('/dist/umd/expressplay-eme.min.js');
   const w = window as unknown as { shaka: Shaka; ExpressPlayEME: Implementation };
   return { shaka: w.shaka, dropIn: w.ExpressPlayEME };
+}
+
+/** Registers a mocha `before` that loads the peers; the getters are for use inside tests. */
+export function useDifferentialPeers(): { shaka(): Shaka; implementation(name: (typeof IMPLEMENTATIONS)[number]): Implementation } {
+  let loaded: { shaka: Shaka; dropIn: Implementation } | undefined;
+  before(async () => {
+    loaded = await loadDifferentialPeers();
+  });
+  const get = () => {
+    if (!loaded) throw new Error('the differential peers are not loaded yet');
+    return loaded;
+  };
+  return { shaka: () => get().shaka, implementation: (name) => (name === 'sources' ? sources : get().dropIn) };
 }
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
