@@ -153,7 +153,7 @@ export const ClientCode = {
   TIMEOUT: -9011,
   /** The request was aborted through its `AbortSignal`. */
   ABORTED: -9012,
-  /** An HTTP error status without an ExpressPlay code (401/403 are categorised `auth`). */
+  /** An HTTP error status without an ExpressPlay code; with a status below 500 its category is `auth` (401/403) or `input`, wherever it is made. */
   HTTP: -9013,
   /** HTTP 429 (retryable; honours `Retry-After`). */
   TOO_MANY_REQUESTS: -9014,

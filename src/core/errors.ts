@@ -39,11 +39,26 @@ function withoutEcho(details: string, code: number, base: string): string {
 }
 
 /**
+ * The category of an error of `code` that came with `httpStatus`: the catalog's, except for
+ * -9013 (an HTTP error with no more specific code), whose category is what its status
+ * below 500 says: 401/403 → `auth`, any other → `input`. So a back end's
+ * `new ExpressPlayError(-9013, { httpStatus: 403 })` (the README's refusal of a viewer), the
+ * same error relayed to the browser, and a bare 403 all reach the app as `auth`.
+ */
+function categoryFor(code: number, httpStatus: number | undefined): ErrorCategory {
+  if (code === ClientCode.HTTP && httpStatus !== undefined && httpStatus < 500) {
+    return httpStatus === 401 || httpStatus === 403 ? 'auth' : 'input';
+  }
+  return catalogEntry(code)?.category ?? 'server';
+}
+
+/**
  * The one error type of this library. `code` is the ExpressPlay seed code when
  * the mistake or failure has one, else one of ours (-9xxx, see `ClientCode`).
  *
  * The message is `[code] <catalog message>: <details>`; `category` and
- * `retryable` come from the catalog unless the init overrides them, and an
+ * `retryable` come from the catalog unless the init overrides them (-9013 takes
+ * its category from a status below 500: 401/403 `auth`, else `input`), and an
  * unknown code gets category `'server'`, not retryable. `details` are passed
  * through `redactTokens`, so a rights URL in them never leaks its token.
  *
@@ -85,7 +100,7 @@ export class ExpressPlayError extends Error {
     super(`[${code}] ${base}${details ? `: ${details}` : ''}`, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = code;
     this.httpStatus = init.httpStatus;
-    this.category = init.category ?? entry?.category ?? 'server';
+    this.category = init.category ?? categoryFor(code, init.httpStatus);
     this.retryable = init.retryable ?? entry?.retryable ?? false;
     this.drm = init.drm;
     this.details = details;
@@ -127,10 +142,9 @@ export function isExpressPlayError(value: unknown): value is ExpressPlayError {
  */
 export function errorForHttpStatus(status: number, details?: string, drm?: Drm): ExpressPlayError {
   const init = { httpStatus: status, details: details ?? `HTTP ${status}`, drm };
-  if (status === 401 || status === 403) return new ExpressPlayError(ClientCode.HTTP, { ...init, category: 'auth', retryable: false });
   if (status === 404) return new ExpressPlayError(ClientCode.NOT_FOUND, init);
   if (status === 408) return new ExpressPlayError(ClientCode.TIMEOUT, init);
   if (status === 429) return new ExpressPlayError(ClientCode.TOO_MANY_REQUESTS, init);
   if (status >= 500) return new ExpressPlayError(ClientCode.SERVER, init);
-  return new ExpressPlayError(ClientCode.HTTP, { ...init, category: 'input', retryable: false });
+  return new ExpressPlayError(ClientCode.HTTP, init);
 }

@@ -302,9 +302,11 @@ export function createEmeDoubles(device: DoubleDevice): DoubleEnvironment {
 
   const webkit = device.webkit;
   if (webkit) {
+    // The types Safari's AVFoundation player lists for the legacy API: MP4 and both HLS spellings.
+    const webkitTypes = /^(video\/mp4|application\/vnd\.apple\.mpegurl|application\/x-mpegurl)/i;
     class DoubleWebKitMediaKeys {
       static isTypeSupported(keySystem: string, type?: string): boolean {
-        return Object.hasOwn(webkit!, keySystem) && (type === undefined || /^video\/mp4|^application\/vnd\.apple\.mpegurl/i.test(type));
+        return Object.hasOwn(webkit!, keySystem) && (type === undefined || webkitTypes.test(type));
       }
       readonly keySystem: string;
       constructor(keySystem: string) {
@@ -312,7 +314,7 @@ export function createEmeDoubles(device: DoubleDevice): DoubleEnvironment {
         this.keySystem = keySystem;
       }
       createSession(type: string, initData: Uint8Array): DoubleWebKitSession {
-        if (!/^video\/mp4|^application\/vnd\.apple\.mpegurl/i.test(type)) throw notSupported(type);
+        if (!webkitTypes.test(type)) throw notSupported(type);
         log.legacyInitData.push(bytes(initData));
         return new DoubleWebKitSession(this.keySystem, bytes(initData), webkit![this.keySystem]!, log);
       }
@@ -409,14 +411,32 @@ type KeySystemConfigurationDict = {
  */
 export function routeKeySystemsToDoubles(doubles: DoubleEnvironment, keySystems: readonly string[]): () => void {
   const rmksa = doubles.environment.requestMediaKeySystemAccess!;
-  const routed = (ks: string | undefined) => ks !== undefined && keySystems.includes(ks);
   const had = Object.getOwnPropertyDescriptor(navigator, 'requestMediaKeySystemAccess');
   const realRmksa = navigator.requestMediaKeySystemAccess.bind(navigator);
   Object.defineProperty(navigator, 'requestMediaKeySystemAccess', {
     configurable: true,
     writable: true,
-    value: (ks: string, configs: Iterable<MediaKeySystemConfiguration>) => (routed(ks) ? rmksa(ks, [...configs]) : realRmksa(ks, [...configs])),
+    value: (ks: string, configs: Iterable<MediaKeySystemConfiguration>) => (keySystems.includes(ks) ? rmksa(ks, [...configs]) : realRmksa(ks, [...configs])),
   });
+  const undoDecodingInfo = routeDecodingInfo(keySystems, rmksa);
+  return () => {
+    restoreProperty(navigator, 'requestMediaKeySystemAccess', had);
+    undoDecodingInfo();
+  };
+}
+
+function restoreProperty(target: object, name: string, d: PropertyDescriptor | undefined): void {
+  if (d) Object.defineProperty(target, name, d);
+  else delete (target as Record<string, unknown>)[name];
+}
+
+/**
+ * Answers `navigator.mediaCapabilities.decodingInfo` calls whose `keySystemConfiguration`
+ * names one of `keySystems` through `requestAccess` (the MediaKeySystemConfiguration the
+ * keySystemConfiguration stands for), as the browser answers them through its own EME;
+ * every other call goes to the real browser. Returns the undo.
+ */
+export function routeDecodingInfo(keySystems: readonly string[], requestAccess: (keySystem: string, configurations: MediaKeySystemConfiguration[]) => Promise<MediaKeySystemAccess>): () => void {
   const mc = navigator.mediaCapabilities;
   const hadDecoding = Object.getOwnPropertyDescriptor(mc, 'decodingInfo');
   const realDecodingInfo = mc.decodingInfo.bind(mc);
@@ -425,29 +445,25 @@ export function routeKeySystemsToDoubles(doubles: DoubleEnvironment, keySystems:
     writable: true,
     value: async (config: MediaDecodingConfiguration & { keySystemConfiguration?: KeySystemConfigurationDict }) => {
       const k = config.keySystemConfiguration;
-      if (!routed(k?.keySystem)) return realDecodingInfo(config);
+      if (k === undefined || !keySystems.includes(k.keySystem)) return realDecodingInfo(config);
       // MediaCapabilities' keySystemConfiguration → the MediaKeySystemConfiguration it stands for.
       const cap = (type: string | undefined, t?: { robustness?: string; encryptionScheme?: string | null }) =>
         type ? [{ contentType: type, robustness: t?.robustness ?? '', encryptionScheme: t?.encryptionScheme ?? null }] : undefined;
       const cfg = {
-        initDataTypes: k!.initDataType ? [k!.initDataType] : [],
-        distinctiveIdentifier: k!.distinctiveIdentifier,
-        persistentState: k!.persistentState,
-        sessionTypes: k!.sessionTypes,
-        videoCapabilities: cap(config.video?.contentType, k!.video),
-        audioCapabilities: cap(config.audio?.contentType, k!.audio),
+        initDataTypes: k.initDataType ? [k.initDataType] : [],
+        distinctiveIdentifier: k.distinctiveIdentifier,
+        persistentState: k.persistentState,
+        sessionTypes: k.sessionTypes,
+        videoCapabilities: cap(config.video?.contentType, k.video),
+        audioCapabilities: cap(config.audio?.contentType, k.audio),
       } as MediaKeySystemConfiguration;
       try {
-        const keySystemAccess = await rmksa(k!.keySystem, [cfg]);
+        const keySystemAccess = await requestAccess(k.keySystem, [cfg]);
         return { supported: true, smooth: true, powerEfficient: true, keySystemAccess } as MediaCapabilitiesDecodingInfo;
       } catch {
         return { supported: false, smooth: false, powerEfficient: false, keySystemAccess: null } as unknown as MediaCapabilitiesDecodingInfo;
       }
     },
   });
-  const restore = (target: object, name: string, d: PropertyDescriptor | undefined) => (d ? Object.defineProperty(target, name, d) : delete (target as Record<string, unknown>)[name]);
-  return () => {
-    restore(navigator, 'requestMediaKeySystemAccess', had);
-    restore(mc, 'decodingInfo', hadDecoding);
-  };
+  return () => restoreProperty(mc, 'decodingInfo', hadDecoding);
 }

@@ -8,6 +8,7 @@ import {
   errorForHttpStatus,
   ExpressPlayError,
   isExpressPlayError,
+  parseErrorResponse,
   redactTokens,
   seedCodes,
 } from '../../../src/core/index.js';
@@ -98,6 +99,21 @@ describe('ExpressPlayError', () => {
     assert.equal(errorForHttpStatus(418).code, ClientCode.HTTP);
     assert.equal(errorForHttpStatus(418).retryable, false);
     assert.equal(errorForHttpStatus(400).httpStatus, 400);
+  });
+  it('-9013 takes its category from its HTTP status wherever it is made: a back end\'s, a relayed one, a bare status', () => {
+    for (const status of [400, 401, 403, 409, 410, 418, 451]) {
+      const bare = errorForHttpStatus(status);
+      assert.equal(bare.code, ClientCode.HTTP);
+      // The README's back end: `throw new ExpressPlayError(-9013, { httpStatus: 403 })`.
+      assert.equal(new ExpressPlayError(-9013, { httpStatus: status }).category, bare.category, `made with status ${status}`);
+      // …and what the browser makes of its answer.
+      const relayed = parseErrorResponse({ status, contentType: 'application/json', body: JSON.stringify({ errorCode: -9013, errorMessage: 'not entitled' }) });
+      assert.equal(relayed.code, -9013);
+      assert.equal(relayed.category, bare.category, `relayed with status ${status}`);
+    }
+    assert.equal(new ExpressPlayError(-9013, { httpStatus: 403 }).category, 'auth');
+    assert.equal(new ExpressPlayError(-9013, { httpStatus: 403, category: 'policy' }).category, 'policy', 'an explicit category still wins');
+    assert.equal(new ExpressPlayError(-9013).category, 'server', 'no status: the catalog row');
   });
 });
 

@@ -24,9 +24,16 @@ describe('contentIdFromSkd', () => {
     assert.equal(contentIdFromSkd(SKD_RIGHTS, 'whole'), SKD_RIGHTS.slice(6));
     assert.equal(contentIdFromSkd('  SKD://Asset  '), 'Asset');
   });
-  it('host: the authority only', () => {
+  it('host: the host name as URL parsing gives it (Apple\'s sample, Shaka, contrib-eme): no port, no user info', () => {
     assert.equal(contentIdFromSkd(SKD_ID, 'host'), 'asset-42');
-    assert.equal(contentIdFromSkd(SKD_RIGHTS, 'host'), 'fp.service.expressplay.com:80');
+    assert.equal(contentIdFromSkd(SKD_RIGHTS, 'host'), 'fp.service.expressplay.com');
+    assert.equal(contentIdFromSkd('skd://user:pw@Asset-42:443/x', 'host'), 'Asset-42');
+    assert.equal(contentIdFromSkd('skd://asset-42:/x', 'host'), 'asset-42');
+    assert.equal(contentIdFromSkd('skd://caf\u00e9', 'host'), 'caf%C3%A9');
+    // Authorities URL parsing refuses are taken whole (Shaka's fallback): not a port, a port over 65535.
+    assert.equal(contentIdFromSkd('skd://uuid:token/x', 'host'), 'uuid:token');
+    assert.equal(contentIdFromSkd('skd://asset:65536', 'host'), 'asset:65536');
+    assert.equal(contentIdFromSkd('skd://a|b', 'host'), 'a|b');
     assert.equal(contentIdFromSkd('skd://abc?x=1', 'host'), 'abc');
     assert.equal(contentIdFromSkd('skd://abc#f', 'host'), 'abc');
   });
@@ -97,19 +104,32 @@ describe('skdFromInitData', () => {
 });
 
 describe('legacyFairPlayInitData', () => {
-  it('is [u32le len][initData][u32le len][contentId UTF-16LE][u32le len][certificate], byte for byte', () => {
-    const init = Uint8Array.from([1, 2, 3]);
-    const cert = Uint8Array.from([0xaa, 0xbb, 0xcc, 0xdd, 0xee]);
-    const out = legacyFairPlayInitData(init, 'Aé', cert);
-    assert.deepEqual([...out], [3, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0x41, 0x00, 0xe9, 0x00, 5, 0, 0, 0, 0xaa, 0xbb, 0xcc, 0xdd, 0xee]);
+  const cert = Uint8Array.from([0xaa, 0xbb, 0xcc, 0xdd, 0xee]);
+  // Shaka's initDataTransform / contrib-eme / Apple: [u32le len][skd UTF-16LE][u32le len][id UTF-16LE][u32le len][cert].
+  const expected = [...u32le(SKD_ID.length * 2), ...utf16le(SKD_ID), 4, 0, 0, 0, 0x41, 0x00, 0xe9, 0x00, 5, 0, 0, 0, 0xaa, 0xbb, 0xcc, 0xdd, 0xee];
+  const forms: [string, string | Uint8Array][] = [
+    ['the skd URI', SKD_ID],
+    ['UTF-8 initData (modern EME, Shaka)', new Uint8Array(Buffer.from(SKD_ID, 'utf8'))],
+    ['UTF-16LE initData', new Uint8Array(utf16le(SKD_ID))],
+    ['webkitneedkey initData ([u32le len][UTF-16LE])', Uint8Array.from([...u32le(SKD_ID.length * 2), ...utf16le(SKD_ID)])],
+    ['UTF-8 with a length prefix', Uint8Array.from([...u32le(SKD_ID.length), ...Buffer.from(SKD_ID, 'utf8')])],
+  ];
+  for (const [name, input] of forms) {
+    it(`${name} → the reference layout, byte for byte`, () => {
+      assert.deepEqual([...legacyFairPlayInitData(input, 'A\u00e9', cert)], expected);
+    });
+  }
+  it('writes lengths little-endian over 255', () => {
+    const big = new Uint8Array(0x010203).fill(9);
+    const out = legacyFairPlayInitData(SKD_ID, '', big);
+    const idAt = 4 + SKD_ID.length * 2;
+    assert.equal(out.length, idAt + 4 + 4 + 0x010203);
+    assert.deepEqual([...out.subarray(idAt, idAt + 8)], [0, 0, 0, 0, 0x03, 0x02, 0x01, 0]);
   });
-  it('writes lengths little-endian over 255 and handles empty parts', () => {
-    const init = new Uint8Array(0x1234).fill(7);
-    const cert = new Uint8Array(0x010203).fill(9);
-    const out = legacyFairPlayInitData(init, '', cert);
-    assert.equal(out.length, 4 + 0x1234 + 4 + 4 + 0x010203);
-    assert.deepEqual([...out.subarray(0, 4)], [0x34, 0x12, 0, 0]);
-    assert.deepEqual([...out.subarray(4 + 0x1234, 4 + 0x1234 + 8)], [0, 0, 0, 0, 0x03, 0x02, 0x01, 0]);
+  it('no skd URI → -9042; an empty certificate → -9040', () => {
+    assertExpressPlayError(() => legacyFairPlayInitData(Uint8Array.from([1, 2, 3]), 'x', cert), ClientCode.SKD_INVALID);
+    assertExpressPlayError(() => legacyFairPlayInitData('https://x', 'x', cert), ClientCode.SKD_INVALID);
+    assertExpressPlayError(() => legacyFairPlayInitData(SKD_ID, 'x', new Uint8Array(0)), ClientCode.CERTIFICATE_INVALID);
   });
 });
 
@@ -129,6 +149,19 @@ describe('unwrapCkc', () => {
   it('<ckc>…</ckc>', () => {
     assert.deepEqual([...unwrapCkc(`<ckc>${B64}</ckc>`)], [...CKC]);
     assert.deepEqual([...unwrapCkc(new Uint8Array(Buffer.from(`  <CKC>\n${B64}\n</CKC>\n`)))], [...CKC]);
+  });
+  it('<ckc> and JSON with base64url, unpadded (Shaka decodes both)', () => {
+    const url = B64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    assert.deepEqual([...unwrapCkc(`<ckc>${url}</ckc>`)], [...CKC]);
+    assert.deepEqual([...unwrapCkc(`<ckc>${B64.replace(/=+$/, '')}</ckc>`)], [...CKC]);
+    assert.deepEqual([...unwrapCkc(JSON.stringify({ ckc: url }))], [...CKC]);
+  });
+  it('JSON with several CKC fields: Shaka\'s precedence (License, CkcMessage, ckc), empty ones skipped', () => {
+    assert.deepEqual([...unwrapCkc(JSON.stringify({ ckc: 'AAAA', License: B64 }))], [...CKC]);
+    assert.deepEqual([...unwrapCkc(JSON.stringify({ ckc: B64, License: '' }))], [...CKC]);
+  });
+  it('JSON with a non-ASCII character in another field (bytes that are not all ASCII)', () => {
+    assert.deepEqual([...unwrapCkc(new Uint8Array(Buffer.from(JSON.stringify({ message: 'd\u00e9livr\u00e9e', ckc: B64 }))))], [...CKC]);
   });
   for (const field of ['ckc', 'CkcMessage', 'ckcMessage', 'License', 'license']) {
     it(`JSON { ${field} }`, () => {

@@ -1,10 +1,10 @@
-// The README cannot rot: its TypeScript examples (and the inline script of its
-// script-tag example) are type-checked against the sources, and its error-code
-// table must match the catalog row for row.
+// The README and docs/*.md cannot rot: their TypeScript examples (and the inline
+// script of the README's script-tag example) are type-checked against the sources,
+// and the README's error-code table must match the catalog row for row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CATALOG } from '../../../src/core/catalog.js';
@@ -51,41 +51,24 @@ declare function videojs(id: string): { expressplay(options: ExpressPlayPluginOp
 declare const shaka: typeof import('shaka-player').default;
 `;
 
-test('README: the TypeScript examples and the script-tag example type-check against src/', { timeout: 180_000 }, () => {
-  const blocks = codeBlocks(readme);
-  const ts = blocks.filter((b) => b.lang === 'ts' || b.lang === 'typescript');
-  const html = blocks.filter((b) => b.lang === 'html');
-  assert.ok(ts.length >= 4, `expected at least 4 ts examples (Shaka, Video.js, Express, node:http), found ${ts.length}`);
-  assert.ok(html.length >= 1, 'expected the script-tag example');
+/** A module to type-check: its file name (saying where it came from) and its text. */
+interface Example {
+  name: string;
+  code: string;
+}
 
-  // Inside the repository so that node_modules (player and @types packages) resolve as for an app.
-  const dir = join(root, '.tmp', `readme-check-${process.pid}`);
+/**
+ * Type-checks the examples as an app would compile them: inside the repository (so that
+ * node_modules, the players and @types, resolve as for an app), with the package's entry
+ * points mapped to src/, each example a module of its own.
+ */
+function typeCheckExamples(label: string, examples: readonly Example[]): void {
+  const dir = join(root, '.tmp', `${label}-check-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   try {
-    const files: string[] = [];
-    ts.forEach((b, i) => {
-      const name = `example-${i + 1}-line-${b.line}.ts`;
-      // `export {}` makes every block a module of its own (top-level await, no shared names).
-      writeFileSync(join(dir, name), `${b.code}\nexport {};\n`);
-      files.push(name);
-    });
-    html.forEach((b, i) => {
-      const srcs = [...b.code.matchAll(/<script\s+src="([^"]+)"/g)].map((m) => m[1] ?? '');
-      const dropIn = srcs.find((s) => s.includes('expressplay-eme'));
-      assert.ok(dropIn, 'the script-tag example loads the drop-in');
-      assert.match(dropIn, /\/dist\/umd\/expressplay-eme\.min\.js$/, 'the drop-in path is the one the package ships');
-      const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { unpkg?: string };
-      assert.equal(pkg.unpkg, './dist/umd/expressplay-eme.min.js');
-      const vjs = srcs.findIndex((s) => /video(\.min)?\.js$/.test(s));
-      const usesVideoJs = /videojs\(/.test(b.code);
-      if (usesVideoJs) assert.ok(vjs >= 0 && vjs < srcs.indexOf(dropIn), 'video.js is loaded before the drop-in (auto-registration needs it)');
-      const inline = [...b.code.matchAll(/<script(?: type="module")?>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '').join('\n');
-      assert.ok(inline.trim() !== '', 'the script-tag example has an inline script');
-      const name = `script-tag-${i + 1}-line-${b.line}.ts`;
-      writeFileSync(join(dir, name), `${SCRIPT_TAG_PRELUDE}\n${inline}\nexport {};\n`);
-      files.push(name);
-    });
+    // `export {}` makes every block a module of its own (top-level await, no shared names).
+    for (const e of examples) writeFileSync(join(dir, e.name), `${e.code}\nexport {};\n`);
     writeFileSync(join(dir, 'app-env.d.ts'), APP_ENV);
     const rel = (p: string) => join('..', '..', p);
     writeFileSync(
@@ -103,15 +86,55 @@ test('README: the TypeScript examples and the script-tag example type-check agai
             'expressplay-eme/umd': [rel('src/umd.ts')],
           },
         },
-        include: [...files, 'app-env.d.ts', rel('types')],
+        include: [...examples.map((e) => e.name), 'app-env.d.ts', rel('types')],
       }),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
-    assert.equal(r.status, 0, `README examples do not type-check:\n${r.stdout}${r.stderr}`);
+    assert.equal(r.status, 0, `${label} examples do not type-check:\n${r.stdout}${r.stderr}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const isTs = (b: Block) => b.lang === 'ts' || b.lang === 'typescript';
+
+test('README: the TypeScript examples and the script-tag example type-check against src/', { timeout: 180_000 }, () => {
+  const blocks = codeBlocks(readme);
+  const ts = blocks.filter(isTs);
+  const html = blocks.filter((b) => b.lang === 'html');
+  assert.ok(ts.length >= 4, `expected at least 4 ts examples (Shaka, Video.js, Express, node:http), found ${ts.length}`);
+  assert.ok(html.length >= 1, 'expected the script-tag example');
+
+  const examples: Example[] = ts.map((b, i) => ({ name: `example-${i + 1}-line-${b.line}.ts`, code: b.code }));
+  html.forEach((b, i) => {
+    const srcs = [...b.code.matchAll(/<script\s+src="([^"]+)"/g)].map((m) => m[1] ?? '');
+    const dropIn = srcs.find((s) => s.includes('expressplay-eme'));
+    assert.ok(dropIn, 'the script-tag example loads the drop-in');
+    assert.match(dropIn, /\/dist\/umd\/expressplay-eme\.min\.js$/, 'the drop-in path is the one the package ships');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { unpkg?: string };
+    assert.equal(pkg.unpkg, './dist/umd/expressplay-eme.min.js');
+    const vjs = srcs.findIndex((s) => /video(\.min)?\.js$/.test(s));
+    const usesVideoJs = /videojs\(/.test(b.code);
+    if (usesVideoJs) assert.ok(vjs >= 0 && vjs < srcs.indexOf(dropIn), 'video.js is loaded before the drop-in (auto-registration needs it)');
+    const inline = [...b.code.matchAll(/<script(?: type="module")?>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '').join('\n');
+    assert.ok(inline.trim() !== '', 'the script-tag example has an inline script');
+    examples.push({ name: `script-tag-${i + 1}-line-${b.line}.ts`, code: `${SCRIPT_TAG_PRELUDE}\n${inline}` });
+  });
+  typeCheckExamples('readme', examples);
+});
+
+test('docs/*.md: every TypeScript example type-checks against src/', { timeout: 180_000 }, () => {
+  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort();
+  const examples: Example[] = [];
+  for (const file of docs) {
+    const blocks = codeBlocks(readFileSync(join(root, 'docs', file), 'utf8'));
+    // Every block in a language this test does not check must be one that needs no check (shell, data, diagrams).
+    for (const b of blocks) assert.ok(isTs(b) || ['sh', 'json', ''].includes(b.lang), `docs/${file}:${b.line}: a \`${b.lang}\` block is neither checked nor known to need no check`);
+    blocks.filter(isTs).forEach((b) => examples.push({ name: `${file.replace(/\.md$/, '')}-line-${b.line}.ts`, code: b.code }));
+  }
+  assert.ok(examples.length >= 2, `expected the emulator and token endpoint examples of docs/emulator.md, found ${examples.length}`);
+  typeCheckExamples('docs', examples);
 });
 
 test('README: the error-code table is the catalog, row for row', () => {

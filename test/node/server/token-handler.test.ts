@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExpressPlayError } from '../../../src/core/index.js';
+import { errorForHttpStatus, ExpressPlayError, parseTokenResponse } from '../../../src/core/index.js';
 import { createTokenHandler, decodeStandInCkc, startEmulator, type Emulator, type TokenHandlerLogEntry, type TokenHandlerOptions, type TokenRequestContext } from '../../../src/server/index.js';
 import { startTestServers, type TestServers } from '../../browser/support/servers.js';
 import { IV, KEY, KID, TEST_KEY, clearKeyBody, get } from './helpers.js';
@@ -33,6 +33,8 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
       resolve: (_req, ctx) => {
         seen.push(ctx);
         if (ctx.contentId === 'missing') throw new ExpressPlayError(-9023, { details: 'unknown content', httpStatus: 404 });
+        // The README's refusal of a viewer.
+        if (ctx.contentId === 'not-entitled') throw new ExpressPlayError(-9013, { httpStatus: 403, details: 'not entitled' });
         if (ctx.contentId === 'bad-key') return { kid: KID, contentKey: '1234', securityLevel: 1, hdcpOutputControl: 0 };
         if (ctx.drm === 'fairplay') return { contentKey: KEY, iv: IV, expirationTime: '+120' };
         if (ctx.drm === 'playready') return { kid: KID, contentKey: KEY };
@@ -95,6 +97,16 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
     const busy = await get(`${endpoint.url}?drm=widevine&contentId=m`);
     assert.equal(busy.status, 503);
     assert.equal(busy.headers.get('retry-after'), '2');
+  });
+
+  it("a viewer refused the README's way (-9013, 403) reaches the browser's parser as category auth, like a bare 403", async () => {
+    const refused = await get(`${endpoint.url}?drm=widevine&contentId=not-entitled`, { headers: { accept: 'application/json' } });
+    assert.equal(refused.status, 403);
+    assert.equal(JSON.parse(refused.body).errorCode, -9013);
+    assert.throws(
+      () => parseTokenResponse({ status: refused.status, body: refused.body, contentType: refused.type }),
+      (e: unknown) => e instanceof ExpressPlayError && e.code === -9013 && e.httpStatus === 403 && e.category === 'auth' && e.category === errorForHttpStatus(403).category,
+    );
   });
 
   it('bad browser requests → 400 with a code; other methods → 405', async () => {
