@@ -32,6 +32,15 @@ export default tseslint.config(
     },
   },
   {
+    // The Web-standard token endpoint (expressplay-eme/fetch) runs in Workers, Deno, Bun:
+    // Web APIs only, nothing from Node or from the node:http server side.
+    files: ['src/fetch/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../browser/*', '../server/*', '../shaka/*', '../videojs/*', 'node:*'] }],
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require', '__dirname', 'setImmediate'],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
   },

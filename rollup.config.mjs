@@ -15,6 +15,7 @@ export default [
       shaka: 'src/shaka/index.ts',
       videojs: 'src/videojs/index.ts',
       server: 'src/server/index.ts',
+      fetch: 'src/fetch/index.ts',
       cli: 'src/server/cli.ts',
     },
     external: isNodeBuiltin,

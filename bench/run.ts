@@ -195,6 +195,15 @@ function loadCheck(): { ran: boolean; status?: number | null; output?: string; j
   return { ran: true, status: r.status, output: output.slice(-4000), json };
 }
 
+/** bench/token-endpoint.ts: the token endpoint's latency (cold vs warm upstream connection), req/s at concurrency 50, the token cache row. */
+function tokenEndpointCheck(): { status: number | null; json?: unknown; tail: string } {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/token-endpoint.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const file = join(ROOT, 'bench/out/token-endpoint.json');
+  const json: unknown = existsSync(file) && statSync(file).mtimeMs >= started - 1000 ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  return { status: r.status, json, tail: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-3).join('\n') };
+}
+
 function summarise(samples: Sample[]) {
   const cell = (player: PlayerName, scenario: Scenario, tokenMs: number) => {
     const ok = samples.filter((s) => s.player === player && s.scenario === scenario && s.tokenMs === tokenMs && s.firstFrameMs !== undefined);
@@ -248,6 +257,7 @@ function extrasOnly(): void {
   const load = loadCheck();
   results['size'] = 'error' in sizes ? sizes : sizes.entries.map(sizeRow);
   results['load'] = load.ran ? { status: load.status, json: load.json ?? null, tail: load.output?.split('\n').slice(-15).join('\n') } : { ran: false, note: 'bench/load.mjs not present' };
+  results['tokenEndpoint'] = tokenEndpointCheck();
   results['extrasRerunAt'] = new Date().toISOString();
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   console.log(renderTable(results as unknown as Parameters<typeof renderTable>[0]));
@@ -282,6 +292,8 @@ async function main(): Promise<void> {
   const sizes = QUICK ? { error: 'skipped (--quick)' } : size();
   console.error('[bench] load check');
   const load = QUICK ? { ran: false } : loadCheck();
+  console.error('[bench] token endpoint');
+  const tokenEndpoint = QUICK ? undefined : tokenEndpointCheck();
 
   const startupTable = summarise(samples);
   const detectOurs = detect.flatMap((d) => d.oursMs);
@@ -336,6 +348,7 @@ async function main(): Promise<void> {
     detection: detectionSummary,
     size: 'error' in sizes ? sizes : sizes.entries.map(sizeRow),
     load: load.ran ? { status: load.status, json: load.json ?? null, tail: load.output?.split('\n').slice(-15).join('\n') } : { ran: false, note: 'bench/load.mjs not present' },
+    tokenEndpoint,
     failures: samples.filter((s) => s.error).map((s) => `${s.player}/${s.scenario}@${s.tokenMs}: ${s.error}`).slice(0, 20),
   };
   writeFileSync(join(ROOT, 'bench/out/details.json'), JSON.stringify({ samples, detect }, null, 1));

@@ -122,6 +122,10 @@ const ROWS: readonly Row[] = [
   [-9043, 'License request rejected', C, 'server', false, 0],
   [-9044, 'The emulator cannot issue a real license for this DRM', C, 'unsupported', false, 400],
   [-9050, 'Disposed', C, 'aborted', false, 0],
+  [-9060, 'The token service answer contained the customerAuthenticator: refused', C, 'server', false, 502],
+  [-9061, 'Response body too large', C, 'server', false, 502],
+  [-9062, 'Cross-origin request not allowed', C, 'policy', false, 403],
+  [-9063, 'Token parameters name a key the browser did not ask for', C, 'policy', false, 403],
 ];
 
 /** Every code, keyed by its number. */
@@ -187,6 +191,14 @@ export const ClientCode = {
   EMULATOR_CANNOT_LICENSE: -9044,
   /** The token client or adapter was disposed while the operation was pending. */
   DISPOSED: -9050,
+  /** The token service's answer contained the authenticator (in any encoding): refused whole, never relayed. */
+  AUTHENTICATOR_ECHOED: -9060,
+  /** A response body exceeds its size cap (the rest is not read). */
+  RESPONSE_TOO_LARGE: -9061,
+  /** A browser request from an origin the token endpoint does not allow (`Origin` or `Sec-Fetch-Site`). */
+  ORIGIN_NOT_ALLOWED: -9062,
+  /** `resolve()` returned a `kid` that is not among the key ids the browser asked for. */
+  KID_NOT_REQUESTED: -9063,
 } as const;
 
 /** The catalog entry for `code`, or `undefined` for a code the catalog does not know. */

@@ -2,7 +2,8 @@
 // endpoint: bounded body reading, CORS, and the two error body formats.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ClientCode, ExpressPlayError, catalogEntry } from '../core/index.js';
+import { ClientCode, ExpressPlayError } from '../core/index.js';
+import { plainMessage, statusOf } from '../fetch/errors.js';
 import { errorPage } from './html.js';
 
 export type ErrorFormat = 'html' | 'json';
@@ -36,22 +37,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** The HTTP status for an error: the one it carries, else the catalog's, else 500. */
-export function statusOf(err: ExpressPlayError): number {
-  const s = err.httpStatus ?? catalogEntry(err.code)?.httpStatus ?? 0;
-  return s >= 400 && s <= 599 ? s : 500;
-}
-
-/** Any thrown value as an ExpressPlayError (unexpected ones become -9015, no internals leaked). */
-export function toExpressPlayError(err: unknown): ExpressPlayError {
-  if (err instanceof ExpressPlayError) return err;
-  return new ExpressPlayError(ClientCode.SERVER, { details: 'internal error', httpStatus: 500 });
-}
-
-/** The message without the "[code] " prefix the error class adds. */
-export function plainMessage(err: ExpressPlayError): string {
-  return err.message.replace(/^\[-?\d+\]\s*/, '');
-}
+export { plainMessage, statusOf, toExpressPlayError } from '../fetch/errors.js';
 
 export function sendError(res: ServerResponse, err: ExpressPlayError, format: ErrorFormat, extraHeaders: Record<string, string> = {}): void {
   const status = statusOf(err);

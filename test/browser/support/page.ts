@@ -9,6 +9,8 @@ export interface TestConfig {
   tokenEndpointUrl: string;
   /** The emulator's control routes (faults, reset, stats). */
   controlUrl: string;
+  /** The token endpoint running in workerd (the README's Worker recipe). */
+  workerdTokenEndpointUrl?: string;
 }
 
 let config: Promise<TestConfig> | undefined;

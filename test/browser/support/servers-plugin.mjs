@@ -6,9 +6,12 @@ export function testServersPlugin() {
   let servers = null;
   return {
     name: 'expressplay-test-servers',
-    async serverStart() {
+    async serverStart({ config }) {
       const mod = await import('./servers.ts');
-      servers = await mod.startTestServers();
+      // The pages' own origin, for the token endpoint in workerd (a cross-origin endpoint there).
+      const port = config.port ?? 8000;
+      const pageOrigins = [...new Set([config.hostname ?? 'localhost', 'localhost', '127.0.0.1'])].map((h) => `http://${h}:${port}`);
+      servers = await mod.startTestServers({ pageOrigins });
     },
     async serverStop() {
       await servers?.close();

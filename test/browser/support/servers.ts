@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientCode, ExpressPlayError } from '../../../src/core/index.js';
 import { createTokenHandler, startEmulator, type ResolvedTokenParams, type TokenRequestContext } from '../../../src/server/index.js';
+import { startWorkerd } from '../../node/runtimes/workerd.js';
 
 export interface TestServersConfig {
   /** The emulator's base URL. */
@@ -17,6 +18,13 @@ export interface TestServersConfig {
   tokenEndpointUrl: string;
   /** The emulator's control routes: `${controlUrl}/faults`, `/reset`, `/stats`. */
   controlUrl: string;
+  /** The README's Cloudflare Workers recipe running in workerd (when started with `pageOrigins`). */
+  workerdTokenEndpointUrl?: string;
+}
+
+export interface TestServersOptions {
+  /** The test pages' origins: when given, the Worker recipe also runs in workerd, allowing them. */
+  pageOrigins?: readonly string[];
 }
 
 export interface TestServers {
@@ -75,7 +83,7 @@ function listen(server: Server): Promise<string> {
   });
 }
 
-export async function startTestServers(): Promise<TestServers> {
+export async function startTestServers(options: TestServersOptions = {}): Promise<TestServers> {
   const streams = loadTestStreams();
   const emulator = await startEmulator({ control: true, authenticators: { test: [TEST_AUTHENTICATOR], production: [] } });
   const handler = createTokenHandler({
@@ -93,13 +101,21 @@ export async function startTestServers(): Promise<TestServers> {
     await emulator.close();
     throw err;
   }
+  // The same endpoint as a Cloudflare Worker in workerd (test/node/runtimes/workerd.ts).
+  const workerd = options.pageOrigins ? await startWorkerd({ authenticator: TEST_AUTHENTICATOR, service: emulator.url, allowedOrigins: options.pageOrigins }) : undefined;
   return {
-    config: { emulatorUrl: emulator.url, tokenEndpointUrl: `${base}/token`, controlUrl: `${emulator.url}/__emulator` },
+    config: {
+      emulatorUrl: emulator.url,
+      tokenEndpointUrl: `${base}/token`,
+      controlUrl: `${emulator.url}/__emulator`,
+      ...(workerd ? { workerdTokenEndpointUrl: new URL('/api/expressplay-token', workerd.url).href } : {}),
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await workerd?.mf.dispose();
       await emulator.close();
     },
   };

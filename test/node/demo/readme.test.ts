@@ -33,8 +33,10 @@ import type { IncomingMessage } from 'node:http';
 declare global {
   /** Your key store. */
   function lookUpKey(contentId: string): Promise<{ kid: string; key: string; iv: string } | undefined>;
-  /** Your session / entitlement check. */
-  function isEntitled(req: IncomingMessage, contentId: string): Promise<boolean>;
+  /** Your session / entitlement check (node:http request, or Web Request on the fetch handler). */
+  function isEntitled(req: IncomingMessage | Request, contentId: string): Promise<boolean>;
+  /** The part of Deno's runtime API the Deno recipe uses (Deno's own types are not installed here). */
+  const Deno: { env: { get(name: string): string | undefined } };
 }
 `;
 
@@ -83,6 +85,7 @@ function typeCheckExamples(label: string, examples: readonly Example[]): void {
             'expressplay-eme/shaka': [rel('src/shaka/index.ts')],
             'expressplay-eme/videojs': [rel('src/videojs/index.ts')],
             'expressplay-eme/server': [rel('src/server/index.ts')],
+            'expressplay-eme/fetch': [rel('src/fetch/index.ts')],
             'expressplay-eme/umd': [rel('src/umd.ts')],
           },
         },

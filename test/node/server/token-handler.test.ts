@@ -134,7 +134,7 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
     assert.ok(!JSON.stringify(logs).includes('ExpressPlayToken=ey'));
   });
 
-  it('scrubs the authenticator even from an error text the service echoes', async () => {
+  it('refuses (502 -9060) an error text in which the service echoes the authenticator', async () => {
     const echo = await serve({
       authenticator: 'SECRET-123',
       service: 'http://127.0.0.1:1',
@@ -143,7 +143,8 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
     });
     try {
       const a = await get(`${echo.url}?drm=widevine&contentId=m`);
-      assert.equal(a.status, 401);
+      assert.equal(a.status, 502);
+      assert.equal(JSON.parse(a.body).errorCode, -9060);
       assert.ok(!a.body.includes('SECRET-123'), a.body);
     } finally {
       await echo.close();
