@@ -101,7 +101,7 @@ function waitFor(url: string, entry: SharedFetch, signal: AbortSignal | undefine
 
 async function fetchCertificate(url: string, options: FairPlayCertificateOptions, signal: AbortSignal): Promise<Uint8Array> {
   // The signal is the shared fetch's own: aborted only when no caller is left.
-  const res = await fetchOnce(url, { method: 'GET', credentials: options.credentials ?? 'same-origin' }, { fetch: options.fetch, timeoutMs: options.timeoutMs, drm: 'fairplay', signal });
+  const res = await fetchOnce(url, { method: 'GET', credentials: options.credentials ?? 'same-origin' }, { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, drm: 'fairplay', signal });
   if (res.status < 200 || res.status > 299) throw errorFromResponse(res, 'fairplay');
   return decodeCertificate(res.body);
 }

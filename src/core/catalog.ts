@@ -114,6 +114,9 @@ const ROWS: readonly Row[] = [
   [-9023, 'Not found', C, 'input', false, 404],
   [-9024, 'Method not allowed', C, 'input', false, 405],
   [-9025, 'Request body too large', C, 'input', false, 413],
+  [-9026, 'Response body too large', C, 'server', false, 502],
+  [-9027, 'Origin not allowed', C, 'policy', false, 403],
+  [-9028, 'Host not allowed', C, 'policy', false, 403],
   [-9030, 'No supported key system on this device', C, 'unsupported', false, 0],
   [-9031, 'EME error from the content decryption module', C, 'device', false, 0],
   [-9040, 'Invalid FairPlay certificate', C, 'input', false, 0],
@@ -171,6 +174,12 @@ export const ClientCode = {
   METHOD_NOT_ALLOWED: -9024,
   /** HTTP 413: the request body exceeds the limit. */
   BODY_TOO_LARGE: -9025,
+  /** An answer's body was larger than the reader's cap; it was not read further. */
+  RESPONSE_TOO_LARGE: -9026,
+  /** A cross-origin request from an origin that is not allowed (answered 403 before any work). */
+  ORIGIN_NOT_ALLOWED: -9027,
+  /** A request whose `Host` is not one the server answers to (DNS rebinding guard). */
+  HOST_NOT_ALLOWED: -9028,
   /** No supported key system on this device (or the player lacks EME support, e.g. contrib-eme not loaded). */
   NO_KEY_SYSTEM: -9030,
   /** The browser / content decryption module reported an EME failure. */
