@@ -4,6 +4,7 @@
 
 import { catalogEntry, ClientCode } from './catalog.js';
 import { ExpressPlayError, errorForHttpStatus, type Drm } from './errors.js';
+import { TOKEN_NAME } from './param-names.js';
 
 /** An HTTP answer from the token service or a token endpoint, as plain values (any HTTP client can supply them). */
 export interface TokenResponseInput {
@@ -32,6 +33,8 @@ export interface TokenResult {
 }
 
 const MAX_DETAILS = 300;
+/** The token parameter of a URL, under any spelling a form decoder reads as `ExpressPlayToken`. */
+const TOKEN_PARAM_RE = new RegExp(`[?&]${TOKEN_NAME}=([^&#]*)`, 'i');
 const SCHEME_RE = /^https?:\/\//i;
 const WHITESPACE_RE = /\s/;
 
@@ -56,9 +59,9 @@ export function parseUriList(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-/** The `ExpressPlayToken` query value of a rights URL, decoded; undefined if absent. */
+/** The `ExpressPlayToken` query value of a rights URL (the name in any case or percent-encoding), decoded; undefined if absent. */
 export function tokenFromRightsUrl(url: string): string | undefined {
-  const m = /[?&]ExpressPlayToken=([^&#]*)/.exec(url);
+  const m = TOKEN_PARAM_RE.exec(url);
   if (!m) return undefined;
   try {
     return decodeURIComponent(m[1]!.replace(/\+/g, ' '));
