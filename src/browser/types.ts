@@ -362,6 +362,11 @@ export interface FairPlayCertificateOptions {
   fetch?: typeof fetch;
   /** `fetch` credentials mode (default `same-origin`). */
   credentials?: RequestCredentials;
+  /**
+   * Hosts the certificate may come from (exact hosts, `*.suffix` patterns or RegExps,
+   * as `allowedRightsHosts`). Default: any host; https is always required except on localhost.
+   */
+  allowedCertificateHosts?: ReadonlyArray<string | RegExp>;
 }
 
 /** Options of {@link requestLicense}. */

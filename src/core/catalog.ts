@@ -109,7 +109,7 @@ const ROWS: readonly Row[] = [
   [-9014, 'Too many requests', C, 'quota', true, 429],
   [-9015, 'Server error', C, 'server', true, 500],
   [-9020, 'The customerAuthenticator must stay on the back end', C, 'policy', false, 0],
-  [-9021, 'Rights URL not allowed (host not on the allowlist)', C, 'policy', false, 0],
+  [-9021, 'URL not allowed (host not on the allowlist)', C, 'policy', false, 0],
   [-9022, 'Insecure URL (https required except on localhost)', C, 'policy', false, 0],
   [-9023, 'Not found', C, 'input', false, 404],
   [-9024, 'Method not allowed', C, 'input', false, 405],
@@ -164,7 +164,7 @@ export const ClientCode = {
   SERVER: -9015,
   /** A `customerAuthenticator` was about to be used in a browser: it must stay on the back end. */
   AUTHENTICATOR_IN_BROWSER: -9020,
-  /** A rights URL's host is not on the allowlist. */
+  /** A rights URL's (or the FairPlay certificate URL's) host is not on the allowlist. */
   RIGHTS_URL_NOT_ALLOWED: -9021,
   /** A URL is not https (http is allowed on loopback hosts only). */
   INSECURE_URL: -9022,
