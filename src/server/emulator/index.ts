@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { isHex } from '../../core/index.js';
 import { createFaultController, type FaultConfig, type FaultController } from './faults.js';
 import { createRouter } from './routes.js';
+import { MIN_TOKEN_SECRET_BYTES, tokenSecretBytes } from './token-format.js';
 import { emptyStats, type EmulatorLogEntry, type EmulatorState, type EmulatorStats, type ServiceName } from './state.js';
 
 /** Options of {@link startEmulator}. Only `authenticators` is required. */
@@ -25,7 +26,7 @@ export interface EmulatorOptions {
   service?: ServiceName;
   /** Base URL put in rights URLs (behind a proxy / in a container); default the listening URL. */
   publicUrl?: string;
-  /** HMAC key for tokens; random per start by default (tokens die with the process). */
+  /** Key for tokens, at least 32 bytes (UTF-8 for a string); random per start by default (tokens die with the process). */
   tokenSecret?: string | Uint8Array;
   /** Serve /__emulator/* (faults, reset, stats). Default false. */
   control?: boolean;
@@ -83,7 +84,8 @@ function validKeyStore(store: Readonly<Record<string, string>> | undefined): Map
  *
  * @returns once listening; `url` is the address to use as `service` for
  * `buildTokenRequest` / `createTokenHandler`.
- * @throws TypeError for a `keyStore` key that is not 32 hex characters; -9001
+ * @throws TypeError for a `keyStore` key that is not 32 hex characters or a
+ * `tokenSecret` shorter than 32 bytes; -9001
  * (`ExpressPlayError`) for an invalid initial fault config; the listen error
  * (e.g. `EADDRINUSE`).
  *
@@ -104,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 10_000, headersTimeout);
   const faults = createFaultController(options.faults, options.random);
   let url = '';
-  const secret = options.tokenSecret === undefined ? randomBytes(32) : Buffer.from(options.tokenSecret);
+  const secret = options.tokenSecret === undefined ? randomBytes(MIN_TOKEN_SECRET_BYTES) : tokenSecretBytes(options.tokenSecret);
   const log = options.log;
   const state: EmulatorState = {
     service: options.service ?? 'test',
