@@ -7,7 +7,9 @@
 // 3. Prints ONE line with the URL to open. Ctrl-C / SIGTERM closes everything.
 //
 // Ports: PORT (page + token endpoint, default 8080) and EMULATOR_PORT (default 8787);
-// a busy port falls back to a free one. Everything listens on 127.0.0.1 only.
+// a busy port falls back to a free one. Everything listens on 127.0.0.1 only, answers
+// loopback Host names only (ALLOWED_HOSTS adds names: DNS rebinding guard), and the
+// emulator answers browser requests from the demo page's own origin only.
 //
 // The keys of the test media (test/media/streams.json) are read here, by the
 // token endpoint's `resolve`, and never reach the page: the page only knows
@@ -189,23 +191,45 @@ function serveFile(req, res, file) {
   createReadStream(file).pipe(res);
 }
 
-function createSiteHandler({ tokenHandler, demoConfig }) {
+/** Host names the site answers to: loopback only, plus ALLOWED_HOSTS (comma-separated) if set. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const EXTRA_HOSTS = new Set((process.env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+
+/** DNS rebinding guard: a page on a name the attacker re-points at 127.0.0.1 sends that name as Host. */
+function hostAllowed(host) {
+  if (host === undefined) return true;
+  const h = host.trim().toLowerCase();
+  const name = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.split(':')[0];
+  return LOOPBACK_HOSTS.has(name) || name.endsWith('.localhost') || EXTRA_HOSTS.has(name) || EXTRA_HOSTS.has(h);
+}
+
+/** `app` is filled in once the emulator and the token endpoint are up (the URL is printed after that). */
+function createSiteHandler(app) {
   return (req, res) => {
+    if (!hostAllowed(req.headers.host)) return send(res, 403, 'text/plain; charset=utf-8', 'Host not allowed (set ALLOWED_HOSTS to serve other names)\n');
+    if (!app.tokenHandler) return send(res, 503, 'text/plain; charset=utf-8', 'Starting\n');
     let pathname;
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     } catch {
       return send(res, 400, 'text/plain; charset=utf-8', 'Bad request\n');
     }
-    if (pathname === '/api/token') return tokenHandler(req, res);
+    if (pathname === '/api/token') return app.tokenHandler(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { allow: 'GET, HEAD' });
     if (pathname === '/') return send(res, 302, 'text/plain; charset=utf-8', 'See /demo/\n', { location: '/demo/' });
-    if (pathname === '/demo/config.json') return send(res, 200, MIME['.json'], JSON.stringify(demoConfig, null, 2));
+    if (pathname === '/demo/config.json') return send(res, 200, MIME['.json'], JSON.stringify(app.demoConfig, null, 2));
     const file = fileFor(pathname);
     if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
     serveFile(req, res, file);
   };
 }
+
+/**
+ * Slow clients (slowloris): the whole header within 5 s, the whole request within 10 s
+ * (Node's defaults are 60 s and 300 s), checked every second. Responses (media) are not
+ * limited: requestTimeout covers receiving the request only.
+ */
+const SERVER_TIMEOUTS = { headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 };
 
 /* ------------------------------------------------------------------ ports */
 
@@ -250,13 +274,30 @@ async function main() {
   const core = await import(pathToFileURL(join(root, 'dist/esm/index.js')).href);
   const streams = loadStreams();
 
+  // The site listens first: the emulator answers only the page's own origin, so it needs the port.
+  const app = {};
+  const site = createServer(SERVER_TIMEOUTS, createSiteHandler(app));
+  const port = await withFallback('demo', envPort('PORT', 8080), (p) => listen(site, p));
+  const url = `http://${HOST}:${port}/`;
+  const pageOrigins = [`http://${HOST}:${port}`, `http://localhost:${port}`];
+
   // A development authenticator, new each start: it exists only in this process and
   // the emulator's memory, exactly where a real one lives (the back end).
   const authenticator = `dev-${randomBytes(16).toString('hex')}`;
-  const emulator = await withFallback('emulator', envPort('EMULATOR_PORT', 8787), (port) =>
-    server.startEmulator({ host: HOST, port, authenticators: { test: [authenticator] }, control: true }),
+  const emulator = await withFallback('emulator', envPort('EMULATOR_PORT', 8787), (p) =>
+    server.startEmulator({
+      host: HOST,
+      port: p,
+      authenticators: { test: [authenticator] },
+      control: true,
+      // Only the demo page may call it from a browser (licenses, stats, faults).
+      allowedOrigins: pageOrigins,
+      controlOrigins: pageOrigins,
+      headersTimeoutMs: SERVER_TIMEOUTS.headersTimeout,
+      requestTimeoutMs: SERVER_TIMEOUTS.requestTimeout,
+    }),
   );
-  const tokenHandler = server.createTokenHandler({
+  app.tokenHandler = server.createTokenHandler({
     authenticator,
     service: emulator.url,
     resolve: makeResolve(streams, core.ExpressPlayError),
@@ -266,7 +307,7 @@ async function main() {
   });
 
   // What the page may know: content ids, manifests, the token endpoint, the rights host. No keys.
-  const demoConfig = {
+  app.demoConfig = {
     tokenEndpoint: '/api/token',
     allowedRightsHosts: [new URL(emulator.url).host],
     emulator: { url: emulator.url, stats: `${emulator.url}/__emulator/stats` },
@@ -274,9 +315,6 @@ async function main() {
       .filter(([, s]) => s.type === 'application/dash+xml')
       .map(([id, s]) => ({ contentId: id, manifest: `/${s.manifest}`, type: s.type, scheme: s.scheme, codecs: s.codecs })),
   };
-  const site = createServer(createSiteHandler({ tokenHandler, demoConfig }));
-  const port = await withFallback('demo', envPort('PORT', 8080), (p) => listen(site, p));
-  const url = `http://${HOST}:${port}/`;
   // The one line a user (and the acceptance test) reads.
   process.stdout.write(`${url}\n`);
   say(`emulator at ${emulator.url} · token endpoint at ${url}api/token · Ctrl-C to stop`);
