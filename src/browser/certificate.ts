@@ -130,7 +130,7 @@ async function fetchCertificate(url: string, options: FairPlayCertificateOptions
  * are refused (a `blob:` URL of this page is bytes it already holds).
  *
  * @throws {@link ExpressPlayError} -9022 for a URL that is not https (http on
- * loopback only); -9021 for a host off `allowedCertificateHosts`; -9026 for an
+ * loopback only); -9021 for a host off `allowedCertificateHosts`; -9061 for an
  * answer over `maxBodyBytes`; -9040 for an empty/invalid source or data
  * that is neither DER nor base64 DER; the HTTP error of a failed fetch
  * (-9013/-9015/…, -9010 network, -9011 timeout); -9012 when `signal` aborts.

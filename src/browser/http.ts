@@ -34,7 +34,7 @@ export interface HttpOptions {
   signal?: AbortSignal;
   /** Copied onto typed errors. */
   drm?: Drm;
-  /** Largest body read (default 64 KiB); a larger answer is -9026 and the rest of it is not read. */
+  /** Largest body read (default 64 KiB); a larger answer is -9061 and the rest of it is not read. */
   maxBodyBytes?: number;
 }
 

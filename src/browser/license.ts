@@ -20,7 +20,7 @@ import type { LicenseRequestOptions } from './types.js';
  * @param body - the CDM's license challenge (Widevine, PlayReady, ClearKey) or SPC.
  * @throws {@link ExpressPlayError} -9022 for a URL that is not https (http on
  * loopback only) or not absolute; -9021 for a host off `allowedRightsHosts`
- * (when given); -9010 network, -9011 timeout, -9012 abort; -9026 for an answer
+ * (when given); -9010 network, -9011 timeout, -9012 abort; -9061 for an answer
  * over `maxBodyBytes` (64 KiB by default); for a non-2xx answer
  * its seed code, else the HTTP-status error (see `errorForHttpStatus`).
  *

@@ -193,7 +193,7 @@ export interface TokenClientOptions {
   credentials?: RequestCredentials;
   /** Per attempt, body included (default 10 s). */
   timeoutMs?: number;
-  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9026 and is not read further. */
+  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9061 and is not read further. */
   maxBodyBytes?: number;
   /** Retry policy (default 3 attempts, 250 ms base, 4 s cap, 20 s in all). */
   retry?: RetryOptions;
@@ -356,7 +356,7 @@ export interface FairPlayCertificateOptions {
   signal?: AbortSignal;
   /** Cap on the fetch (default 10 s). */
   timeoutMs?: number;
-  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9026 and is not read further. */
+  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9061 and is not read further. */
   maxBodyBytes?: number;
   /** Injected fetch; default `globalThis.fetch`. */
   fetch?: typeof fetch;
@@ -377,7 +377,7 @@ export interface LicenseRequestOptions {
   signal?: AbortSignal;
   /** Cap on the request, body included (default 10 s). */
   timeoutMs?: number;
-  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9026 and is not read further. */
+  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9061 and is not read further. */
   maxBodyBytes?: number;
   /** Injected fetch; default `globalThis.fetch`. */
   fetch?: typeof fetch;

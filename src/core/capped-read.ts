@@ -30,7 +30,7 @@ export interface CappedReadOptions {
   maxBytes?: number;
   /** The declared `Content-Length`, if any: over the cap is refused before reading a byte. */
   contentLength?: string | null;
-  /** The error for a body over the cap; default -9026 (`RESPONSE_TOO_LARGE`). A server reading a request passes -9025 (413). */
+  /** The error for a body over the cap; default -9061 (`RESPONSE_TOO_LARGE`). A server reading a request passes -9025 (413). */
   tooLarge?: (maxBytes: number) => ExpressPlayError;
   /** Copied onto the default error. */
   drm?: Drm;
@@ -52,10 +52,10 @@ function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
 
 /**
  * Reads `body` to its end, at most `maxBytes` bytes. A declared `Content-Length`
- * over the cap, or more bytes than the cap arriving, throws (default -9026) after
+ * over the cap, or more bytes than the cap arriving, throws (default -9061) after
  * cancelling the stream: nothing past the cap is read. A `null` body is empty.
  *
- * @throws {@link ExpressPlayError} from `tooLarge` (default -9026); whatever the
+ * @throws {@link ExpressPlayError} from `tooLarge` (default -9061); whatever the
  * stream's `read()` rejects with (an abort, a network error) is passed on as it is.
  */
 export async function readCappedBody(body: ByteStream | null | undefined, options: CappedReadOptions = {}): Promise<Uint8Array> {

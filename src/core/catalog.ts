@@ -114,9 +114,6 @@ const ROWS: readonly Row[] = [
   [-9023, 'Not found', C, 'input', false, 404],
   [-9024, 'Method not allowed', C, 'input', false, 405],
   [-9025, 'Request body too large', C, 'input', false, 413],
-  [-9026, 'Response body too large', C, 'server', false, 502],
-  [-9027, 'Origin not allowed', C, 'policy', false, 403],
-  [-9028, 'Host not allowed', C, 'policy', false, 403],
   [-9030, 'No supported key system on this device', C, 'unsupported', false, 0],
   [-9031, 'EME error from the content decryption module', C, 'device', false, 0],
   [-9040, 'Invalid FairPlay certificate', C, 'input', false, 0],
@@ -125,6 +122,9 @@ const ROWS: readonly Row[] = [
   [-9043, 'License request rejected', C, 'server', false, 0],
   [-9044, 'The emulator cannot issue a real license for this DRM', C, 'unsupported', false, 400],
   [-9050, 'Disposed', C, 'aborted', false, 0],
+  [-9061, 'Response body too large', C, 'server', false, 502],
+  [-9062, 'Cross-origin request not allowed', C, 'policy', false, 403],
+  [-9064, 'Host not allowed', C, 'policy', false, 403],
 ];
 
 /** Every code, keyed by its number. */
@@ -174,12 +174,6 @@ export const ClientCode = {
   METHOD_NOT_ALLOWED: -9024,
   /** HTTP 413: the request body exceeds the limit. */
   BODY_TOO_LARGE: -9025,
-  /** An answer's body was larger than the reader's cap; it was not read further. */
-  RESPONSE_TOO_LARGE: -9026,
-  /** A cross-origin request from an origin that is not allowed (answered 403 before any work). */
-  ORIGIN_NOT_ALLOWED: -9027,
-  /** A request whose `Host` is not one the server answers to (DNS rebinding guard). */
-  HOST_NOT_ALLOWED: -9028,
   /** No supported key system on this device (or the player lacks EME support, e.g. contrib-eme not loaded). */
   NO_KEY_SYSTEM: -9030,
   /** The browser / content decryption module reported an EME failure. */
@@ -196,6 +190,12 @@ export const ClientCode = {
   EMULATOR_CANNOT_LICENSE: -9044,
   /** The token client or adapter was disposed while the operation was pending. */
   DISPOSED: -9050,
+  /** A response body exceeds its size cap (the rest is not read). */
+  RESPONSE_TOO_LARGE: -9061,
+  /** A browser request from an origin the token endpoint does not allow (`Origin` or `Sec-Fetch-Site`). */
+  ORIGIN_NOT_ALLOWED: -9062,
+  /** A request whose `Host` is not one the server answers to (DNS rebinding guard of the development servers). */
+  HOST_NOT_ALLOWED: -9064,
 } as const;
 
 /** The catalog entry for `code`, or `undefined` for a code the catalog does not know. */

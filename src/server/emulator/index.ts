@@ -44,12 +44,12 @@ export interface EmulatorOptions {
   /**
    * Origins whose pages may use the control routes. Default: pages served from this
    * machine (`http(s)://localhost|127.0.0.1|[::1]` on any port). A browser request
-   * from any other origin is 403 -9027; programs (no `Origin`) are not affected.
+   * from any other origin is 403 -9062; programs (no `Origin`) are not affected.
    */
   controlOrigins?: readonly string[];
   /**
    * `Host` names (or `name:port`) answered besides `localhost`, `*.localhost` and IP
-   * literals, and the `publicUrl` host; any other is 403 -9028 (DNS rebinding guard).
+   * literals, and the `publicUrl` host; any other is 403 -9064 (DNS rebinding guard).
    * Set it when the emulator is reached by a DNS name (a container, a LAN host).
    */
   allowedHosts?: readonly string[];

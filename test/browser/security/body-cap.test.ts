@@ -43,7 +43,7 @@ const CAP = 64 * 1024;
 describe('security: bodies read by the browser layer are capped', () => {
   beforeEach(() => clearFairPlayCertificateCache());
 
-  it('token endpoint success answer over 64 KiB: -9026, stream cancelled', async () => {
+  it('token endpoint success answer over 64 KiB: -9061, stream cancelled', async () => {
     const { fetch, seen } = answering(200, FOUR_MIB, { 'content-type': 'text/uri-list' });
     const client = createTokenClient({ endpoint: 'https://app.test/token', fetch, retry: { maxAttempts: 1 } });
     const err = await rejection(client.getRightsUrl({ drm: 'widevine', contentId: 'c' }));
@@ -53,7 +53,7 @@ describe('security: bodies read by the browser layer are capped', () => {
     client.dispose();
   });
 
-  it('token endpoint error page over 64 KiB: -9026, not parsed, not retried', async () => {
+  it('token endpoint error page over 64 KiB: -9061, not parsed, not retried', async () => {
     let calls = 0;
     const body = hugeBody(FOUR_MIB);
     const fetch = (() => {
@@ -68,7 +68,7 @@ describe('security: bodies read by the browser layer are capped', () => {
     client.dispose();
   });
 
-  it('rights server answer (license or error) over 64 KiB: -9026', async () => {
+  it('rights server answer (license or error) over 64 KiB: -9061', async () => {
     for (const status of [200, 400]) {
       const { fetch, seen } = answering(status, FOUR_MIB);
       const err = await rejection(requestLicense('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=x', new Uint8Array(4), { drm: 'widevine', fetch }));
@@ -78,7 +78,7 @@ describe('security: bodies read by the browser layer are capped', () => {
     }
   });
 
-  it('FairPlay certificate over 64 KiB: -9026', async () => {
+  it('FairPlay certificate over 64 KiB: -9061', async () => {
     const { fetch, seen } = answering(200, FOUR_MIB);
     const err = await rejection(getFairPlayCertificate('https://app.test/fairplay.cer', { fetch }));
     expect(err.code).to.equal(ClientCode.RESPONSE_TOO_LARGE);

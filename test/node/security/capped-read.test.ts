@@ -39,7 +39,7 @@ describe('security: readCappedBody', () => {
     assert.equal((await readCappedBody(stream)).length, DEFAULT_MAX_BODY_BYTES);
     assert.equal((await readCappedBody(null)).length, 0);
   });
-  it('over the cap: -9026, the stream is cancelled and not read further', async () => {
+  it('over the cap: -9061, the stream is cancelled and not read further', async () => {
     const { stream, seen } = counted(1000, 16 * 1024);
     const err = await rejects(readCappedBody(stream, { drm: 'fairplay' }));
     assert.equal(err.code, ClientCode.RESPONSE_TOO_LARGE);

@@ -38,10 +38,10 @@ describe('security: emulator control routes and Host names', () => {
   });
   after(() => emu.close());
 
-  it('a cross-origin page cannot set faults: 403 -9027, no CORS echo, nothing changed', async () => {
+  it('a cross-origin page cannot set faults: 403 -9062, no CORS echo, nothing changed', async () => {
     const r = await raw(emu.url, '/__emulator/faults', { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'text/plain' }, body: JSON.stringify({ token: { failRate: 1 } }) });
     assert.equal(r.status, 403);
-    assert.equal(JSON.parse(r.body).errorCode, -9027);
+    assert.equal(JSON.parse(r.body).errorCode, -9062);
     assert.equal(r.headers['access-control-allow-origin'], undefined);
     assert.deepEqual(emu.faults.get().token ?? {}, {});
     for (const path of ['/__emulator/reset', '/__emulator/stats']) {
@@ -64,11 +64,11 @@ describe('security: emulator control routes and Host names', () => {
     assert.equal((await raw(emu.url, '/__emulator/stats')).status, 200);
   });
 
-  it('DNS rebinding: a Host name not configured is refused on every route (403 -9028)', async () => {
+  it('DNS rebinding: a Host name not configured is refused on every route (403 -9064)', async () => {
     for (const path of ['/__emulator/stats', `/hms/wv/token?${encodeForm(BASE.wv)}`]) {
       const r = await raw(emu.url, path, { headers: { host: `rebind.evil.example:${port}` } });
       assert.equal(r.status, 403, path);
-      assert.match(r.body, /-9028/);
+      assert.match(r.body, /-9064/);
     }
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `app.localhost:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`]) {
       assert.equal((await raw(emu.url, '/__emulator/stats', { headers: { host } })).status, 200, host);
