@@ -140,7 +140,9 @@ function skippedElementAt(lower: string, lt: number): string | undefined {
  * whitespace are left to {@link readablePrefix}, which only looks at what is shown.
  */
 function htmlToText(html: string): string {
-  const lower = html.toLowerCase();
+  // ASCII-only lower case keeps every index of `html` valid in `lower` (toLowerCase
+  // may lengthen non-ASCII text, e.g. 'İ').
+  const lower = html.replace(/[A-Z]+/g, (run) => run.toLowerCase());
   const find = forwardFinder(lower);
   const parts: string[] = [];
   let pos = 0;
