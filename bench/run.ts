@@ -20,6 +20,7 @@ import { ROOT, startBenchServers, type BenchServers, type Latency } from './serv
 import type { DetectResult, PlayerName, RunResult, RunSpec, Scenario } from './page/main.js';
 import type { BenchCounts } from './page/instrument.js';
 import { median, quantile, ratio, renderTable } from './stats.js';
+import { parseCost, renderParseTable } from './parse.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -263,9 +264,22 @@ function extrasOnly(): void {
   console.log(renderTable(results as unknown as Parameters<typeof renderTable>[0]));
 }
 
+/** `--parse-only`: re-measures only the parse-cost row into the existing bench/results.json. */
+function parseOnly(): void {
+  const file = join(ROOT, 'bench/results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  results['parse'] = { measuredAt: new Date().toISOString(), rows: parseCost() };
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(renderParseTable((results['parse'] as { rows: ReturnType<typeof parseCost> }).rows));
+}
+
 async function main(): Promise<void> {
   if (flag('--extras-only')) {
     extrasOnly();
+    return;
+  }
+  if (flag('--parse-only')) {
+    parseOnly();
     return;
   }
   const started = Date.now();
@@ -289,6 +303,8 @@ async function main(): Promise<void> {
     await browser.close();
     await servers.close();
   }
+  console.error('[bench] parse cost of hostile answers');
+  const parse = { measuredAt: new Date().toISOString(), rows: parseCost() };
   const sizes = QUICK ? { error: 'skipped (--quick)' } : size();
   console.error('[bench] load check');
   const load = QUICK ? { ran: false } : loadCheck();
@@ -349,12 +365,14 @@ async function main(): Promise<void> {
     size: 'error' in sizes ? sizes : sizes.entries.map(sizeRow),
     load: load.ran ? { status: load.status, json: load.json ?? null, tail: load.output?.split('\n').slice(-15).join('\n') } : { ran: false, note: 'bench/load.mjs not present' },
     tokenEndpoint,
+    parse,
     failures: samples.filter((s) => s.error).map((s) => `${s.player}/${s.scenario}@${s.tokenMs}: ${s.error}`).slice(0, 20),
   };
   writeFileSync(join(ROOT, 'bench/out/details.json'), JSON.stringify({ samples, detect }, null, 1));
   if (!QUICK) writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   else writeFileSync(join(ROOT, 'bench/out/results.quick.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(renderTable(results));
+  console.log(renderParseTable(parse.rows));
 }
 
 main().catch((err: unknown) => {

@@ -7,17 +7,20 @@
 // 3. Prints ONE line with the URL to open. Ctrl-C / SIGTERM closes everything.
 //
 // Ports: PORT (page + token endpoint, default 8080) and EMULATOR_PORT (default 8787);
-// a busy port falls back to a free one. Everything listens on 127.0.0.1 only.
+// a busy port falls back to a free one. Everything listens on 127.0.0.1 only, answers
+// loopback Host names only (ALLOWED_HOSTS adds names: DNS rebinding guard), and the
+// emulator answers browser requests from the demo page's own origin only.
 //
 // The keys of the test media (test/media/streams.json) are read here, by the
 // token endpoint's `resolve`, and never reach the page: the page only knows
 // content ids and the token endpoint's URL.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import sirv from 'sirv';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -94,30 +97,16 @@ function makeResolve(streams, ExpressPlayError) {
 
 /* ----------------------------------------------------------- static server */
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
+/** Types mrmime (sirv's table) lacks, and text types with their charset. */
+const EXTRA_TYPES = {
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.m4v': 'video/mp4',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
-  '.mpd': 'application/dash+xml',
-  '.m4s': 'video/iso.segment',
-  '.mp4': 'video/mp4',
-  '.m4a': 'audio/mp4',
-  '.m4v': 'video/mp4',
-  '.webm': 'video/webm',
-  '.m3u8': 'application/vnd.apple.mpegurl',
-  '.ts': 'video/mp2t',
-  '.aac': 'audio/aac',
   '.vtt': 'text/vtt; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.eot': 'application/vnd.ms-fontobject',
 };
 
 /** URL prefix → directory (→ the only extensions served there). Nothing else of the repository is reachable. */
@@ -131,9 +120,15 @@ const MOUNTS = [
   ['/vendor/videojs-contrib-eme/', 'node_modules/videojs-contrib-eme/dist'],
 ];
 
-/** The file for a URL path, or undefined. Refuses traversal, NUL bytes, dotfiles and symlinks out of the mount. */
+/**
+ * The mount and the path inside it for a URL path, or undefined. Refuses traversal, NUL
+ * bytes, dotfiles, files outside the mount's extensions and symlinks out of the mount:
+ * sirv's development mode (which re-reads files, as a rebuilt dist/ needs) checks none
+ * of these, so they are checked here before it serves anything.
+ */
 function fileFor(pathname) {
-  for (const [prefix, dir, extensions] of MOUNTS) {
+  for (const mount of MOUNTS) {
+    const [prefix, dir, extensions] = mount;
     if (!pathname.startsWith(prefix)) continue;
     if (extensions && !extensions.has(extname(pathname).toLowerCase())) return undefined;
     const base = resolvePath(root, dir);
@@ -146,7 +141,7 @@ function fileFor(pathname) {
     try {
       const real = realpathSync(full);
       if (!real.startsWith(realpathSync(base) + sep)) return undefined;
-      return statSync(real).isFile() ? real : undefined;
+      return statSync(real).isFile() ? { serve: mountServer(mount), rel } : undefined;
     } catch {
       return undefined;
     }
@@ -154,58 +149,77 @@ function fileFor(pathname) {
   return undefined;
 }
 
+/** One sirv instance per mount: types, ranges and streaming; nothing cached (a development server). */
+const mountServers = new Map();
+function mountServer([prefix, dir]) {
+  if (!mountServers.has(prefix)) {
+    mountServers.set(
+      prefix,
+      sirv(resolvePath(root, dir), {
+        dev: true,
+        extensions: [],
+        setHeaders(res, path) {
+          res.setHeader('x-content-type-options', 'nosniff');
+          res.setHeader('cache-control', 'no-store');
+          const type = EXTRA_TYPES[extname(path).toLowerCase()];
+          if (type) res.setHeader('content-type', type);
+        },
+      }),
+    );
+  }
+  return mountServers.get(prefix);
+}
+
+/** Hands a checked file to its mount's sirv, addressed by its path inside the mount. */
+function serveFile(req, res, { serve, rel }) {
+  req.url = `/${rel.split('/').map(encodeURIComponent).join('/')}`;
+  serve(req, res, () => send(res, 404, 'text/plain; charset=utf-8', 'Not found\n'));
+}
+
 function send(res, status, type, body, headers = {}) {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers });
   res.end(body);
 }
 
-function serveFile(req, res, file) {
-  const size = statSync(file).size;
-  const headers = {
-    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'x-content-type-options': 'nosniff',
-    // A development server: always the current build and media.
-    'cache-control': 'no-store',
-    'accept-ranges': 'bytes',
-  };
-  // One byte range (players may ask for one); anything fancier gets the whole file.
-  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-  if (m && (m[1] !== '' || m[2] !== '')) {
-    let start = m[1] === '' ? size - Number(m[2]) : Number(m[1]);
-    let end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-    start = Math.max(0, start);
-    if (start > end || start >= size) {
-      res.writeHead(416, { 'content-range': `bytes */${size}`, 'content-length': 0 });
-      res.end();
-      return;
-    }
-    res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file, { start, end }).pipe(res);
-    return;
-  }
-  res.writeHead(200, { ...headers, 'content-length': size });
-  if (req.method === 'HEAD') return void res.end();
-  createReadStream(file).pipe(res);
+/** Host names the site answers to: loopback only, plus ALLOWED_HOSTS (comma-separated) if set. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const EXTRA_HOSTS = new Set((process.env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+
+/** DNS rebinding guard: a page on a name the attacker re-points at 127.0.0.1 sends that name as Host. */
+function hostAllowed(host) {
+  if (host === undefined) return true;
+  const h = host.trim().toLowerCase();
+  const name = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) : h.split(':')[0];
+  return LOOPBACK_HOSTS.has(name) || name.endsWith('.localhost') || EXTRA_HOSTS.has(name) || EXTRA_HOSTS.has(h);
 }
 
-function createSiteHandler({ tokenHandler, demoConfig }) {
+/** `app` is filled in once the emulator and the token endpoint are up (the URL is printed after that). */
+function createSiteHandler(app) {
   return (req, res) => {
+    if (!hostAllowed(req.headers.host)) return send(res, 403, 'text/plain; charset=utf-8', 'Host not allowed (set ALLOWED_HOSTS to serve other names)\n');
+    if (!app.tokenHandler) return send(res, 503, 'text/plain; charset=utf-8', 'Starting\n');
     let pathname;
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     } catch {
       return send(res, 400, 'text/plain; charset=utf-8', 'Bad request\n');
     }
-    if (pathname === '/api/token') return tokenHandler(req, res);
+    if (pathname === '/api/token') return app.tokenHandler(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { allow: 'GET, HEAD' });
     if (pathname === '/') return send(res, 302, 'text/plain; charset=utf-8', 'See /demo/\n', { location: '/demo/' });
-    if (pathname === '/demo/config.json') return send(res, 200, MIME['.json'], JSON.stringify(demoConfig, null, 2));
+    if (pathname === '/demo/config.json') return send(res, 200, EXTRA_TYPES['.json'], JSON.stringify(app.demoConfig, null, 2));
     const file = fileFor(pathname);
     if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
     serveFile(req, res, file);
   };
 }
+
+/**
+ * Slow clients (slowloris): the whole header within 5 s, the whole request within 10 s
+ * (Node's defaults are 60 s and 300 s), checked every second. Responses (media) are not
+ * limited: requestTimeout covers receiving the request only.
+ */
+const SERVER_TIMEOUTS = { headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 };
 
 /* ------------------------------------------------------------------ ports */
 
@@ -250,13 +264,30 @@ async function main() {
   const core = await import(pathToFileURL(join(root, 'dist/esm/index.js')).href);
   const streams = loadStreams();
 
+  // The site listens first: the emulator answers only the page's own origin, so it needs the port.
+  const app = {};
+  const site = createServer(SERVER_TIMEOUTS, createSiteHandler(app));
+  const port = await withFallback('demo', envPort('PORT', 8080), (p) => listen(site, p));
+  const url = `http://${HOST}:${port}/`;
+  const pageOrigins = [`http://${HOST}:${port}`, `http://localhost:${port}`];
+
   // A development authenticator, new each start: it exists only in this process and
   // the emulator's memory, exactly where a real one lives (the back end).
   const authenticator = `dev-${randomBytes(16).toString('hex')}`;
-  const emulator = await withFallback('emulator', envPort('EMULATOR_PORT', 8787), (port) =>
-    server.startEmulator({ host: HOST, port, authenticators: { test: [authenticator] }, control: true }),
+  const emulator = await withFallback('emulator', envPort('EMULATOR_PORT', 8787), (p) =>
+    server.startEmulator({
+      host: HOST,
+      port: p,
+      authenticators: { test: [authenticator] },
+      control: true,
+      // Only the demo page may call it from a browser (licenses, stats, faults).
+      allowedOrigins: pageOrigins,
+      controlOrigins: pageOrigins,
+      headersTimeoutMs: SERVER_TIMEOUTS.headersTimeout,
+      requestTimeoutMs: SERVER_TIMEOUTS.requestTimeout,
+    }),
   );
-  const tokenHandler = server.createTokenHandler({
+  app.tokenHandler = server.createTokenHandler({
     authenticator,
     service: emulator.url,
     resolve: makeResolve(streams, core.ExpressPlayError),
@@ -266,7 +297,7 @@ async function main() {
   });
 
   // What the page may know: content ids, manifests, the token endpoint, the rights host. No keys.
-  const demoConfig = {
+  app.demoConfig = {
     tokenEndpoint: '/api/token',
     allowedRightsHosts: [new URL(emulator.url).host],
     emulator: { url: emulator.url, stats: `${emulator.url}/__emulator/stats` },
@@ -274,9 +305,6 @@ async function main() {
       .filter(([, s]) => s.type === 'application/dash+xml')
       .map(([id, s]) => ({ contentId: id, manifest: `/${s.manifest}`, type: s.type, scheme: s.scheme, codecs: s.codecs })),
   };
-  const site = createServer(createSiteHandler({ tokenHandler, demoConfig }));
-  const port = await withFallback('demo', envPort('PORT', 8080), (p) => listen(site, p));
-  const url = `http://${HOST}:${port}/`;
   // The one line a user (and the acceptance test) reads.
   process.stdout.write(`${url}\n`);
   say(`emulator at ${emulator.url} · token endpoint at ${url}api/token · Ctrl-C to stop`);

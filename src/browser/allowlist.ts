@@ -1,6 +1,7 @@
 // Where a license request may go. A rights URL carries a bearer token and the
 // license request carries device data: both must only ever reach ExpressPlay
-// (or, in development, the emulator), and only over TLS.
+// (or, in development, the emulator), and only over TLS. The FairPlay certificate
+// is fetched under the same rule: it decides whom the CDM encrypts the SPC for.
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, type Drm } from '../core/errors.js';
@@ -38,6 +39,15 @@ export function hostMatches(url: URL, pattern: string | RegExp): boolean {
  * @param drm - copied onto the error.
  */
 export function assertRightsUrl(url: string, allowed: ReadonlyArray<string | RegExp> | undefined, drm?: Drm): void {
+  assertAllowedUrl(url, allowed, drm, 'allowedRightsHosts');
+}
+
+/**
+ * The rule of {@link assertRightsUrl} for any URL the browser layer sends something
+ * to or takes something from (rights URLs, the FairPlay certificate); `optionName`
+ * names the allowlist in the error.
+ */
+export function assertAllowedUrl(url: string, allowed: ReadonlyArray<string | RegExp> | undefined, drm: Drm | undefined, optionName: string): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -47,6 +57,6 @@ export function assertRightsUrl(url: string, allowed: ReadonlyArray<string | Reg
   const secure = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname));
   if (!secure) throw new ExpressPlayError(ClientCode.INSECURE_URL, { drm, details: `${parsed.protocol}//${parsed.host}` });
   if (allowed !== undefined && !allowed.some((p) => hostMatches(parsed, p))) {
-    throw new ExpressPlayError(ClientCode.RIGHTS_URL_NOT_ALLOWED, { drm, details: `${parsed.host} is not in allowedRightsHosts` });
+    throw new ExpressPlayError(ClientCode.RIGHTS_URL_NOT_ALLOWED, { drm, details: `${parsed.host} is not in ${optionName}` });
   }
 }

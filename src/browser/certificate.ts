@@ -5,6 +5,7 @@
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
 import { base64ToBytes } from '../core/encoding.js';
+import { assertAllowedUrl } from './allowlist.js';
 import { errorFromResponse, fetchOnce } from './http.js';
 import { preconnect } from './preconnect.js';
 import type { FairPlayCertificateOptions } from './types.js';
@@ -55,6 +56,16 @@ function isInlineCertificate(source: string): boolean {
   return s.length >= 64 && !/[:?#.]/.test(s) && /^[A-Za-z0-9+/=_\s-]+$/.test(s);
 }
 
+/** A `blob:` URL this page made (its origin is the page's): bytes the page already holds, no network. */
+function isOwnBlobUrl(url: string): boolean {
+  if (!url.startsWith('blob:')) return false;
+  try {
+    return new URL(url).origin === globalThis.location?.origin;
+  } catch {
+    return false;
+  }
+}
+
 function resolveUrl(url: string): string {
   try {
     return new URL(url, globalThis.document?.baseURI ?? globalThis.location?.href).href;
@@ -101,7 +112,7 @@ function waitFor(url: string, entry: SharedFetch, signal: AbortSignal | undefine
 
 async function fetchCertificate(url: string, options: FairPlayCertificateOptions, signal: AbortSignal): Promise<Uint8Array> {
   // The signal is the shared fetch's own: aborted only when no caller is left.
-  const res = await fetchOnce(url, { method: 'GET', credentials: options.credentials ?? 'same-origin' }, { fetch: options.fetch, timeoutMs: options.timeoutMs, drm: 'fairplay', signal });
+  const res = await fetchOnce(url, { method: 'GET', credentials: options.credentials ?? 'same-origin' }, { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, drm: 'fairplay', signal });
   if (res.status < 200 || res.status > 299) throw errorFromResponse(res, 'fairplay');
   return decodeCertificate(res.body);
 }
@@ -114,7 +125,13 @@ async function fetchCertificate(url: string, options: FairPlayCertificateOptions
  * syntax, else as a URL relative to the page. A failed fetch is not cached.
  * Every caller gets its own copy (a CDM may detach the buffer it is given).
  *
- * @throws {@link ExpressPlayError} -9040 for an empty/invalid source or data
+ * A URL must be https (http only on loopback), and on `allowedCertificateHosts`
+ * when that is given; `file:`, `data:`, `javascript:` and other pages' `blob:` URLs
+ * are refused (a `blob:` URL of this page is bytes it already holds).
+ *
+ * @throws {@link ExpressPlayError} -9022 for a URL that is not https (http on
+ * loopback only); -9021 for a host off `allowedCertificateHosts`; -9061 for an
+ * answer over `maxBodyBytes`; -9040 for an empty/invalid source or data
  * that is neither DER nor base64 DER; the HTTP error of a failed fetch
  * (-9013/-9015/…, -9010 network, -9011 timeout); -9012 when `signal` aborts.
  *
@@ -130,6 +147,8 @@ export async function getFairPlayCertificate(source: string | ArrayBuffer | Uint
   if (typeof source !== 'string' || source.trim() === '') throw invalid('expected a URL, base64 text or bytes');
   if (isInlineCertificate(source)) return decodeCertificate(new TextEncoder().encode(source));
   const url = resolveUrl(source.trim());
+  // Before anything is fetched: https (http on loopback only), the app's allowlist if any.
+  if (!isOwnBlobUrl(url)) assertAllowedUrl(url, options.allowedCertificateHosts, 'fairplay', 'allowedCertificateHosts');
   let shared = cache.get(url);
   if (!shared) {
     const controller = new AbortController();

@@ -1,15 +1,18 @@
 // fetch with the three things a player needs and fetch lacks: a timeout, a
 // caller's abort that maps to a typed error, and a bounded retry (exponential
 // backoff with full jitter, honouring Retry-After). Every timer is cleared on
-// success, failure and abort, so a disposed client leaves nothing running.
+// success, failure and abort, so a disposed client leaves nothing running. Every
+// body is read through the core's capped reader: the server does not decide how
+// much the page buffers and parses.
 
 import { ClientCode } from '../core/catalog.js';
+import { readCappedBody } from '../core/capped-read.js';
 import { ExpressPlayError, isExpressPlayError, type Drm } from '../core/errors.js';
 import { parseErrorResponse } from '../core/response.js';
 import { redactTokens } from '../core/redact.js';
 import type { RetryOptions } from './types.js';
 
-/** A response with its body already read (so the timeout covers the body too). */
+/** A response with its body already read (so the timeout covers the body too), at most `maxBodyBytes` of it. */
 export interface HttpResponse {
   /** The HTTP status. */
   status: number;
@@ -31,6 +34,8 @@ export interface HttpOptions {
   signal?: AbortSignal;
   /** Copied onto typed errors. */
   drm?: Drm;
+  /** Largest body read (default 64 KiB); a larger answer is -9061 and the rest of it is not read. */
+  maxBodyBytes?: number;
 }
 
 /** Options of {@link fetchWithRetry}. */
@@ -71,7 +76,7 @@ export async function fetchOnce(url: string, init: RequestInit, options: HttpOpt
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const res = await fetchFn(url, { ...init, signal: controller.signal });
-    const body = new Uint8Array(await res.arrayBuffer());
+    const body = await readCappedBody(res.body, { maxBytes: options.maxBodyBytes, contentLength: res.headers.get('content-length'), drm });
     return { status: res.status, headers: res.headers, body, text: () => new TextDecoder().decode(body) };
   } catch (err) {
     if (timedOut) throw new ExpressPlayError(ClientCode.TIMEOUT, { drm, details: `no answer within ${timeoutMs} ms from ${redactTokens(originOf(url))}` });

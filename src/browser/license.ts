@@ -20,7 +20,8 @@ import type { LicenseRequestOptions } from './types.js';
  * @param body - the CDM's license challenge (Widevine, PlayReady, ClearKey) or SPC.
  * @throws {@link ExpressPlayError} -9022 for a URL that is not https (http on
  * loopback only) or not absolute; -9021 for a host off `allowedRightsHosts`
- * (when given); -9010 network, -9011 timeout, -9012 abort; for a non-2xx answer
+ * (when given); -9010 network, -9011 timeout, -9012 abort; -9061 for an answer
+ * over `maxBodyBytes` (64 KiB by default); for a non-2xx answer
  * its seed code, else the HTTP-status error (see `errorForHttpStatus`).
  *
  * @example
@@ -39,7 +40,7 @@ export async function requestLicense(rightsUrl: string, body: Uint8Array, option
     rightsUrl,
     // A copy, so a body that is a view on a larger buffer sends only its bytes.
     { method: 'POST', headers, body: body.slice(), credentials: options.credentials ?? 'omit', cache: 'no-store' },
-    { fetch: options.fetch, timeoutMs: options.timeoutMs, signal: options.signal, drm: options.drm, retry: options.retry ?? ONE_ATTEMPT },
+    { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, signal: options.signal, drm: options.drm, retry: options.retry ?? ONE_ATTEMPT },
   );
   // fetchWithRetry answers only 2xx; every other answer is its typed error.
   return res.body;

@@ -147,6 +147,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     const res = await fetchWithRetry(req.url, init, {
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
+      maxBodyBytes: options.maxBodyBytes,
       signal,
       drm: context.drm,
       retry: options.retry,

@@ -193,6 +193,8 @@ export interface TokenClientOptions {
   credentials?: RequestCredentials;
   /** Per attempt, body included (default 10 s). */
   timeoutMs?: number;
+  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9061 and is not read further. */
+  maxBodyBytes?: number;
   /** Retry policy (default 3 attempts, 250 ms base, 4 s cap, 20 s in all). */
   retry?: RetryOptions;
   /** A cached token is not used within this margin of its expiry (default 30 s). */
@@ -354,10 +356,17 @@ export interface FairPlayCertificateOptions {
   signal?: AbortSignal;
   /** Cap on the fetch (default 10 s). */
   timeoutMs?: number;
+  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9061 and is not read further. */
+  maxBodyBytes?: number;
   /** Injected fetch; default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** `fetch` credentials mode (default `same-origin`). */
   credentials?: RequestCredentials;
+  /**
+   * Hosts the certificate may come from (exact hosts, `*.suffix` patterns or RegExps,
+   * as `allowedRightsHosts`). Default: any host; https is always required except on localhost.
+   */
+  allowedCertificateHosts?: ReadonlyArray<string | RegExp>;
 }
 
 /** Options of {@link requestLicense}. */
@@ -368,6 +377,8 @@ export interface LicenseRequestOptions {
   signal?: AbortSignal;
   /** Cap on the request, body included (default 10 s). */
   timeoutMs?: number;
+  /** Largest answer body read, bytes (default 64 KiB); a larger one is -9061 and is not read further. */
+  maxBodyBytes?: number;
   /** Injected fetch; default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Extra request headers (over `content-type`). */

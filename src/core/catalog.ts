@@ -109,7 +109,7 @@ const ROWS: readonly Row[] = [
   [-9014, 'Too many requests', C, 'quota', true, 429],
   [-9015, 'Server error', C, 'server', true, 500],
   [-9020, 'The customerAuthenticator must stay on the back end', C, 'policy', false, 0],
-  [-9021, 'Rights URL not allowed (host not on the allowlist)', C, 'policy', false, 0],
+  [-9021, 'URL not allowed (host not on the allowlist)', C, 'policy', false, 0],
   [-9022, 'Insecure URL (https required except on localhost)', C, 'policy', false, 0],
   [-9023, 'Not found', C, 'input', false, 404],
   [-9024, 'Method not allowed', C, 'input', false, 405],
@@ -126,6 +126,7 @@ const ROWS: readonly Row[] = [
   [-9061, 'Response body too large', C, 'server', false, 502],
   [-9062, 'Cross-origin request not allowed', C, 'policy', false, 403],
   [-9063, 'Token parameters name a key the browser did not ask for', C, 'policy', false, 403],
+  [-9064, 'Host not allowed', C, 'policy', false, 403],
 ];
 
 /** Every code, keyed by its number. */
@@ -165,7 +166,7 @@ export const ClientCode = {
   SERVER: -9015,
   /** A `customerAuthenticator` was about to be used in a browser: it must stay on the back end. */
   AUTHENTICATOR_IN_BROWSER: -9020,
-  /** A rights URL's host is not on the allowlist. */
+  /** A rights URL's (or the FairPlay certificate URL's) host is not on the allowlist. */
   RIGHTS_URL_NOT_ALLOWED: -9021,
   /** A URL is not https (http is allowed on loopback hosts only). */
   INSECURE_URL: -9022,
@@ -199,6 +200,8 @@ export const ClientCode = {
   ORIGIN_NOT_ALLOWED: -9062,
   /** `resolve()` returned a `kid` that is not among the key ids the browser asked for. */
   KID_NOT_REQUESTED: -9063,
+  /** A request whose `Host` is not one the server answers to (DNS rebinding guard of the development servers). */
+  HOST_NOT_ALLOWED: -9064,
 } as const;
 
 /** The catalog entry for `code`, or `undefined` for a code the catalog does not know. */

@@ -4,6 +4,7 @@
 
 import { catalogEntry, ClientCode } from './catalog.js';
 import { ExpressPlayError, errorForHttpStatus, type Drm } from './errors.js';
+import { TOKEN_NAME } from './param-names.js';
 
 /** An HTTP answer from the token service or a token endpoint, as plain values (any HTTP client can supply them). */
 export interface TokenResponseInput {
@@ -31,8 +32,24 @@ export interface TokenResult {
   expiresAt?: Date;
 }
 
-const URL_RE = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
 const MAX_DETAILS = 300;
+/** The token parameter of a URL, under any spelling a form decoder reads as `ExpressPlayToken`. */
+const TOKEN_PARAM_RE = new RegExp(`[?&]${TOKEN_NAME}=([^&#]*)`, 'i');
+const SCHEME_RE = /^https?:\/\//i;
+const WHITESPACE_RE = /\s/;
+
+/**
+ * An absolute http(s) URL with a host and no whitespace: the scheme, a first host
+ * character that is not `/`, `?` or `#`, and no whitespace anywhere. Three bounded
+ * checks instead of one pattern whose overlapping quantifiers backtracked
+ * quadratically on a long URL with a space in it.
+ */
+function isHttpUrl(text: string): boolean {
+  const scheme = SCHEME_RE.exec(text);
+  if (!scheme) return false;
+  const first = text.charAt(scheme[0].length);
+  return first !== '' && !'/?#'.includes(first) && !WHITESPACE_RE.test(text);
+}
 
 /** RFC 2483: lines separated by CRLF (LF tolerated), '#' lines are comments. */
 export function parseUriList(text: string): string[] {
@@ -42,9 +59,9 @@ export function parseUriList(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-/** The `ExpressPlayToken` query value of a rights URL, decoded; undefined if absent. */
+/** The `ExpressPlayToken` query value of a rights URL (the name in any case or percent-encoding), decoded; undefined if absent. */
 export function tokenFromRightsUrl(url: string): string | undefined {
-  const m = /[?&]ExpressPlayToken=([^&#]*)/.exec(url);
+  const m = TOKEN_PARAM_RE.exec(url);
   if (!m) return undefined;
   try {
     return decodeURIComponent(m[1]!.replace(/\+/g, ' '));
@@ -86,14 +103,93 @@ function asCode(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Strips tags and entities from HTML as text (regexes only) for an error message. */
+const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+/** Elements whose content is not text: the head (its title repeats the body), scripts, styles. */
+const SKIPPED_ELEMENTS = ['head', 'script', 'style'] as const;
+
+/**
+ * Finds the next occurrence of a fixed string at or after a position, remembering the
+ * last answer: positions only move forward, so each string is searched for once per
+ * occurrence and a hostile body of a thousand unclosed tags costs one pass, not a
+ * thousand.
+ */
+function forwardFinder(text: string): (needle: string, from: number) => number {
+  const last = new Map<string, number>();
+  return (needle, from) => {
+    const known = last.get(needle);
+    if (known !== undefined && (known === -1 || known >= from)) return known;
+    const found = text.indexOf(needle, from);
+    last.set(needle, found);
+    return found;
+  };
+}
+
+/** The skipped element starting at `lt` (`<head`, `<script`, `<style` as a whole name), if any. */
+function skippedElementAt(lower: string, lt: number): string | undefined {
+  for (const name of SKIPPED_ELEMENTS) {
+    if (!lower.startsWith(name, lt + 1)) continue;
+    const after = lower.charAt(lt + 1 + name.length);
+    if (!/[a-z0-9-]/.test(after)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * The text of HTML in one forward pass: skipped elements and tags become a space; a
+ * `<` with no `>` after it is text. No DOM is built from server text. Entities and
+ * whitespace are left to {@link readablePrefix}, which only looks at what is shown.
+ */
 function htmlToText(html: string): string {
-  return html
-    // The head (title) repeats what the body says; scripts and styles are not text.
-    .replace(/<(head|script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(lt|gt|amp|quot|#39|apos|nbsp);/g, (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", apos: "'", nbsp: ' ' })[e] ?? ' ')
-    .replace(/\s+/g, ' ')
+  // ASCII-only lower case keeps every index of `html` valid in `lower` (toLowerCase
+  // may lengthen non-ASCII text, e.g. 'İ').
+  const lower = html.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+  const find = forwardFinder(lower);
+  const parts: string[] = [];
+  let pos = 0;
+  while (pos < html.length) {
+    const lt = find('<', pos);
+    if (lt === -1) break;
+    parts.push(html.slice(pos, lt), ' ');
+    const element = skippedElementAt(lower, lt);
+    const close = element === undefined ? -1 : find(`</${element}>`, lt);
+    const gt = close === -1 ? find('>', lt) : -1;
+    if (close === -1 && gt === -1) {
+      parts.push(html.slice(lt));
+      pos = html.length;
+    } else {
+      pos = close !== -1 ? close + element!.length + 3 : gt + 1;
+    }
+  }
+  if (pos < html.length) parts.push(html.slice(pos));
+  return parts.join('');
+}
+
+const WHITESPACE_RUN_RE = /\s+/g;
+
+/**
+ * The start of `text` as a message: whitespace collapsed, common entities decoded,
+ * trimmed, and no longer than needed for {@link clip}. Only a bounded prefix is
+ * rewritten: replacing every whitespace run of a 64 KiB body cost more than parsing it.
+ */
+function readablePrefix(text: string): string {
+  const words: string[] = [];
+  let length = 0;
+  let pos = 0;
+  WHITESPACE_RUN_RE.lastIndex = 0;
+  while (length <= MAX_DETAILS * 2) {
+    const m = WHITESPACE_RUN_RE.exec(text);
+    const end = m ? m.index : text.length;
+    if (end > pos) {
+      words.push(text.slice(pos, Math.min(end, pos + MAX_DETAILS * 2)));
+      length += end - pos + 1;
+    }
+    if (!m) break;
+    pos = m.index + m[0].length;
+  }
+  return words
+    .join(' ')
+    .replace(/&(lt|gt|amp|quot|#39|apos|nbsp);/g, (_m, e: string) => ENTITIES[e] ?? ' ')
+    .replace(WHITESPACE_RUN_RE, ' ')
     .trim();
 }
 
@@ -144,10 +240,12 @@ export function parseErrorResponse(input: TokenResponseInput): ExpressPlayError 
   if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
     ({ code, message } = jsonErrorCode(json as Record<string, unknown>));
   } else {
-    const text = type === 'text/html' || /<[a-z!/]/i.test(input.body) ? htmlToText(input.body) : input.body.trim();
+    const isHtml = type === 'text/html' || /<[a-z!/]/i.test(input.body);
+    const text = isHtml ? htmlToText(input.body) : input.body;
+    // Entities decode to no digit or dash: the code is found in the text as it is.
     const m = /(?:^|[^\d-])(-\d{4})(?!\d)/.exec(text);
     if (m) code = Number(m[1]);
-    message = text || undefined;
+    message = (isHtml ? readablePrefix(text) : text.trim()) || undefined;
   }
   const status = input.status;
   const details = clip(message ?? `HTTP ${status}`);
@@ -165,7 +263,7 @@ function malformed(input: TokenResponseInput, details: string): ExpressPlayError
 }
 
 function checkedUrl(input: TokenResponseInput, url: unknown): string {
-  if (typeof url !== 'string' || !URL_RE.test(url.trim())) throw malformed(input, 'no http(s) rights URL in the answer');
+  if (typeof url !== 'string' || !isHttpUrl(url.trim())) throw malformed(input, 'no http(s) rights URL in the answer');
   return url.trim();
 }
 

@@ -1,12 +1,16 @@
 // expressplay-emulator: run the ExpressPlay emulator from a shell.
-//   expressplay-emulator --port 8787 --host 127.0.0.1 --test-key K --production-key K --control
+//   EXPRESSPLAY_TEST_KEYS=K expressplay-emulator --port 8787 --host 127.0.0.1 --control
 // Logs one JSON line per token/license event on stdout (never the authenticator).
 
 import { parseArgs } from 'node:util';
+import { gatherSecrets, SECRET_ENV } from './cli-secrets.js';
 import { startEmulator } from './emulator/index.js';
 
-const USAGE = `usage: expressplay-emulator [--port 8787] [--host 127.0.0.1] [--test-key K]... [--production-key K]...
-                            [--service test|production] [--public-url URL] [--token-secret S] [--control] [--quiet]`;
+const USAGE = `usage: expressplay-emulator [--port 8787] [--host 127.0.0.1] [--keys-file FILE]
+                            [--service test|production] [--public-url URL] [--control] [--quiet]
+  authenticators: ${SECRET_ENV.test}=K1,K2  ${SECRET_ENV.production}=K  (token secret: ${SECRET_ENV.tokenSecret})
+                  or --keys-file FILE with {"test":[…],"production":[…],"tokenSecret":"…"}
+                  (--test-key K / --production-key K / --token-secret S work too, but are visible in ps)`;
 
 async function main(): Promise<void> {
   let values;
@@ -20,6 +24,7 @@ async function main(): Promise<void> {
         service: { type: 'string', default: 'test' },
         'public-url': { type: 'string' },
         'token-secret': { type: 'string' },
+        'keys-file': { type: 'string' },
         control: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -42,20 +47,28 @@ async function main(): Promise<void> {
     console.error(`--service is test or production\n${USAGE}`);
     process.exit(2);
   }
+  let secrets;
+  try {
+    secrets = gatherSecrets(values);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  for (const warning of secrets.warnings) console.error(warning);
   // With no key at all, accept the obvious development key so `npm run emulator` just works.
-  const testKeys = values['test-key'] ?? (values['production-key'] ? [] : ['test-key']);
+  const testKeys = secrets.none ? ['test-key'] : secrets.test;
   const emulator = await startEmulator({
     port,
     host: values.host,
     service: values.service,
-    authenticators: { test: testKeys, production: values['production-key'] ?? [] },
+    authenticators: { test: testKeys, production: secrets.production },
     publicUrl: values['public-url'],
-    tokenSecret: values['token-secret'],
+    tokenSecret: secrets.tokenSecret,
     control: values.control,
     log: values.quiet ? undefined : (entry) => console.log(JSON.stringify(entry)),
   });
   console.log(`ExpressPlay emulator (${values.service} service) listening on ${emulator.url}${values.control ? ' (control routes on)' : ''}`);
-  if (!values['test-key'] && !values['production-key']) console.log('No keys given: the test authenticator is "test-key".');
+  if (secrets.none) console.log('No keys given: the test authenticator is "test-key".');
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

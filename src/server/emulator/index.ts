@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isHex } from '../../core/index.js';
 import { createFaultController, type FaultConfig, type FaultController } from './faults.js';
+import { isLoopbackOrigin } from '../request-guard.js';
 import { createRouter } from './routes.js';
+import { MIN_TOKEN_SECRET_BYTES, tokenSecretBytes } from './token-format.js';
 import { emptyStats, type EmulatorLogEntry, type EmulatorState, type EmulatorStats, type ServiceName } from './state.js';
 
 /** Options of {@link startEmulator}. Only `authenticators` is required. */
@@ -25,7 +27,7 @@ export interface EmulatorOptions {
   service?: ServiceName;
   /** Base URL put in rights URLs (behind a proxy / in a container); default the listening URL. */
   publicUrl?: string;
-  /** HMAC key for tokens; random per start by default (tokens die with the process). */
+  /** Key for tokens, at least 32 bytes (UTF-8 for a string); random per start by default (tokens die with the process). */
   tokenSecret?: string | Uint8Array;
   /** Serve /__emulator/* (faults, reset, stats). Default false. */
   control?: boolean;
@@ -37,8 +39,20 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Keys for tokens that name only a `kid` (kid hex or `^name` → key hex): the emulator's "key store". */
   keyStore?: Readonly<Record<string, string>>;
-  /** CORS: `'*'` (default) echoes any origin; a list allows those only. */
+  /** CORS of the token and rights routes: `'*'` (default) echoes any origin; a list allows those only. */
   allowedOrigins?: '*' | readonly string[];
+  /**
+   * Origins whose pages may use the control routes. Default: pages served from this
+   * machine (`http(s)://localhost|127.0.0.1|[::1]` on any port). A browser request
+   * from any other origin is 403 -9062; programs (no `Origin`) are not affected.
+   */
+  controlOrigins?: readonly string[];
+  /**
+   * `Host` names (or `name:port`) answered besides `localhost`, `*.localhost` and IP
+   * literals, and the `publicUrl` host; any other is 403 -9064 (DNS rebinding guard).
+   * Set it when the emulator is reached by a DNS name (a container, a LAN host).
+   */
+  allowedHosts?: readonly string[];
   /** Largest request body, bytes (default 1 MiB); more gets 413. */
   bodyLimit?: number;
   /** Slow-client limits (slowloris): headers and the whole request, ms. Default 10 000 each. */
@@ -59,6 +73,15 @@ export interface Emulator {
   stats(): EmulatorStats;
   /** Stops listening and closes every connection; resolves when the server is closed. */
   close(): Promise<void>;
+}
+
+/** The host (`name[:port]`) of `publicUrl`, which the emulator must answer to. */
+function publicHost(publicUrl: string): string {
+  try {
+    return new URL(publicUrl).host;
+  } catch {
+    throw new TypeError(`publicUrl is not an absolute URL: ${publicUrl}`);
+  }
 }
 
 function validKeyStore(store: Readonly<Record<string, string>> | undefined): Map<string, string> {
@@ -83,7 +106,8 @@ function validKeyStore(store: Readonly<Record<string, string>> | undefined): Map
  *
  * @returns once listening; `url` is the address to use as `service` for
  * `buildTokenRequest` / `createTokenHandler`.
- * @throws TypeError for a `keyStore` key that is not 32 hex characters; -9001
+ * @throws TypeError for a `keyStore` key that is not 32 hex characters or a
+ * `tokenSecret` shorter than 32 bytes; -9001
  * (`ExpressPlayError`) for an invalid initial fault config; the listen error
  * (e.g. `EADDRINUSE`).
  *
@@ -104,7 +128,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 10_000, headersTimeout);
   const faults = createFaultController(options.faults, options.random);
   let url = '';
-  const secret = options.tokenSecret === undefined ? randomBytes(32) : Buffer.from(options.tokenSecret);
+  const secret = options.tokenSecret === undefined ? randomBytes(MIN_TOKEN_SECRET_BYTES) : tokenSecretBytes(options.tokenSecret);
   const log = options.log;
   const state: EmulatorState = {
     service: options.service ?? 'test',
@@ -117,6 +141,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     firstRedeemed: new Map(),
     control: options.control ?? false,
     allowedOrigins: options.allowedOrigins ?? '*',
+    controlOrigin: options.controlOrigins ? (origin) => options.controlOrigins!.includes(origin) : isLoopbackOrigin,
+    allowedHosts: [...(options.allowedHosts ?? []), ...(options.publicUrl ? [publicHost(options.publicUrl)] : [])],
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     now: options.now ?? Date.now,
     log(entry) {

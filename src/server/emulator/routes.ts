@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientCode, ExpressPlayError, redactTokens, type TokenDrm } from '../../core/index.js';
+import { hostAllowed, refusedOrigin } from '../request-guard.js';
 import { corsHeaders, readBody, sendBody, sendError, splitUrl, statusOf, toExpressPlayError, type ErrorFormat } from '../http-util.js';
 import type { FaultRoute } from './faults.js';
 import { handleRights } from './rights-route.js';
@@ -51,6 +52,23 @@ async function handleControl(state: EmulatorState, req: IncomingMessage, name: '
   return JSON.stringify(state.faults.set(json as Record<string, unknown>));
 }
 
+/** CORS for a control route: the request's own origin when it may use them, else none. */
+function controlCorsOrigins(state: EmulatorState, req: IncomingMessage): readonly string[] {
+  const origin = req.headers.origin;
+  return origin !== undefined && state.controlOrigin(origin) ? [origin] : [];
+}
+
+/** DNS rebinding (every route) and cross-origin pages (control routes): refused before any work. */
+function guard(state: EmulatorState, req: IncomingMessage, r: Route | undefined): void {
+  if (!hostAllowed(req.headers.host, state.allowedHosts)) {
+    throw new ExpressPlayError(ClientCode.HOST_NOT_ALLOWED, { details: 'this Host is not one the emulator answers to (see allowedHosts)', httpStatus: 403 });
+  }
+  if (r?.kind === 'control' && req.method !== 'OPTIONS') {
+    const refused = refusedOrigin(req, state.controlOrigin);
+    if (refused !== undefined) throw new ExpressPlayError(ClientCode.ORIGIN_NOT_ALLOWED, { details: 'the control routes answer pages of controlOrigins only', httpStatus: 403 });
+  }
+}
+
 function countReject(state: EmulatorState, group: 'token' | 'rights' | 'other', code: number): void {
   state.stats.rejects[group] += 1;
   state.stats.rejectsByCode[String(code)] = (state.stats.rejectsByCode[String(code)] ?? 0) + 1;
@@ -61,11 +79,13 @@ export function createRouter(state: EmulatorState) {
     const { path, query } = splitUrl(req.url);
     const r = match(path, state.control);
     const methods = r ? [...r.methods, 'OPTIONS'] : ['GET', 'POST', 'OPTIONS'];
-    const cors = corsHeaders(req, { allowedOrigins: state.allowedOrigins, methods, exposeHeaders: EXPOSE });
+    const origins = r?.kind === 'control' ? controlCorsOrigins(state, req) : state.allowedOrigins;
+    const cors = corsHeaders(req, { allowedOrigins: origins, methods, exposeHeaders: EXPOSE });
     // Rights and control errors are JSON (their callers are programs); token errors follow errorFormat.
     let format: ErrorFormat = r?.kind === 'token' ? requestedFormat(query) : r === undefined ? requestedFormat(query) : 'json';
     const group = r?.kind === 'token' ? 'token' : r?.kind === 'rights' ? 'rights' : 'other';
     try {
+      guard(state, req, r);
       if (req.method === 'OPTIONS') {
         res.writeHead(204, { ...cors, allow: methods.join(', '), 'content-length': '0' });
         res.end();

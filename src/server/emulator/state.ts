@@ -77,6 +77,10 @@ export interface EmulatorState {
   firstRedeemed: Map<string, number>;
   control: boolean;
   allowedOrigins: '*' | readonly string[];
+  /** Whether a page of this origin may use the control routes. */
+  controlOrigin(origin: string): boolean;
+  /** Host names answered besides localhost and IP literals. */
+  allowedHosts: readonly string[];
   bodyLimit: number;
   log(entry: Omit<EmulatorLogEntry, 'time'>): void;
   now(): number;

@@ -32,6 +32,16 @@ export function payloadFromParams(p: NormalizedTokenParams, issuedAt: number, ex
   return out;
 }
 
+/** The shortest `tokenSecret` accepted: 32 bytes, the strength of the AES-256 key derived from it. */
+export const MIN_TOKEN_SECRET_BYTES = 32;
+
+/** The secret as bytes; TypeError when shorter than {@link MIN_TOKEN_SECRET_BYTES}. */
+export function tokenSecretBytes(secret: string | Uint8Array): Buffer {
+  const bytes = Buffer.from(secret);
+  if (bytes.length < MIN_TOKEN_SECRET_BYTES) throw new TypeError(`tokenSecret must be at least ${MIN_TOKEN_SECRET_BYTES} bytes (got ${bytes.length})`);
+  return bytes;
+}
+
 /** The AES-256 key, derived from the emulator's secret so one secret serves every purpose. */
 function tokenKey(secret: Buffer): Buffer {
   return createHmac('sha256', secret).update('expressplay-emulator/token-key/v1').digest();
@@ -44,10 +54,13 @@ export function encodeToken(payload: TokenPayload, secret: Buffer): string {
   return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url');
 }
 
-/** The payload of a well-formed, authentic token, else undefined. Does not check expiry. */
+/** The payload of a well-formed (canonical base64url), authentic token, else undefined. Does not check expiry. */
 export function decodeToken(token: string, secret: Buffer): TokenPayload | undefined {
   if (token.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
   const raw = Buffer.from(token, 'base64url');
+  // One spelling per token: Node's decoder ignores a dangling last character and the
+  // unused low bits of the final one, so other strings decode to the same bytes.
+  if (raw.toString('base64url') !== token) return undefined;
   if (raw.length < 12 + 16 + 2) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', tokenKey(secret), raw.subarray(0, 12));

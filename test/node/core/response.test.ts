@@ -165,6 +165,11 @@ describe('parseTokenResponse / parseErrorResponse: errors', () => {
     assert.ok(!e.message.includes('color:red'), e.message);
     assert.match(e.message, /Error -2018: invalid authenticator & more/);
   });
+  it('HTML with text that lengthens under toLowerCase still has its tags stripped where they are', () => {
+    const e = parseErrorResponse({ status: 400, contentType: 'text/html', body: 'İİİİ<b>bold</b> -2018 <HEAD><title>t</title></HEAD>done' });
+    assert.equal(e.code, -2018);
+    assert.match(e.message, /İİİİ bold -2018 done$/);
+  });
   it('HTML without a content type is recognized by its tags', () => {
     assert.equal(parseErrorResponse({ status: 400, body: '<p>code: -4018 missing kid</p>' }).code, -4018);
   });

@@ -2,6 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { DEFAULT_MAX_BODY_BYTES } from '../../../src/core/capped-read.js';
 import { ExpressPlayError, parseErrorResponse, parseTokenResponse, seedCodes, type TokenResponseInput } from '../../../src/core/index.js';
 import { NOW, NUM_RUNS, wtf16String } from './arbitraries.js';
 
@@ -88,6 +89,36 @@ describe('fuzz: token answer parsers', () => {
         }
       }),
       { numRuns: NUM_RUNS },
+    );
+  });
+});
+
+// The shapes that made the backtracking parsers quadratic (issue #11), mixed and filled
+// to exactly the browser's default body cap: whatever the mix, a typed answer comes back.
+const hostileUnit = fc.constantFrom('<head', '<a ', '<script', '<style', '</head', '<', '>', '&amp;', '-2018', ' ', 'https://', 'a', '"', '{"rightsUrl":"https://');
+const hostileBody = fc.array(hostileUnit, { minLength: 1, maxLength: 8 }).map((units) => {
+  const unit = units.join('');
+  return unit.repeat(Math.ceil(DEFAULT_MAX_BODY_BYTES / unit.length)).slice(0, DEFAULT_MAX_BODY_BYTES);
+});
+const hostileJson = fc.constantFrom('https://', 'http://x', 'https://a ').chain((prefix) =>
+  fc.constantFrom(' ', 'a', '/', '?').map((tail) => JSON.stringify({ rightsUrl: `${prefix}${'a'.repeat(DEFAULT_MAX_BODY_BYTES - 40)}${tail}` })),
+);
+
+describe('fuzz: hostile bodies at the 64 KiB cap', () => {
+  it('parseTokenResponse and parseErrorResponse: typed answers, clipped messages', () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileBody, hostileJson), fc.constantFrom('text/html', 'text/plain', 'application/json', 'text/uri-list', null), fc.constantFrom(200, 400, 500), (body, type, st) => {
+        const err = parseErrorResponse({ status: st, contentType: type, body });
+        assert.ok(err instanceof ExpressPlayError);
+        assert.ok(err.message.length < 600);
+        try {
+          const r = parseTokenResponse({ status: st, contentType: type, body });
+          assert.match(r.rightsUrl, /^https?:\/\/\S+$/i);
+        } catch (e) {
+          if (!(e instanceof ExpressPlayError)) throw e;
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

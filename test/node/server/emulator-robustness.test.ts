@@ -106,8 +106,10 @@ describe('emulator robustness', () => {
     const a = await get(`${emu.url}/hms/wv/token?${encodeForm(BASE.wv)}`, { headers: { origin: 'http://app.example' } });
     assert.equal(a.headers.get('access-control-allow-origin'), 'http://app.example');
     assert.match(a.headers.get('access-control-expose-headers') ?? '', /retry-after/);
-    const c = await get(`${emu.url}/__emulator/stats`, { headers: { origin: 'http://app.example' } });
-    assert.equal(c.headers.get('access-control-allow-origin'), 'http://app.example');
+    // The control routes answer pages of this machine only (test/node/security/emulator-origin-host.test.ts).
+    const c = await get(`${emu.url}/__emulator/stats`, { headers: { origin: 'http://localhost:8000' } });
+    assert.equal(c.headers.get('access-control-allow-origin'), 'http://localhost:8000');
+    assert.equal((await get(`${emu.url}/__emulator/stats`, { headers: { origin: 'http://app.example' } })).status, 403);
   });
 
   it('faults: latency per route', async () => {
