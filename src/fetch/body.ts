@@ -3,6 +3,7 @@
 // nor waited for past their deadline.
 
 import type { ExpressPlayError } from '../core/index.js';
+import { readCappedBody, type ByteStream } from '../core/capped-read.js';
 
 /** How {@link readCapped} bounds a body. */
 export interface CappedRead {
@@ -22,12 +23,13 @@ export function declaredLength(headers: Headers): number | undefined {
   return v !== null && /^\d{1,15}$/.test(v.trim()) ? Number(v) : undefined;
 }
 
-/** Reads the whole stream up to `limit` bytes, or throws (and cancels the stream: nothing more is read). */
+/**
+ * Reads the whole stream up to `limit` bytes (the core's {@link readCappedBody}), within
+ * `timeoutMs` when given, or throws and cancels the stream: nothing more is read.
+ */
 export async function readCapped(stream: ReadableStream<Uint8Array> | null, cap: CappedRead): Promise<Uint8Array> {
   if (stream === null) return new Uint8Array(0);
   const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline =
     cap.timeoutMs === undefined
@@ -35,25 +37,18 @@ export async function readCapped(stream: ReadableStream<Uint8Array> | null, cap:
       : new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(cap.timedOut?.() ?? new Error('body read timed out')), cap.timeoutMs);
         });
+  const timed: ByteStream = {
+    getReader: () => ({
+      read: () => (deadline === undefined ? reader.read() : Promise.race([reader.read(), deadline])),
+      cancel: (reason) => reader.cancel(reason),
+    }),
+  };
   try {
-    for (;;) {
-      const { done, value } = await (deadline === undefined ? reader.read() : Promise.race([reader.read(), deadline]));
-      if (done) break;
-      size += value.byteLength;
-      if (size > cap.limit) throw cap.tooLarge();
-      chunks.push(value);
-    }
+    return await readCappedBody(timed, { maxBytes: cap.limit, tooLarge: () => cap.tooLarge() });
   } catch (err) {
     reader.cancel().catch(() => undefined);
     throw err;
   } finally {
     clearTimeout(timer);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
