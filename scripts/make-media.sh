@@ -173,9 +173,10 @@ package_track() { # <dir> <name> <stream> <kid> <key> <iv> <input.mp4>: one trac
 }
 
 # Joins single-track MPDs into one Period (AdaptationSet/Representation ids renumbered).
-# <out.mpd> <with-pssh: 1|0> <part.mpd>… With 0 the MPD keeps default_KID but no
-# cenc:pssh: players then open each session from its init segment's pssh when that
-# track is first appended (a key that is never played never gets a session).
+# <out.mpd> <with-pssh: 1|0> <part.mpd>… With 0 the MPD keeps default_KID and the
+# common-system ContentProtection but no cenc:pssh: players then open each session from
+# its init segment's pssh when that track is first appended (a key never played never
+# gets a session).
 join_mpds() {
   node - "$@" <<'JS'
 const fs = require('node:fs');
@@ -184,7 +185,7 @@ const texts = parts.map((p) => fs.readFileSync(p, 'utf8'));
 const sets = texts.map((t, i) => {
   let set = /<AdaptationSet[\s\S]*?<\/AdaptationSet>/.exec(t)[0];
   set = set.replace(/<AdaptationSet id="\d+"/, `<AdaptationSet id="${i}"`).replace(/<Representation id="\d+"/, `<Representation id="${i}"`);
-  if (withPssh === '0') set = set.replace(/\s*<ContentProtection schemeIdUri="urn:uuid:1077efec[^>]*>[\s\S]*?<\/ContentProtection>/g, '');
+  if (withPssh === '0') set = set.replace(/<ContentProtection (schemeIdUri="urn:uuid:1077efec[^"]*")>[\s\S]*?<\/ContentProtection>/g, '<ContentProtection $1/>');
   return set;
 });
 const head = texts[0].slice(0, texts[0].indexOf('<AdaptationSet'));
