@@ -50,9 +50,13 @@ export function sessionKeyIds(source: SessionKeySource): string[] {
  * a silent partial license.
  */
 export function assertOneKeyPerSession(kids: readonly string[], drm?: Drm): void {
-  if (kids.length <= 1) return;
+  if (kids.length > 1) throw severalKeyIdsError(kids, drm);
+}
+
+/** The -9045 error for a session asking for `kids` (two or more): which were asked, what one token would cover. */
+export function severalKeyIdsError(kids: readonly string[], drm?: Drm): ExpressPlayError {
   const [first, ...rest] = kids;
-  throw new ExpressPlayError(ClientCode.SEVERAL_KEY_IDS, {
+  return new ExpressPlayError(ClientCode.SEVERAL_KEY_IDS, {
     drm,
     details:
       `one license session asks for key ids ${kids.join(', ')} at once. An ExpressPlay token holds one key ` +

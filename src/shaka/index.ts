@@ -244,10 +244,11 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     const sentUrls = new Set<string>();
 
     const rightsFor = (ctx: TokenContext, signal: AbortSignal): Promise<RightsInfo> => {
+      const own = () => client.getRightsUrl(ctx, { signal }).then(noteRights);
       // The fetch started at load() time is awaited, never repeated, even when it failed: no second request for an error.
-      // A session with key ids asks the client, which waits for that fetch too and uses it for single-key content.
-      if (load.pending && load.contentId === ctx.contentId && !ctx.kids) return load.pending;
-      return client.getRightsUrl(ctx, { signal }).then(noteRights);
+      // Its token is the content's one key (single-key content); answered -4018 (several keys), each session asks for its own.
+      if (load.pending && load.contentId === ctx.contentId) return ctx.kids ? load.pending.catch((err: unknown) => (isKeyIdRequired(err) ? own() : Promise.reject(err))) : load.pending;
+      return own();
     };
 
     /** Key id → last status reported; per load, so a reload of the same content reports its keys again. */

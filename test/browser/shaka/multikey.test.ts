@@ -6,24 +6,12 @@
 import { expect } from 'chai';
 import type shaka from 'shaka-player';
 import { emulatorStats, testConfig } from '../support/page.js';
-import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames } from '../support/multikey.js';
+import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames, waitFor } from '../support/multikey.js';
 import { collectEvents, counts, fetches, firstError, usePlayerFixture } from './helpers.js';
 import { expressPlayErrorOf } from '../../../src/shaka/index.js';
 
 const DASH = '/test/media/multikey-dash/manifest.mpd';
 const INBAND = '/test/media/multikey-dash/manifest-inband.mpd';
-
-function waitFor(check: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
 
 describe('Shaka adapter: multi-key content (one token per key)', function () {
   this.timeout(40000);
