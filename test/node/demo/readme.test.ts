@@ -33,6 +33,8 @@ import type { IncomingMessage } from 'node:http';
 declare global {
   /** Your key store. */
   function lookUpKey(contentId: string): Promise<{ kid: string; key: string; iv: string } | undefined>;
+  /** Your key store, keyed by key id: a content's keys (one, or one per track). */
+  function lookUpKeys(contentId: string): Promise<Record<string, { key: string; iv: string; hd?: boolean }> | undefined>;
   /** Your session / entitlement check. */
   function isEntitled(req: IncomingMessage, contentId: string): Promise<boolean>;
 }
