@@ -234,7 +234,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     };
 
     /** Per load: its content id (or why there is none), the token fetch started at `load()`, and an abort for everything it awaits. */
-    let load: { contentId?: string; error?: ExpressPlayError; controller: AbortController; pending?: Promise<RightsInfo> } = { controller: new AbortController() };
+    let load: { contentId?: string; error?: ExpressPlayError; controller: AbortController; pending?: Promise<RightsInfo>; failure?: unknown } = { controller: new AbortController() };
     /** Rights URL → the typed error of its last failed license attempt (filled from Shaka's `retry` event). */
     const rejections = new Map<string, ExpressPlayError>();
     /** Rejected rights URL → its one refresh, shared by every session that saw the rejection. */
@@ -244,11 +244,13 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     const sentUrls = new Set<string>();
 
     const rightsFor = (ctx: TokenContext, signal: AbortSignal): Promise<RightsInfo> => {
-      const own = () => client.getRightsUrl(ctx, { signal }).then(noteRights);
+      const sameLoad = load.pending && load.contentId === ctx.contentId;
       // The fetch started at load() time is awaited, never repeated, even when it failed: no second request for an error.
-      // Its token is the content's one key (single-key content); answered -4018 (several keys), each session asks for its own.
-      if (load.pending && load.contentId === ctx.contentId) return ctx.kids ? load.pending.catch((err: unknown) => (isKeyIdRequired(err) ? own() : Promise.reject(err))) : load.pending;
-      return own();
+      if (sameLoad && !ctx.kids) return load.pending!;
+      if (sameLoad && load.failure !== undefined && !isKeyIdRequired(load.failure)) return Promise.reject(load.failure);
+      // With key ids the client answers: this key's token (prefetched, set or cached) at once, else the content's
+      // (the load's fetch, awaited: single-key content), else, that fetch having answered -4018, one for this key.
+      return client.getRightsUrl(ctx, { signal }).then(noteRights);
     };
 
     /** Key id → last status reported; per load, so a reload of the same content reports its keys again. */
@@ -282,6 +284,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
           if (load.pending === pending) load.pending = undefined;
         },
         (err: unknown) => {
+          if (load.pending === pending) load.failure = err;
           // -4018: the content has several keys; its sessions ask per key id (reported if one cannot).
           if (isExpressPlayError(err) && !isKeyIdRequired(err)) report(err, contentId);
         },

@@ -35,6 +35,8 @@ interface Load {
   rights?: Promise<RightsInfo>;
   /** Per key-id set (`a,b`): the rights URL the sessions asking for those key ids share. */
   keyRights: Map<string, Promise<RightsInfo>>;
+  /** Why the load's own token fetch (`rights`) failed, once it has. */
+  failure?: unknown;
 }
 
 interface State {
@@ -283,7 +285,10 @@ function setRights(state: State, load: Load, rights: Promise<RightsInfo>, kids?:
   rights.then(
     // A key's sessions that got the content's own token (single-key content): announced already, by the load.
     (info) => (kids && !info.kids) || emit(state, { type: 'expressplay:token', drm: info.drm, contentId: info.contentId, ...(info.kids ? { kids: info.kids } : {}), source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started }),
-    () => undefined, // never an unhandled rejection: getLicense reports it, if a license is still wanted
+    // Never an unhandled rejection: getLicense reports it, if a license is still wanted.
+    (err: unknown) => {
+      if (!kids && load.rights === rights) load.failure = err;
+    },
   );
   return rights;
 }
@@ -352,12 +357,12 @@ function sessionKeysOf(load: Load, keyMessage: ArrayBuffer): string[] {
 function rightsFor(state: State, load: Load, kids: readonly string[] | undefined): Promise<RightsInfo> {
   const known = kids ? load.keyRights.get(kids.join(',')) : load.rights;
   if (known) return known;
-  // FairPlay without an app content id, or a key's first session: the token can only be asked for now.
-  const fetch = () => state.client.getRightsUrl({ ...load.ctx, ...(kids ? { kids } : {}) }, { signal: load.abort.signal });
-  // A key's first session: the load's token is the content's one key (single-key content), never asked for twice
-  // even when it failed; answered -4018 (several keys), the key gets its own token.
-  const rights = kids && load.rights ? load.rights.catch((err: unknown) => (isKeyIdRequired(err) ? fetch() : Promise.reject(err))) : fetch();
-  return setRights(state, load, rights, kids);
+  // The load's own fetch is never repeated, even when it failed (-4018 aside: the content has several keys).
+  if (kids && load.failure !== undefined && !isKeyIdRequired(load.failure)) return Promise.reject(load.failure);
+  // FairPlay without an app content id, or a key's first session: the client answers with this key's token
+  // (prefetched, set or cached) at once, else the content's (the load's fetch, awaited: single-key content),
+  // else, that fetch having answered -4018, one for this key.
+  return setRights(state, load, state.client.getRightsUrl({ ...load.ctx, ...(kids ? { kids } : {}) }, { signal: load.abort.signal }), kids);
 }
 
 /**
