@@ -40,7 +40,12 @@ export function sessionKeyIds(source: SessionKeySource): string[] {
     const kids = keyIdsFromInitData(source.initDataType, source.initData);
     if (kids.length > 0) return normalizeKeyIds(kids);
   }
-  return source.clearKeyMessage ? normalizeKeyIds(keyIdsFromKeyIdsJson(source.clearKeyMessage)) : [];
+  return source.clearKeyMessage ? clearKeyRequestKeyIds(source.clearKeyMessage) : [];
+}
+
+/** The key ids a ClearKey license request names (its own `kids`), normalized; no initData parsing pulled in. */
+export function clearKeyRequestKeyIds(message: ArrayBuffer | ArrayBufferView): string[] {
+  return normalizeKeyIds(keyIdsFromKeyIdsJson(message));
 }
 
 /**

@@ -10,7 +10,7 @@ import { contentIdFromSkd, rightsUrlFromSkd } from '../core/fairplay.js';
 import { redactTokens } from '../core/redact.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
 import { playReadyRequest } from './playready.js';
-import { isKeyIdRequired, sessionKeyIds, severalKeyIdsError } from '../browser/key-ids.js';
+import { clearKeyRequestKeyIds, isKeyIdRequired, severalKeyIdsError } from '../browser/key-ids.js';
 import { createTokenClient, detectDrm, getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
 import type { DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
 import type {
@@ -350,7 +350,7 @@ function fairplayContentId(state: State, load: Load, initData: string): string {
  * (contrib-eme keeps the session's initData to itself).
  */
 function sessionKeysOf(load: Load, keyMessage: ArrayBuffer): string[] {
-  return load.keySystem === 'org.w3.clearkey' ? sessionKeyIds({ clearKeyMessage: keyMessage }) : [];
+  return load.keySystem === 'org.w3.clearkey' ? clearKeyRequestKeyIds(keyMessage) : [];
 }
 
 /** The rights URL for these key ids (the content's without them): the load's, or fetched now and shared. */
