@@ -29,6 +29,8 @@ const option = (name: string, fallback: number) => {
   return i >= 0 && argv[i + 1] ? Number(argv[i + 1]) : fallback;
 };
 const QUICK = flag('--quick');
+/** `--multikey`: only the multi-key rows (cold / prefetched, single-key vs two-key content), into bench/out/multikey.json. */
+const MULTIKEY = flag('--multikey');
 const RUNS = option('--runs', QUICK ? 3 : 10);
 const SWEEP_RUNS = option('--sweep-runs', QUICK ? 2 : 5);
 const DETECT_PAGES = QUICK ? 2 : 6;
@@ -96,14 +98,15 @@ function readInstrument(servers: BenchServers): string {
   return instrumentJs;
 }
 
-async function runOnce(browser: Browser, servers: BenchServers, player: PlayerName, scenario: Scenario, tokenMs: number): Promise<Sample> {
-  const stream = servers.streams[STREAM]!;
+async function runOnce(browser: Browser, servers: BenchServers, player: PlayerName, scenario: Scenario, tokenMs: number, streamId = STREAM): Promise<Sample> {
+  const stream = servers.streams[streamId]!;
   const spec: RunSpec = {
     player,
     scenario,
     manifest: `/${stream.manifest}`,
     type: stream.type,
-    contentId: STREAM,
+    contentId: streamId,
+    ...(stream.keys && scenario === 'prefetched' ? { kids: Object.keys(stream.keys) } : {}),
     tokenEndpoint: '/api/token',
     rightsHost: new URL(servers.emulator.url).hostname,
     timeoutMs: RUN_TIMEOUT_MS,
@@ -273,6 +276,49 @@ function parseOnly(): void {
   console.log(renderParseTable((results['parse'] as { rows: ReturnType<typeof parseCost> }).rows));
 }
 
+/**
+ * `--multikey`: start-up of multi-key content (multikey-dash: audio, SD, HD under three
+ * keys, every pssh in the manifest) beside single-key (cenc-h264), cold and prefetched
+ * (one prefetch per key id), at the production latency; token requests and tokens
+ * minted per playback.
+ */
+async function multikey(browser: Browser, servers: BenchServers): Promise<void> {
+  servers.setLatency(PRODUCTION);
+  const combos = PLAYERS.flatMap((player) => ['cenc-h264', 'multikey-dash'].flatMap((stream) => (['cold', 'prefetched'] as const).map((scenario) => ({ player, stream, scenario }))));
+  for (const c of combos) await runOnce(browser, servers, c.player, c.scenario, PRODUCTION.tokenMs, c.stream); // warm-up
+  const samples: Array<Sample & { stream: string }> = [];
+  for (let round = 0; round < RUNS; round++) {
+    for (const c of shuffle(combos)) {
+      const s = await runOnce(browser, servers, c.player, c.scenario, PRODUCTION.tokenMs, c.stream);
+      samples.push({ ...s, stream: c.stream });
+      process.stderr.write(s.error ? 'x' : '.');
+    }
+  }
+  process.stderr.write('\n');
+  const rows = combos.map((c) => {
+    const ok = samples.filter((s) => s.player === c.player && s.stream === c.stream && s.scenario === c.scenario && s.firstFrameMs !== undefined);
+    const med = (xs: number[]) => (xs.length ? Math.round(median(xs)) : NaN);
+    return {
+      ...c,
+      n: ok.length,
+      errors: samples.filter((s) => s.player === c.player && s.stream === c.stream && s.scenario === c.scenario && s.error).length,
+      firstFrameMedianMs: med(ok.map((s) => s.firstFrameMs!)),
+      p75Ms: ok.length ? Math.round(quantile(ok.map((s) => s.firstFrameMs!), 0.75)) : NaN,
+      tokenRequestsPerPage: med(ok.map((s) => s.counts!.token)),
+      tokensMintedPerPage: med(ok.map((s) => s.emulator?.tokens ?? NaN)),
+      licensesPerPage: med(ok.map((s) => s.counts!.license)),
+    };
+  });
+  const out = { date: new Date().toISOString(), command: `npm run bench -- --multikey --runs ${RUNS}`, latency: PRODUCTION, loadavg: loadavg(), rows, failures: samples.filter((s) => s.error).map((s) => `${s.player}/${s.stream}/${s.scenario}: ${s.error}`).slice(0, 10) };
+  mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/out/multikey.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log('player   stream         scenario    n  median  p75  token req  minted  licenses');
+  for (const r of rows) {
+    console.log(`${r.player.padEnd(8)} ${r.stream.padEnd(14)} ${r.scenario.padEnd(10)} ${String(r.n).padStart(2)} ${String(r.firstFrameMedianMs).padStart(6)} ${String(r.p75Ms).padStart(5)} ${String(r.tokenRequestsPerPage).padStart(9)} ${String(r.tokensMintedPerPage).padStart(7)} ${String(r.licensesPerPage).padStart(9)}`);
+  }
+  if (out.failures.length) console.log(out.failures.join('\n'));
+}
+
 async function main(): Promise<void> {
   if (flag('--extras-only')) {
     extrasOnly();
@@ -291,6 +337,15 @@ async function main(): Promise<void> {
   let samples: Sample[] = [];
   let detect: DetectResult[] = [];
   const loadDuring: number[][] = [];
+  if (MULTIKEY) {
+    try {
+      await multikey(browser, servers);
+    } finally {
+      await browser.close();
+      await servers.close();
+    }
+    return;
+  }
   const sampler = setInterval(() => loadDuring.push(loadavg()), 10_000);
   try {
     console.error(`[bench] start-up: ${PLAYERS.join(', ')} × ${SCENARIOS.join('/')} × token ${TOKEN_SWEEP.join('/')} ms; ${RUNS} runs at 300 ms, ${SWEEP_RUNS} at the others`);

@@ -12,14 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ClientCode, ExpressPlayError } from '../src/core/index.js';
 import { createTokenHandler, startEmulator, type Emulator } from '../src/server/index.js';
+import { keyForRequest, loadTestStreams } from '../test/browser/support/servers.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export interface StreamInfo {
-  kid: string;
-  key: string;
   manifest: string;
   type: string;
+  /** Multi-key streams: key id → key and track (one token per key). */
+  keys?: Record<string, { key: string; track: string }>;
 }
 
 export interface Latency {
@@ -82,15 +83,18 @@ async function bundle(entry: string): Promise<string> {
 
 export async function startBenchServers(): Promise<BenchServers> {
   const streams = JSON.parse(await readFile(join(ROOT, 'test/media/streams.json'), 'utf8')) as Record<string, StreamInfo>;
+  const keyed = loadTestStreams();
   const emulator = await startEmulator({ authenticators: { test: [AUTHENTICATOR] }, control: true });
   const tokenHandler = createTokenHandler({
     authenticator: AUTHENTICATOR,
     service: emulator.url,
     resolve: (_req, ctx) => {
-      const s = streams[ctx.contentId];
+      const s = Object.hasOwn(keyed, ctx.contentId) ? keyed[ctx.contentId] : undefined;
       if (!s) throw new ExpressPlayError(ClientCode.NOT_FOUND, { details: 'unknown content', httpStatus: 404 });
+      // The tests' back-end policy for keys: the requested key id's key (multi-key content: one token per key).
+      const { kid, key } = keyForRequest(ctx.contentId, s, ctx.kids);
       // 10 minutes: replays within a run are inside the token's life.
-      return { kid: s.kid, contentKey: s.key, securityLevel: 1, hdcpOutputControl: 0, expirationTime: '+600' };
+      return { kid, contentKey: key, securityLevel: 1, hdcpOutputControl: 0, expirationTime: '+600' };
     },
   });
   const [pageJs, instrumentJs] = await Promise.all([bundle('bench/page/main.ts'), bundle('bench/page/instrument.ts')]);

@@ -21,6 +21,12 @@ const wanted = args.filter((a) => !a.startsWith('--'));
 const ids = Object.keys(streams).filter((id) =>
   wanted.length ? wanted.includes(id) : streams[id].type === 'application/dash+xml');
 
+/** kid → key for Shaka's drm.clearKeys: the stream's one key, or each key of a multi-key stream (`keys`). */
+function clearKeysOf(s, wrong) {
+  const keys = s.keys ? Object.entries(s.keys).map(([kid, k]) => [kid, k.key]) : [[s.kid, s.key]];
+  return Object.fromEntries(keys.map(([kid, key]) => [kid, wrong ? 'ff'.repeat(16) : key]));
+}
+
 const TYPES = {
   '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json',
   '.mpd': 'application/dash+xml', '.m3u8': 'application/x-mpegURL',
@@ -60,14 +66,14 @@ try {
     page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
     await page.goto(base + '/');
-    const result = await page.evaluate(async ({ manifest, kid, key }) => {
+    const result = await page.evaluate(async ({ manifest, clearKeys }) => {
       const video = document.getElementById('v');
       shaka.polyfill.installAll();
       const player = new shaka.Player();
       await player.attach(video);
       const errors = [];
       player.addEventListener('error', (e) => errors.push(String(e.detail?.code) + ' ' + JSON.stringify(e.detail?.data ?? [])));
-      player.configure({ drm: { clearKeys: { [kid]: key } } });
+      player.configure({ drm: { clearKeys } });
       try {
         await player.load('/' + manifest);
       } catch (e) {
@@ -89,7 +95,7 @@ try {
       };
       await player.destroy();
       return out;
-    }, WRONG ? { ...s, key: 'ff'.repeat(16) } : s);
+    }, { manifest: s.manifest, clearKeys: clearKeysOf(s, WRONG) });
     if (WRONG) result.ok = !result.ok;
     const line = `${result.ok ? 'PASS' : 'FAIL'}${WRONG ? ' (wrong key, must not play)' : ''} ${id} (${s.scheme}, ${s.codecs}): ` +
       `currentTime=${result.currentTime?.toFixed(2)} keySystem=${result.keySystem} frames=${result.decodedFrames}` +

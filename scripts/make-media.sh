@@ -137,6 +137,83 @@ H="$OUT/cenc-hls"
 KEY_B64="$(printf "$(printf '%s' "$HLS_KEY" | sed 's/../\\x&/g')" | base64)"
 if grep -rqF "$KEY_B64" "$H"/*/index.m3u8; then echo "cenc-hls: the content key leaked into a playlist" >&2; exit 1; fi
 
+# ============================================================================
+# BEGIN multi-key streams (issue #16): one key per track, one token per key.
+# Each track is packaged in its own shaka-packager run, so its CommonSystem pssh
+# names only its own key id (one run with several keys lists every key id in
+# every track's pssh: one session would ask for all of them). The runs' MPDs are
+# joined into one. multikey-onepssh is the other shape on purpose: one run, two
+# keys, one pssh naming both (the failure the adapters must explain).
+MK_AUDIO_KID=0f5b51e21bd651d790c77a3841b95cd3
+MK_AUDIO_KEY=0085c2ee53213bbc271c046318a84dfa
+MK_AUDIO_IV=8c7c66b5d819701a2a1705abb36fce32
+MK_SD_KID=b293f0194fa7faaa83f1b7dadac68cef
+MK_SD_KEY=762589893c086b3dcdf541e6e6f0bf95
+MK_SD_IV=8e1a7f72070a3f88b662b816e58e78a8
+MK_HD_KID=468a679552bec65d87add0dc74daad16
+MK_HD_KEY=35f84700e74dfaf0108da4029af8d4c7
+MK_HD_IV=9ab2806fa7222707177908f65d3140bc
+
+echo "[media] encoding the HD rendition for the multi-key streams (ffmpeg)"
+ff -f lavfi -i "testsrc2=size=640x360:rate=${FPS}:duration=${DURATION}" -an -c:v libx264 -profile:v baseline -level 3.0 -pix_fmt yuv420p \
+  -preset medium -b:v 200k -maxrate 250k -bufsize 500k \
+  -g "$FPS" -keyint_min "$FPS" -sc_threshold 0 -threads 1 \
+  -x264-params "bframes=0" "${BITEXACT[@]}" "$TMP/h264-hd.mp4"
+
+rm -rf "$OUT/multikey-dash" "$OUT/multikey-onepssh"
+mkdir -p "$OUT/multikey-dash" "$OUT/multikey-onepssh"
+
+package_track() { # <dir> <name> <stream> <kid> <key> <iv> <input.mp4>: one track, one key, MPD <dir>/<name>.part.mpd
+  local dir="$1" name="$2" stream="$3" kid="$4" key="$5" iv="$6" input="$7"
+  "$PACKAGER" \
+    "in=$input,stream=$stream,init_segment=$dir/$name/init.mp4,segment_template=$dir/$name/\$Number\$.m4s" \
+    --enable_raw_key_encryption --keys "label=:key_id=$kid:key=$key" --iv "$iv" \
+    --protection_systems CommonSystem --protection_scheme cenc --clear_lead 0 --segment_duration 1 \
+    --generate_static_live_mpd --mpd_output "$dir/$name.part.mpd" --use_fake_clock_for_muxer --quiet
+}
+
+# Joins single-track MPDs into one Period (AdaptationSet/Representation ids renumbered).
+# <out.mpd> <with-pssh: 1|0> <part.mpd>… With 0 the MPD keeps default_KID and the
+# common-system ContentProtection but no cenc:pssh: players then open each session from
+# its init segment's pssh when that track is first appended (a key never played never
+# gets a session).
+join_mpds() {
+  node - "$@" <<'JS'
+const fs = require('node:fs');
+const [out, withPssh, ...parts] = process.argv.slice(2);
+const texts = parts.map((p) => fs.readFileSync(p, 'utf8'));
+const sets = texts.map((t, i) => {
+  let set = /<AdaptationSet[\s\S]*?<\/AdaptationSet>/.exec(t)[0];
+  set = set.replace(/<AdaptationSet id="\d+"/, `<AdaptationSet id="${i}"`).replace(/<Representation id="\d+"/, `<Representation id="${i}"`);
+  if (withPssh === '0') set = set.replace(/<ContentProtection (schemeIdUri="urn:uuid:1077efec[^"]*")>[\s\S]*?<\/ContentProtection>/g, '<ContentProtection $1/>');
+  return set;
+});
+const head = texts[0].slice(0, texts[0].indexOf('<AdaptationSet'));
+fs.writeFileSync(out, `${head}${sets.join('\n    ')}\n  </Period>\n</MPD>\n`);
+JS
+}
+
+echo "[media] packaging multikey-dash (DASH: audio, SD and HD video under three keys, one pssh each)"
+M="$OUT/multikey-dash"
+package_track "$M" audio audio "$MK_AUDIO_KID" "$MK_AUDIO_KEY" "$MK_AUDIO_IV" "$TMP/aac.mp4"
+package_track "$M" sd video "$MK_SD_KID" "$MK_SD_KEY" "$MK_SD_IV" "$TMP/h264.mp4"
+package_track "$M" hd video "$MK_HD_KID" "$MK_HD_KEY" "$MK_HD_IV" "$TMP/h264-hd.mp4"
+join_mpds "$M/manifest.mpd" 1 "$M/audio.part.mpd" "$M/sd.part.mpd" "$M/hd.part.mpd"
+join_mpds "$M/manifest-inband.mpd" 0 "$M/audio.part.mpd" "$M/sd.part.mpd" "$M/hd.part.mpd"
+rm -f "$M"/*.part.mpd
+
+echo "[media] packaging multikey-onepssh (DASH: audio and video under two keys, one pssh naming both)"
+O="$OUT/multikey-onepssh"
+"$PACKAGER" \
+  "in=$TMP/h264.mp4,stream=video,init_segment=$O/video/init.mp4,segment_template=$O/video/\$Number\$.m4s,drm_label=SD" \
+  "in=$TMP/aac.mp4,stream=audio,init_segment=$O/audio/init.mp4,segment_template=$O/audio/\$Number\$.m4s,drm_label=AUDIO" \
+  --enable_raw_key_encryption \
+  --keys "label=AUDIO:key_id=$MK_AUDIO_KID:key=$MK_AUDIO_KEY,label=SD:key_id=$MK_SD_KID:key=$MK_SD_KEY" \
+  --iv "$MK_SD_IV" --protection_systems CommonSystem --protection_scheme cenc --clear_lead 0 --segment_duration 1 \
+  --generate_static_live_mpd --mpd_output "$O/manifest.mpd" --use_fake_clock_for_muxer --quiet
+# END multi-key streams
+# ============================================================================
+
 # --- streams.json (read by servers only; pages never get keys) ----------------
 codecs_of() { # <mpd> -> "videoCodec,audioCodec"
   grep -o 'codecs="[^"]*"' "$1" | sed 's/codecs="\(.*\)"/\1/' | paste -sd, -
@@ -187,6 +264,30 @@ cat > "$OUT/streams.json" <<EOF
     "manifest": "test/media/cenc-hls/master.m3u8",
     "type": "application/x-mpegURL",
     "codecs": "$HLS_CODECS",
+    "durationSeconds": $DURATION
+  },
+  "multikey-dash": {
+    "keys": {
+      "$MK_AUDIO_KID": { "key": "$MK_AUDIO_KEY", "track": "audio" },
+      "$MK_SD_KID": { "key": "$MK_SD_KEY", "track": "video-sd" },
+      "$MK_HD_KID": { "key": "$MK_HD_KEY", "track": "video-hd" }
+    },
+    "scheme": "cenc",
+    "manifest": "test/media/multikey-dash/manifest.mpd",
+    "manifestInband": "test/media/multikey-dash/manifest-inband.mpd",
+    "type": "application/dash+xml",
+    "codecs": "$(codecs_of "$M/manifest.mpd" | tr , '\n' | sort -u | paste -sd, -)",
+    "durationSeconds": $DURATION
+  },
+  "multikey-onepssh": {
+    "keys": {
+      "$MK_AUDIO_KID": { "key": "$MK_AUDIO_KEY", "track": "audio" },
+      "$MK_SD_KID": { "key": "$MK_SD_KEY", "track": "video" }
+    },
+    "scheme": "cenc",
+    "manifest": "test/media/multikey-onepssh/manifest.mpd",
+    "type": "application/dash+xml",
+    "codecs": "$(codecs_of "$O/manifest.mpd")",
     "durationSeconds": $DURATION
   }
 }

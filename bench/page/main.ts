@@ -29,6 +29,8 @@ export interface RunSpec {
   rightsHost: string;
   /** limit only: fetched by the harness before the clock starts. */
   rightsUrl?: string;
+  /** prefetched, multi-key content: the key ids the app knows it will need, one prefetch per key. */
+  kids?: string[];
   timeoutMs: number;
 }
 
@@ -191,7 +193,7 @@ async function shakaPlayback(spec: RunSpec, shared: { client?: TokenClient }): P
     shared.client ??= createTokenClient({ endpoint: spec.tokenEndpoint, allowedRightsHosts: [spec.rightsHost] });
     const ep = await attachExpressPlay(player, { token: shared.client, contentId: spec.contentId, detect: detectOptions });
     detach = () => ep.detach();
-    if (spec.scenario === 'prefetched') await ep.prefetch(spec.contentId);
+    if (spec.scenario === 'prefetched') await Promise.all(spec.kids ? spec.kids.map((kid) => ep.prefetch(spec.contentId, [kid])) : [ep.prefetch(spec.contentId)]);
   }
   const t0 = performance.now();
   const frame = firstFrame(video, spec.timeoutMs);
@@ -230,7 +232,10 @@ async function videojsPlayback(spec: RunSpec, shared: { client?: TokenClient }):
   } else {
     shared.client ??= createTokenClient({ endpoint: spec.tokenEndpoint, allowedRightsHosts: [spec.rightsHost] });
     player.expressplay({ tokenClient: shared.client, detect: detectOptions });
-    if (spec.scenario === 'prefetched') await shared.client.prefetch({ drm: 'clearkey', contentId: spec.contentId });
+    if (spec.scenario === 'prefetched') {
+      const kidSets = spec.kids ? spec.kids.map((kid) => [kid]) : [undefined];
+      await Promise.all(kidSets.map((kids) => shared.client!.prefetch({ drm: 'clearkey', contentId: spec.contentId, ...(kids ? { kids } : {}) })));
+    }
     source = { ...source, expressplay: { contentId: spec.contentId } };
   }
   // Video.js's autoplay: play once the source has data (it is muted, so allowed).

@@ -1,7 +1,7 @@
-// The token client: gets a rights URL for (drm, content) from the customer's
-// token endpoint, keeps it until shortly before it expires, shares one fetch
-// between concurrent callers, refreshes once when a license server refuses the
-// token, and only ever hands out rights URLs that pass the allowlist.
+// The token client: gets a rights URL for (drm, content, key-id set) from the
+// customer's token endpoint, keeps it until shortly before it expires, shares one
+// fetch between concurrent callers, refreshes once when a license server refuses
+// the token, and only ever hands out rights URLs that pass the allowlist.
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
@@ -11,6 +11,7 @@ import { fetchWithRetry } from './http.js';
 import { createEmitter } from './events.js';
 import { createLogger } from './log.js';
 import { preconnect } from './preconnect.js';
+import { isKeyIdRequired, normalizeKeyIds } from './key-ids.js';
 import { buildEndpointRequest } from './token-request.js';
 import type { RightsInfo, RightsSource, TokenClient, TokenClientOptions, TokenContext } from './types.js';
 
@@ -24,9 +25,26 @@ interface Flight {
   settled: boolean;
 }
 
-function keyOf(context: TokenContext): string {
-  return `${context.drm}\u0000${context.contentId}`;
+/** The context with its key ids in one spelling (lower-case, sorted, unique), or none. */
+function normalized(context: TokenContext): TokenContext {
+  if (!context.kids || context.kids.length === 0) {
+    if (!('kids' in context)) return context;
+    const { kids: _none, ...rest } = context;
+    return rest;
+  }
+  return { ...context, kids: normalizeKeyIds(context.kids) };
 }
+
+/** The cache key: drm, content and key-id set (empty: the content's only key). */
+function keyOf(context: TokenContext): string {
+  return `${context.drm}\u0000${context.contentId}\u0000${(context.kids ?? []).join(',')}`;
+}
+
+/** The cache key of the content's token asked for without key ids. */
+function contentKeyOf(context: TokenContext): string {
+  return `${context.drm}\u0000${context.contentId}\u0000`;
+}
+
 
 function checkContext(context: TokenContext): void {
   if (typeof context !== 'object' || context === null || typeof context.drm !== 'string' || typeof context.contentId !== 'string' || context.contentId === '') {
@@ -121,8 +139,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   function announce(info: RightsInfo, durationMs: number): void {
     if (options.preconnect !== false) preconnect(info.rightsUrl);
-    log.debug(`rights URL for ${info.drm}/${info.contentId} (${info.source}, ${Math.round(durationMs)} ms): ${info.rightsUrl}`);
-    emit({ type: 'expressplay:token', durationMs, drm: info.drm, contentId: info.contentId, rightsUrl: info.rightsUrl, source: info.source });
+    log.debug(`rights URL for ${info.drm}/${info.contentId}${info.kids ? ` [${info.kids.join(',')}]` : ''} (${info.source}, ${Math.round(durationMs)} ms): ${info.rightsUrl}`);
+    emit({ type: 'expressplay:token', durationMs, drm: info.drm, contentId: info.contentId, ...(info.kids ? { kids: info.kids } : {}), rightsUrl: info.rightsUrl, source: info.source });
   }
 
   function rightsInfo(context: TokenContext, rightsUrl: string, source: RightsSource, expiresAt: Date | undefined, token: string | undefined): RightsInfo {
@@ -130,6 +148,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       rightsUrl,
       drm: context.drm,
       contentId: context.contentId,
+      ...(context.kids ? { kids: context.kids } : {}),
       source,
       obtainedAt: performance.now(),
       expiresAtMs: expiresAt ? expiresAt.getTime() : Date.now() + lifetimeMs,
@@ -174,9 +193,11 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       .catch((err: unknown) => {
         const error = isExpressPlayError(err) ? (err as ExpressPlayError) : new ExpressPlayError(ClientCode.MALFORMED_RESPONSE, { drm: context.drm, details: 'token endpoint answer could not be used', cause: err });
         if (error.category === 'aborted') log.debug(`token request for ${context.drm}/${context.contentId} aborted`);
+        // Not a failure yet: multi-key content is asked per key id, when its sessions say which.
+        else if (!context.kids && isKeyIdRequired(error)) log.debug(`${context.drm}/${context.contentId} has several keys: tokens are asked per key id`);
         else {
           log.warn(`token request for ${context.drm}/${context.contentId} failed: ${error.message}`, { code: error.code, httpStatus: error.httpStatus });
-          emit({ type: 'expressplay:error', drm: context.drm, contentId: context.contentId, error, durationMs: performance.now() - started });
+          emit({ type: 'expressplay:error', drm: context.drm, contentId: context.contentId, ...(context.kids ? { kids: context.kids } : {}), error, durationMs: performance.now() - started });
         }
         throw error;
       })
@@ -221,15 +242,45 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     });
   }
 
-  async function getRightsUrl(context: TokenContext, opts: { signal?: AbortSignal } = {}): Promise<RightsInfo> {
-    assertNotDisposed();
-    checkContext(context);
-    const key = keyOf(context);
+  function cachedHit(key: string): RightsInfo | undefined {
     const cached = cache.get(key);
-    if (fresh(cached)) {
-      const hit: RightsInfo = { ...cached, source: cached.source === 'app' ? 'app' : 'cache' };
-      emit({ type: 'expressplay:token', durationMs: 0, drm: hit.drm, contentId: hit.contentId, rightsUrl: hit.rightsUrl, source: hit.source });
-      return hit;
+    if (!fresh(cached)) return undefined;
+    const hit: RightsInfo = { ...cached, source: cached.source === 'app' ? 'app' : 'cache' };
+    emit({ type: 'expressplay:token', durationMs: 0, drm: hit.drm, contentId: hit.contentId, ...(hit.kids ? { kids: hit.kids } : {}), rightsUrl: hit.rightsUrl, source: hit.source });
+    return hit;
+  }
+
+  /**
+   * A session's key ids with the content's token asked for without kids (single-key
+   * content: it holds the one key): cached, or its fetch under way. Undefined when there
+   * is none, or the back end answered -4018 (several keys: ask per key id).
+   */
+  async function contentToken(context: TokenContext, signal: AbortSignal | undefined): Promise<RightsInfo | undefined> {
+    const key = contentKeyOf(context);
+    const hit = cachedHit(key);
+    if (hit) return hit;
+    const pending = flights.get(key);
+    if (!pending) return undefined;
+    try {
+      return await join(pending, context, signal);
+    } catch (err) {
+      if (isKeyIdRequired(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async function getRightsUrl(given: TokenContext, opts: { signal?: AbortSignal } = {}): Promise<RightsInfo> {
+    assertNotDisposed();
+    checkContext(given);
+    const context = normalized(given);
+    const key = keyOf(context);
+    const hit = cachedHit(key);
+    if (hit) return hit;
+    if (context.kids) {
+      const whole = await contentToken(context, opts.signal);
+      if (whole) return whole;
+      const later = cachedHit(key); // filled while waiting
+      if (later) return later;
     }
     let flight = flights.get(key);
     if (!flight) {
@@ -269,9 +320,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       );
     },
 
-    setRightsUrl(context, rightsUrl, expiresAt) {
+    setRightsUrl(given, rightsUrl, expiresAt) {
       assertNotDisposed();
-      checkContext(context);
+      checkContext(given);
+      const context = normalized(given);
       assertRightsUrl(rightsUrl, allowed, context.drm);
       const key = keyOf(context);
       bump(key);
@@ -281,9 +333,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       return { ...info };
     },
 
-    async refresh(context, error, opts = {}) {
+    async refresh(given, error, opts = {}) {
       assertNotDisposed();
-      checkContext(context);
+      checkContext(given);
+      const context = normalized(given);
       const key = keyOf(context);
       const pending = refreshes.get(key);
       // A refresh whose every caller gave up (aborted) was not the one refresh: it is started afresh.
@@ -302,6 +355,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       }
       log.info(`license server refused the token for ${context.drm}/${context.contentId} (${error.message}); fetching a fresh one`);
       drop(key);
+      // The refused token may have been the content's (single-key content): not handed out again either.
+      if (context.kids) drop(contentKeyOf(context));
       const entry = { flight: startFlight(key, context), settled: false };
       refreshes.set(key, entry);
       entry.flight.promise.then(
@@ -316,12 +371,19 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     },
 
     licenseAcquired(context) {
-      refreshes.delete(keyOf(context));
+      refreshes.delete(keyOf(normalized(context)));
     },
 
-    invalidate(context) {
-      if (context) {
-        drop(keyOf(context));
+    invalidate(given) {
+      if (given) {
+        const context = normalized(given);
+        if (context.kids) drop(keyOf(context));
+        else {
+          // The content as a whole: its token and every per-key token.
+          const prefix = contentKeyOf(context);
+          for (const key of new Set([...cache.keys(), ...flights.keys()])) if (key.startsWith(prefix)) drop(key);
+          drop(prefix);
+        }
         return;
       }
       epoch++;

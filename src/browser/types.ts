@@ -140,7 +140,12 @@ export interface TokenContext {
   drm: Drm;
   /** The app's own content id (non-empty). */
   contentId: string;
-  /** Key ids (hex), when known from the manifest or initData. */
+  /**
+   * The key ids (hex) one license session asks for, from its initData or the manifest's
+   * `default_KID`. Absent: the content's only key (single-key content). An ExpressPlay
+   * token holds one key, so multi-key content gets one token per key id, and the token
+   * client keeps one entry per (drm, contentId, key-id set).
+   */
   kids?: readonly string[];
   /** Detected Widevine security level (1–5). */
   securityLevel?: SecurityLevel;
@@ -236,6 +241,8 @@ export interface RightsInfo extends TokenResult {
   drm: Drm;
   /** The app's content id it is for. */
   contentId: string;
+  /** The key ids it was asked for (lower-case hex, sorted); absent: the content's only key. */
+  kids?: readonly string[];
   /** Where it came from. */
   source: RightsSource;
   /** When it was obtained (ms, performance.now() clock of this page). */
@@ -251,8 +258,15 @@ export interface RightsInfo extends TokenResult {
 /**
  * Gets rights URLs from your token endpoint. Made by {@link createTokenClient};
  * the Shaka and Video.js adapters use one (theirs, or the one you pass).
- * Entries are keyed by `drm` + `contentId`: `kids`, `securityLevel` and `hdcp`
- * are sent with the request but do not make a separate cache entry.
+ * Entries are keyed by `drm` + `contentId` + the set of `kids`: two sessions for
+ * the same key share one token, sessions for different keys get their own.
+ * `securityLevel` and `hdcp` are sent with the request but do not make a separate entry.
+ *
+ * How a key's token is found: a context with `kids` uses the entry for exactly those
+ * key ids; failing that, the content's entry without kids (a back end answers a request
+ * without `kids` only for single-key content, so that token holds the one key), waiting
+ * for it if its fetch is under way; failing that (none, or the back end answered -4018
+ * "missing kid": the content has several keys), it asks the endpoint with `kids`.
  */
 export interface TokenClient {
   /**
@@ -315,6 +329,8 @@ export interface ExpressPlayEvent {
   drm?: Drm;
   /** The app's content id concerned. */
   contentId?: string;
+  /** `token`, `license`, `error`: the key ids the token or license session is for (hex), when known. */
+  kids?: readonly string[];
   /** Rights URL with the token redacted. */
   rightsUrl?: string;
   /** Where the rights URL came from. */

@@ -121,6 +121,7 @@ const ROWS: readonly Row[] = [
   [-9042, 'Invalid skd URI or FairPlay initData', C, 'input', false, 0],
   [-9043, 'License request rejected', C, 'server', false, 0],
   [-9044, 'The emulator cannot issue a real license for this DRM', C, 'unsupported', false, 400],
+  [-9045, 'One license session asks for several key ids; an ExpressPlay token holds one key', C, 'input', false, 0],
   [-9050, 'Disposed', C, 'aborted', false, 0],
   [-9060, 'The token service answer contained the customerAuthenticator: refused', C, 'server', false, 502],
   [-9061, 'Response body too large', C, 'server', false, 502],
@@ -190,6 +191,13 @@ export const ClientCode = {
   LICENSE_REJECTED: -9043,
   /** The emulator was asked for a real Widevine/PlayReady license, which it cannot issue. */
   EMULATOR_CANNOT_LICENSE: -9044,
+  /**
+   * One license session asks for several key ids at once (a single pssh listing every key).
+   * An ExpressPlay token carries one key (`kid` + `contentKey`, or `kek` + `ek`), so a license
+   * from it would hold one of them and leave the others' tracks undecryptable. Package each
+   * track with a pssh naming its own key id (one token per key), or all tracks under one key.
+   */
+  SEVERAL_KEY_IDS: -9045,
   /** The token client or adapter was disposed while the operation was pending. */
   DISPOSED: -9050,
   /** The token service's answer contained the authenticator (in any encoding): refused whole, never relayed. */

@@ -1,5 +1,6 @@
 // Key ids from EME initData, so a content id or a ClearKey request can be made
-// without the CDM: 'cenc' (pssh boxes), 'keyids' (JSON) and 'sinf' (tenc box).
+// without the CDM: 'cenc' (pssh boxes), 'keyids' (JSON), 'webm' (the key id itself) and
+// 'sinf' (tenc box).
 
 import { base64ToBytes, bytesToHex, toBytes, utf8Decode } from './encoding.js';
 
@@ -130,5 +131,7 @@ export function keyIdsFromInitData(initDataType: string, initData: ArrayBuffer |
   if (initDataType === 'cenc') return keyIdsFromPssh(initData);
   if (initDataType === 'keyids') return keyIdsFromKeyIdsJson(initData);
   if (initDataType === 'sinf') return keyIdsFromSinf(initData);
+  // WebM: the initData is the track's key id (ContentEncKeyID), 16 bytes for common encryption.
+  if (initDataType === 'webm') return toBytes(initData).length === 16 ? [bytesToHex(toBytes(initData))] : [];
   return [];
 }

@@ -22,6 +22,7 @@
  */
 import type shaka from 'shaka-player';
 import { createTokenClient, detectDrm, getFairPlayCertificate } from '../browser/index.js';
+import { assertOneKeyPerSession, isKeyIdRequired, sessionKeyIds } from '../browser/key-ids.js';
 import type { DetectDrmOptions, DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenClientOptions, TokenContext } from '../browser/index.js';
 import { ClientCode, ExpressPlayError, contentIdFromSkd, isExpressPlayError, legacyFairPlayInitData, parseErrorResponse, redactTokens, rightsUrlFromSkd, skdFromInitData, tokenFromRightsUrl, unwrapCkc } from '../core/index.js';
 import type { ContentIdStrategy, Drm } from '../core/index.js';
@@ -72,10 +73,13 @@ export interface ShakaExpressPlay {
   readonly support: KeySystemSupport;
   /** The token client in use: the app's, or the one made from `options.token`. */
   readonly tokenClient: TokenClient;
-  /** Starts the token fetch before `load()` (content card shown, hover). */
-  prefetch(contentId: string): Promise<RightsInfo | undefined>;
-  /** A rights URL the app already has: no token request for this content. */
-  setRightsUrl(contentId: string, rightsUrl: string, expiresAt?: Date): RightsInfo;
+  /**
+   * Starts the token fetch before `load()` (content card shown, hover). For multi-key
+   * content pass the key ids of a key the app knows will be asked for (one call per key).
+   */
+  prefetch(contentId: string, kids?: readonly string[]): Promise<RightsInfo | undefined>;
+  /** A rights URL the app already has: no token request for this content (for the key `kids`, when given). */
+  setRightsUrl(contentId: string, rightsUrl: string, expiresAt?: Date, kids?: readonly string[]): RightsInfo;
   /** Removes every filter and listener, aborts in-flight token requests, restores the DRM config, disposes an owned client. */
   detach(): void;
 }
@@ -123,6 +127,18 @@ function fail(code: number, details: string, drm?: Drm): ExpressPlayError {
  * `loading` event it starts the token fetch for that load's content id, in
  * parallel with the manifest. A license refused for its token (-4010 / 401 /
  * 403) gets one fresh token, shared by every session, on Shaka's own retry.
+ *
+ * How keys are chosen: each license request's key ids come from its session's
+ * initData (`request.initData`: cenc pssh, keyids, webm), or for ClearKey from the
+ * license request itself; `request.drmInfo.keyIds` is not used, as Shaka merges every
+ * stream's key ids into it. The request goes to the token for those key ids (token
+ * client: one per drm, content and key-id set). Single-key content uses the token
+ * fetched at `loading` (the back end answers a request without `kids` with the
+ * content's one key); multi-key content, whose back end answers that request -4018,
+ * gets one token per key when each key's session starts (an SD→HD switch: then).
+ * A session asking for several key ids at once fails with -9045. Every failed license
+ * request is reported as `expressplay:error` with its `kids`, also where Shaka, with
+ * several sessions, drops a failed one silently.
  * Events `expressplay:*` are dispatched on the player; errors also reach Shaka's
  * `error` event with the `ExpressPlayError` in the Shaka error's `data`
  * (see {@link expressPlayErrorOf}).
@@ -168,8 +184,10 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     const dict = new Map<string, unknown>(Object.entries(event)).set('detail', event);
     player.dispatchEvent(new FakeEvent(event.type, dict as Map<string, object | null>));
   };
-  const report = (error: ExpressPlayError, contentId?: string): ExpressPlayError => {
-    if (!reported.has(error) && error.category !== 'aborted' && error.code !== ClientCode.DISPOSED && !detached) emit({ type: 'expressplay:error', time: performance.now(), drm, contentId, error });
+  const report = (error: ExpressPlayError, contentId?: string, kids?: readonly string[]): ExpressPlayError => {
+    if (!reported.has(error) && error.category !== 'aborted' && error.code !== ClientCode.DISPOSED && !detached) {
+      emit({ type: 'expressplay:error', time: performance.now(), drm, contentId, ...(kids?.length ? { kids } : {}), error });
+    }
     return error;
   };
 
@@ -200,22 +218,23 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     const theDrm = support.drm;
     const fairplay = theDrm === 'fairplay';
     const strategy = options.fairplay?.contentIdStrategy ?? 'whole';
-    const context = (contentId: string): TokenContext => ({
+    const context = (contentId: string, kids?: readonly string[]): TokenContext => ({
       drm: theDrm,
       contentId,
+      ...(kids?.length ? { kids } : {}),
       ...(support.securityLevel === undefined ? {} : { securityLevel: support.securityLevel }),
       hdcp: support.hdcp,
     });
     const noteRights = (info: RightsInfo): RightsInfo => {
       // An owned client reports its own token events; an app's client reports to the app, so the adapter tells the player.
       if (!owned) {
-        emit({ type: 'expressplay:token', time: performance.now(), drm: theDrm, contentId: info.contentId, rightsUrl: info.rightsUrl, source: info.source });
+        emit({ type: 'expressplay:token', time: performance.now(), drm: theDrm, contentId: info.contentId, ...(info.kids ? { kids: info.kids } : {}), rightsUrl: info.rightsUrl, source: info.source });
       }
       return info;
     };
 
     /** Per load: its content id (or why there is none), the token fetch started at `load()`, and an abort for everything it awaits. */
-    let load: { contentId?: string; error?: ExpressPlayError; controller: AbortController; pending?: Promise<RightsInfo> } = { controller: new AbortController() };
+    let load: { contentId?: string; error?: ExpressPlayError; controller: AbortController; pending?: Promise<RightsInfo>; failure?: unknown } = { controller: new AbortController() };
     /** Rights URL → the typed error of its last failed license attempt (filled from Shaka's `retry` event). */
     const rejections = new Map<string, ExpressPlayError>();
     /** Rejected rights URL → its one refresh, shared by every session that saw the rejection. */
@@ -225,8 +244,12 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     const sentUrls = new Set<string>();
 
     const rightsFor = (ctx: TokenContext, signal: AbortSignal): Promise<RightsInfo> => {
+      const sameLoad = load.pending && load.contentId === ctx.contentId;
       // The fetch started at load() time is awaited, never repeated, even when it failed: no second request for an error.
-      if (load.pending && load.contentId === ctx.contentId) return load.pending;
+      if (sameLoad && !ctx.kids) return load.pending!;
+      if (sameLoad && load.failure !== undefined && !isKeyIdRequired(load.failure)) return Promise.reject(load.failure);
+      // With key ids the client answers: this key's token (prefetched, set or cached) at once, else the content's
+      // (the load's fetch, awaited: single-key content), else, that fetch having answered -4018, one for this key.
       return client.getRightsUrl(ctx, { signal }).then(noteRights);
     };
 
@@ -261,7 +284,9 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
           if (load.pending === pending) load.pending = undefined;
         },
         (err: unknown) => {
-          if (isExpressPlayError(err)) report(err, contentId);
+          if (load.pending === pending) load.failure = err;
+          // -4018: the content has several keys; its sessions ask per key id (reported if one cannot).
+          if (isExpressPlayError(err) && !isKeyIdRequired(err)) report(err, contentId);
         },
       );
     };
@@ -291,13 +316,19 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       throw fail(ClientCode.INVALID_PARAMETER, 'no content id for this load: set options.contentId', theDrm);
     };
 
+    /** The key ids this license request's session asks for (empty when they cannot be read: FairPlay). */
+    const keyIdsOf = (request: Request): string[] =>
+      sessionKeyIds({ initDataType: request.initDataType, initData: request.initData, clearKeyMessage: keySystem === 'org.w3.clearkey' ? request.body : null });
+
     const requestFilter = async (type: RequestType, request: Request): Promise<void> => {
       if (type !== LICENSE || request.drmInfo?.keySystem !== keySystem) return;
       const { signal } = load.controller;
       let contentId: string | undefined;
+      const kids = keyIdsOf(request);
       try {
+        assertOneKeyPerSession(kids, theDrm);
         contentId = contentIdFor(request);
-        const ctx = context(contentId);
+        const ctx = context(contentId, kids);
         const previous = sent.get(request);
         const rejection = previous && rejections.get(previous.url);
         let info: RightsInfo | undefined;
@@ -318,7 +349,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         sent.set(request, { url: info.rightsUrl, ctx, started: performance.now() });
         sentUrls.add(info.rightsUrl);
       } catch (err) {
-        throw isExpressPlayError(err) ? report(err, contentId) : err;
+        throw isExpressPlayError(err) ? report(err, contentId, kids) : err;
       }
     };
 
@@ -331,7 +362,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         throw isExpressPlayError(err) ? report(err, record.ctx.contentId) : err;
       }
       client.licenseAcquired(record.ctx);
-      emit({ type: 'expressplay:license', time: performance.now(), durationMs: performance.now() - record.started, drm: theDrm, contentId: record.ctx.contentId, rightsUrl: record.url });
+      emit({ type: 'expressplay:license', time: performance.now(), durationMs: performance.now() - record.started, drm: theDrm, contentId: record.ctx.contentId, ...(record.ctx.kids ? { kids: record.ctx.kids } : {}), rightsUrl: record.url });
     };
 
     const onRetry = (event: Event): void => {
@@ -345,6 +376,18 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       } else {
         rejections.set(uri, fail(error.code === TIMEOUT ? ClientCode.TIMEOUT : ClientCode.NETWORK, `license request failed (Shaka ${error.code})`, theDrm));
       }
+    };
+
+    /** A license request's last typed rejection by the rights server (Shaka's error holds only the HTTP facts). */
+    const refusalOf = (error: shaka.util.Error): ExpressPlayError | undefined => {
+      const inner = (error.data as unknown[] | undefined)?.[0] as { data?: unknown[] } | undefined;
+      const uri = inner?.data?.[0];
+      return typeof uri === 'string' ? rejections.get(uri) : undefined;
+    };
+    /** The key ids of the session a LICENSE_REQUEST_FAILED error is about (its data holds the session's initData). */
+    const failedSessionKeyIds = (error: shaka.util.Error): string[] => {
+      const session = (error.data as unknown[] | undefined)?.[1] as { initData?: Uint8Array | null; initDataType?: string | null } | undefined;
+      return session ? sessionKeyIds(session) : [];
     };
 
     const onKeyStatus = (): void => {
@@ -365,11 +408,15 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     // unload(), detach) fails inside Shaka's DrmEngine *before* Shaka destroys it, so
     // Shaka would report a critical 6007 for content the app has already left. Shaka's
     // own hook for license failures marks it handled; anything else goes to the app's callback.
+    // Also the one place every failed license request passes: with several sessions
+    // (multi-key content) Shaka drops a failed one without an `error` event, so it is reported here.
     const failureCallback = (error: shaka.util.Error): unknown => {
-      if (expressPlayErrorOf(error)?.code === ClientCode.ABORTED) {
+      const typed = expressPlayErrorOf(error) ?? refusalOf(error);
+      if (typed?.code === ClientCode.ABORTED) {
         error.handled = true;
         return undefined;
       }
+      if (typed) report(typed, load.contentId, failedSessionKeyIds(error));
       return saved.failureCallback?.(error);
     };
     const initDataTransform = (initData: Uint8Array, initDataType: string, drmInfo: shaka.extern.DrmInfo | null): Uint8Array => {
@@ -431,8 +478,8 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       profile,
       support,
       tokenClient: client,
-      prefetch: (contentId) => client.prefetch(context(contentId)),
-      setRightsUrl: (contentId, rightsUrl, expiresAt) => client.setRightsUrl(context(contentId), rightsUrl, expiresAt),
+      prefetch: (contentId, kids) => client.prefetch(context(contentId, kids)),
+      setRightsUrl: (contentId, rightsUrl, expiresAt, kids) => client.setRightsUrl(context(contentId, kids), rightsUrl, expiresAt),
       detach() {
         if (detached) return;
         detached = true;

@@ -10,6 +10,7 @@ import { contentIdFromSkd, rightsUrlFromSkd } from '../core/fairplay.js';
 import { redactTokens } from '../core/redact.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
 import { playReadyRequest } from './playready.js';
+import { clearKeyRequestKeyIds, isKeyIdRequired, severalKeyIdsError } from '../browser/key-ids.js';
 import { createTokenClient, detectDrm, getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
 import type { DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
 import type {
@@ -32,6 +33,10 @@ interface Load {
   abort: AbortController;
   /** Lazily set for FairPlay sources without a content id (known only from the skd URI). */
   rights?: Promise<RightsInfo>;
+  /** Per key-id set (`a,b`): the rights URL the sessions asking for those key ids share. */
+  keyRights: Map<string, Promise<RightsInfo>>;
+  /** Why the load's own token fetch (`rights`) failed, once it has. */
+  failure?: unknown;
 }
 
 interface State {
@@ -65,6 +70,16 @@ const registered = new WeakSet<object>();
  * request failing with a retryable error (5xx, network, timeout) is tried up to
  * 3 times with backoff (contrib-eme has no retry of its own); one refused for its
  * token (-4010 / 401 / 403) gets one fresh token and one retry.
+ *
+ * How keys are chosen: a ClearKey session's key ids are read from its license
+ * request (`{"kids":[…]}`), and the request goes to the token for those key ids
+ * (one token per key: the token client's entry per drm, content and key-id set).
+ * Single-key content uses the token fetched at `src()` (the back end answers a
+ * request without `kids` with the content's one key); for multi-key content the
+ * back end answers that -4018 and each key's token is fetched when its session
+ * starts. contrib-eme does not hand a session's initData to `getLicense`, so for
+ * Widevine / PlayReady the key ids are the source's `kids`, when the app gives them.
+ * A session asking for several key ids at once fails with -9045.
  * Failures reach `player.error()` as MediaError code 5 with the typed error on
  * `player.error().expressplay`; `expressplay:*` events are triggered on the player.
  *
@@ -252,7 +267,7 @@ function startLoad(state: State, support: KeySystemSupport, wanted: ExpressPlayS
     ...(drm === 'widevine' && support.securityLevel ? { securityLevel: support.securityLevel } : {}),
     hdcp: support.hdcp,
   };
-  const load: Load = { ctx, support, keySystem: keySystemFor(support), abort: new AbortController() };
+  const load: Load = { ctx, support, keySystem: keySystemFor(support), abort: new AbortController(), keyRights: new Map() };
   if (wanted.rightsUrl) {
     setRights(state, load, Promise.resolve(state.client.setRightsUrl(ctx, wanted.rightsUrl, wanted.expiresAt)));
   } else if (wanted.contentId) {
@@ -262,13 +277,18 @@ function startLoad(state: State, support: KeySystemSupport, wanted: ExpressPlayS
   return load;
 }
 
-/** Makes `rights` the load's rights URL; emits `expressplay:token` when it arrives. */
-function setRights(state: State, load: Load, rights: Promise<RightsInfo>): Promise<RightsInfo> {
+/** Makes `rights` the load's rights URL (for the key ids `kids`, when given); emits `expressplay:token` when it arrives. */
+function setRights(state: State, load: Load, rights: Promise<RightsInfo>, kids?: readonly string[]): Promise<RightsInfo> {
   const started = performance.now();
-  load.rights = rights;
+  if (kids) load.keyRights.set(kids.join(','), rights);
+  else load.rights = rights;
   rights.then(
-    (info) => emit(state, { type: 'expressplay:token', drm: info.drm, contentId: info.contentId, source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started }),
-    () => undefined, // never an unhandled rejection: getLicense reports it, if a license is still wanted
+    // A key's sessions that got the content's own token (single-key content): announced already, by the load.
+    (info) => (kids && !info.kids) || emit(state, { type: 'expressplay:token', drm: info.drm, contentId: info.contentId, ...(info.kids ? { kids: info.kids } : {}), source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started }),
+    // Never an unhandled rejection: getLicense reports it, if a license is still wanted.
+    (err: unknown) => {
+      if (!kids && load.rights === rights) load.failure = err;
+    },
   );
   return rights;
 }
@@ -288,8 +308,11 @@ function keySystemOptions(state: State, load: Load): Record<string, unknown> {
     return {
       ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}),
       ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}),
-      getLicense: (_emeOptions: unknown, keyMessage: ArrayBuffer, cb: Callback<Uint8Array>) =>
-        settle(state, load, licensed(state, load, send(new Uint8Array(keyMessage))), cb),
+      getLicense: (_emeOptions: unknown, keyMessage: ArrayBuffer, cb: Callback<Uint8Array>) => {
+        const kids = sessionKeysOf(load, keyMessage);
+        const work = kids.length > 1 ? Promise.reject(severalKeyIdsError(kids, load.ctx.drm)) : licensed(state, load, send(new Uint8Array(keyMessage)), kids[0] ? kids : undefined);
+        settle(state, load, work, cb, kids);
+      },
     };
   }
   const certificate = state.options.fairplay?.certificate;
@@ -322,6 +345,27 @@ function fairplayContentId(state: State, load: Load, initData: string): string {
 }
 
 /**
+ * The key ids a license request is for, as a ClearKey request names them. Otherwise
+ * none: the load's token, asked with the source's `kids` if the app gave them
+ * (contrib-eme keeps the session's initData to itself).
+ */
+function sessionKeysOf(load: Load, keyMessage: ArrayBuffer): string[] {
+  return load.keySystem === 'org.w3.clearkey' ? clearKeyRequestKeyIds(keyMessage) : [];
+}
+
+/** The rights URL for these key ids (the content's without them): the load's, or fetched now and shared. */
+function rightsFor(state: State, load: Load, kids: readonly string[] | undefined): Promise<RightsInfo> {
+  const known = kids ? load.keyRights.get(kids.join(',')) : load.rights;
+  if (known) return known;
+  // The load's own fetch is never repeated, even when it failed (-4018 aside: the content has several keys).
+  if (kids && load.failure !== undefined && !isKeyIdRequired(load.failure)) return Promise.reject(load.failure);
+  // FairPlay without an app content id, or a key's first session: the client answers with this key's token
+  // (prefetched, set or cached) at once, else the content's (the load's fetch, awaited: single-key content),
+  // else, that fetch having answered -4018, one for this key.
+  return setRights(state, load, state.client.getRightsUrl({ ...load.ctx, ...(kids ? { kids } : {}) }, { signal: load.abort.signal }), kids);
+}
+
+/**
  * contrib-eme has no retry of its own, so license requests carry one, as Shaka's
  * license retryParameters would: 3 attempts on a 5xx, network error or timeout,
  * backoff with jitter. Token refusals are `licensed`'s business (refresh once).
@@ -333,11 +377,12 @@ const LICENSE_RETRY = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 2000, maxT
  * (-4010 / 401 / 403) one refresh, shared by every session of the load, and one
  * retry. The token client refuses a second refresh without a license in between.
  */
-async function licensed<T>(state: State, load: Load, send: (url: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+async function licensed<T>(state: State, load: Load, send: (url: string, signal: AbortSignal) => Promise<T>, kids?: readonly string[]): Promise<T> {
   const started = performance.now();
   const signal = load.abort.signal;
-  // FairPlay without an app content id: the token can only be asked for now.
-  const used = load.rights ?? setRights(state, load, state.client.getRightsUrl(load.ctx, { signal }));
+  const ctx: TokenContext = kids ? { ...load.ctx, kids } : load.ctx;
+  const current = () => (kids ? load.keyRights.get(kids.join(',')) : load.rights);
+  const used = rightsFor(state, load, kids);
   let info = await used;
   let result: T;
   try {
@@ -345,13 +390,13 @@ async function licensed<T>(state: State, load: Load, send: (url: string, signal:
   } catch (e) {
     const err = asError(e, load.ctx.drm);
     if (!err.isTokenRejected || signal.aborted) throw err;
-    // Another session of this load may have refreshed already: then use its token.
-    const fresh = load.rights === used ? setRights(state, load, state.client.refresh(load.ctx, err, { signal })) : load.rights!;
+    // Another session of this load (for the same key) may have refreshed already: then use its token.
+    const fresh = current() === used ? setRights(state, load, state.client.refresh(ctx, err, { signal }), kids) : current()!;
     info = await fresh;
     result = await send(info.rightsUrl, signal);
   }
-  state.client.licenseAcquired(load.ctx);
-  emit(state, { type: 'expressplay:license', drm: load.ctx.drm, contentId: load.ctx.contentId, source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started });
+  state.client.licenseAcquired(ctx);
+  emit(state, { type: 'expressplay:license', drm: load.ctx.drm, contentId: load.ctx.contentId, ...(kids ? { kids } : {}), source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started });
   return result;
 }
 
@@ -360,7 +405,7 @@ async function licensed<T>(state: State, load: Load, send: (url: string, signal:
  * dropped on purpose: contrib-eme would report the abort on a disposed player (which
  * throws) or as an error of the next source.
  */
-function settle<T>(state: State, load: Load, work: Promise<T>, cb: Callback<T>): void {
+function settle<T>(state: State, load: Load, work: Promise<T>, cb: Callback<T>, kids: readonly string[] = []): void {
   work.then(
     (value) => {
       if (!load.abort.signal.aborted && !state.disposed) cb(null, value);
@@ -368,7 +413,7 @@ function settle<T>(state: State, load: Load, work: Promise<T>, cb: Callback<T>):
     (e: unknown) => {
       if (load.abort.signal.aborted || state.disposed) return;
       const err = asError(e, load.ctx.drm);
-      emit(state, { type: 'expressplay:error', drm: err.drm ?? load.ctx.drm, contentId: load.ctx.contentId, error: err });
+      emit(state, { type: 'expressplay:error', drm: err.drm ?? load.ctx.drm, contentId: load.ctx.contentId, ...(kids.length ? { kids } : {}), error: err });
       cb(err);
     },
   );

@@ -19,7 +19,13 @@ export interface ExpressPlaySourceOptions {
   rightsUrl?: string;
   /** When `rightsUrl` expires; without it the token client's default lifetime applies. */
   expiresAt?: Date;
-  /** Key ids (hex), when the app knows them; passed to the token endpoint. */
+  /**
+   * The key id (hex) of the source's token, when the app knows it: sent to the token
+   * endpoint with the request made at `src()`, and the key `rightsUrl` is for. An
+   * ExpressPlay token holds one key: for multi-key content leave it out; ClearKey
+   * sessions name their own key ids and get one token per key. (Widevine / PlayReady
+   * sessions cannot be told apart here: contrib-eme keeps their initData to itself.)
+   */
   kids?: readonly string[];
 }
 

@@ -100,6 +100,7 @@ export async function handleRights(state: EmulatorState, req: IncomingMessage, d
   }
   const license = clearKeyLicense(kid, contentKeyOf(state, p), request.type, p.licenseDuration || undefined);
   state.stats.licensesServed.clearkey += 1;
+  state.stats.licensesByKid[kid] = (state.stats.licensesByKid[kid] ?? 0) + 1;
   const headers: Record<string, string> = p.licenseDuration ? { 'x-expressplay-license-duration': String(p.licenseDuration) } : {};
   return { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(license), headers, payload: p };
 }

@@ -39,6 +39,10 @@ export interface EmulatorStats {
     /** Stand-in CKCs. */
     fairplay: number;
   };
+  /** Tokens issued, per `kid` they carry (lower-case hex, or `^name`); tokens without a kid are not counted here. */
+  tokensByKid: Record<string, number>;
+  /** ClearKey licenses served, per key id the license holds: with `tokensByKid`, one token per key shows. */
+  licensesByKid: Record<string, number>;
   /** Error answers by route group. */
   rejects: {
     /** On the token routes. */
@@ -58,6 +62,8 @@ export function emptyStats(): EmulatorStats {
   return {
     tokensIssued: { widevine: 0, fairplay: 0, playready: 0 },
     licensesServed: { clearkey: 0, fairplay: 0 },
+    tokensByKid: {},
+    licensesByKid: {},
     rejects: { token: 0, rights: 0, other: 0 },
     rejectsByCode: {},
     faultsInjected: 0,

@@ -57,6 +57,7 @@ export async function handleToken(state: EmulatorState, req: IncomingMessage, dr
   const payload = payloadFromParams(params, now, expiresAt);
   const token = encodeToken(payload, state.secret);
   state.stats.tokensIssued[drm] += 1;
+  if (payload.kid !== undefined) state.stats.tokensByKid[payload.kid] = (state.stats.tokensByKid[payload.kid] ?? 0) + 1;
   state.log({ event: 'token.issued', drm, tokenId: payload.id, cookie: payload.cookie, contentId: payload.contentId, status: 200 });
   const seg = DRM_PATH[drm];
   const rights = `${state.baseUrl()}/hms/${seg}/rights/`;

@@ -57,7 +57,8 @@ describe('token client against the emulator', () => {
     expect(first.rightsUrl.startsWith(`${emulatorUrl}/hms/wv/rights/`)).to.equal(true);
     expect(first.token).to.be.a('string');
     expect(first.expiresAtMs).to.be.above(Date.now() + 24 * 3600_000);
-    const second = await client.getRightsUrl(CENC);
+    // Cached per key-id set: the same key ids (any case, any order) hit the entry.
+    const second = await client.getRightsUrl({ ...CENC, kids: [CENC_KID.toUpperCase()] });
     expect(second.source).to.equal('cache');
     expect(second.rightsUrl).to.equal(first.rightsUrl);
     expect(await tokensIssued()).to.equal(1);
@@ -234,6 +235,82 @@ describe('token client against the emulator', () => {
     const d = await client.refresh(CENC, rejected);
     expect(d.source, 'a refresh after an abandoned one still fetches').to.equal('endpoint');
     expect(urls).to.have.length(4);
+  });
+
+  describe('multi-key content: one token per key id set', () => {
+    const MK = { drm: 'clearkey', contentId: 'multikey-dash' } as const satisfies TokenContext;
+    const AUDIO = '0f5b51e21bd651d790c77a3841b95cd3';
+    const SD = 'b293f0194fa7faaa83f1b7dadac68cef';
+
+    it('sessions for the same key share one token; sessions for different keys get their own', async () => {
+      await setFaults({ token: { latencyMs: 100 } });
+      const { fetch, urls } = countingFetch();
+      const client = make({ fetch });
+      const [a1, a2, sd] = await Promise.all([
+        client.getRightsUrl({ ...MK, kids: [AUDIO] }),
+        client.getRightsUrl({ ...MK, kids: [AUDIO.toUpperCase()] }),
+        client.getRightsUrl({ ...MK, kids: [SD] }),
+      ]);
+      expect(a1.rightsUrl).to.equal(a2.rightsUrl);
+      expect(sd.rightsUrl).to.not.equal(a1.rightsUrl);
+      expect(a1.kids).to.deep.equal([AUDIO]);
+      expect(urls.map((u) => new URL(u).searchParams.get('kids')).sort()).to.deep.equal([AUDIO, SD].sort());
+      expect((await emulatorStats()).tokensByKid).to.deep.equal({ [AUDIO]: 1, [SD]: 1 });
+      // Each token redeems for its own key only.
+      await requestLicense(sd.rightsUrl, clearKeyRequest(SD), { drm: 'clearkey', contentType: 'application/json' });
+      expect((await rejection(requestLicense(sd.rightsUrl, clearKeyRequest(AUDIO), { drm: 'clearkey', contentType: 'application/json' }))).code).to.equal(-4022);
+    });
+
+    it('a request without kids is answered -4018 (name the key) without a token or an error event; key sessions waiting on it ask per key', async () => {
+      await setFaults({ token: { latencyMs: 100 } });
+      const events: ExpressPlayEvent[] = [];
+      const client = make({ onEvent: (e) => events.push(e) });
+      const whole = client.getRightsUrl(MK);
+      const audio = client.getRightsUrl({ ...MK, kids: [AUDIO] });
+      expect((await rejection(whole)).code).to.equal(-4018);
+      expect((await audio).kids).to.deep.equal([AUDIO]);
+      expect((await emulatorStats()).tokensByKid).to.deep.equal({ [AUDIO]: 1 });
+      expect(events.filter((e) => e.type === 'expressplay:error'), 'not an error yet: sessions ask per key').to.have.length(0);
+      expect(events.filter((e) => e.type === 'expressplay:token').map((e) => e.kids)).to.deep.equal([[AUDIO]]);
+    });
+
+    it('single-key content: a session with its key ids uses the content token (in flight or cached), one token in all', async () => {
+      await setFaults({ token: { latencyMs: 100 } });
+      const client = make();
+      const [whole, keyed] = await Promise.all([client.getRightsUrl(CENC), client.getRightsUrl({ ...CENC, kids: [CENC_KID] })]);
+      expect(keyed.rightsUrl).to.equal(whole.rightsUrl);
+      expect((await client.getRightsUrl({ ...CENC, kids: [CENC_KID] })).source).to.equal('cache');
+      expect(await tokensIssued()).to.equal(1);
+    });
+
+    it('a key id the content does not have is a typed 4xx, never a token for another key', async () => {
+      const client = make();
+      const err = await rejection(client.getRightsUrl({ ...MK, kids: ['00'.repeat(16)] }));
+      expect(err.code).to.equal(-4022);
+      expect(err.httpStatus).to.equal(400);
+      expect(await tokensIssued()).to.equal(0);
+    });
+
+    it("a refresh replaces only that key's token", async () => {
+      const client = make();
+      const audio = await client.getRightsUrl({ ...MK, kids: [AUDIO] });
+      const sd = await client.getRightsUrl({ ...MK, kids: [SD] });
+      const fresh = await client.refresh({ ...MK, kids: [AUDIO] }, new ExpressPlayError(-4010, { httpStatus: 401, drm: 'clearkey' }));
+      expect(fresh.rightsUrl).to.not.equal(audio.rightsUrl);
+      const sdAgain = await client.getRightsUrl({ ...MK, kids: [SD] });
+      expect(sdAgain.source).to.equal('cache');
+      expect(sdAgain.rightsUrl).to.equal(sd.rightsUrl);
+      expect((await emulatorStats()).tokensByKid).to.deep.equal({ [AUDIO]: 2, [SD]: 1 });
+    });
+
+    it('invalidate without kids drops every key of the content', async () => {
+      const client = make();
+      await client.getRightsUrl({ ...MK, kids: [AUDIO] });
+      await client.getRightsUrl({ ...MK, kids: [SD] });
+      client.invalidate(MK);
+      expect((await client.getRightsUrl({ ...MK, kids: [AUDIO] })).source).to.equal('endpoint');
+      expect((await client.getRightsUrl({ ...MK, kids: [SD] })).source).to.equal('endpoint');
+    });
   });
 
   it('invalidate drops the cache', async () => {

@@ -1,7 +1,9 @@
-// Key ids from cenc (pssh v0/v1), keyids JSON and sinf (tenc), from boxes built by hand.
+// Key ids from cenc (pssh v0/v1), keyids JSON, webm and sinf (tenc), from boxes built by hand;
+// and a license session's key ids as the adapters read them (browser/key-ids.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { keyIdsFromInitData, keyIdsFromKeyIdsJson, keyIdsFromPssh, keyIdsFromSinf } from '../../../src/core/index.js';
+import { ExpressPlayError, keyIdsFromInitData, keyIdsFromKeyIdsJson, keyIdsFromPssh, keyIdsFromSinf } from '../../../src/core/index.js';
+import { assertOneKeyPerSession, isKeyIdRequired, normalizeKeyIds, sessionKeyIds } from '../../../src/browser/key-ids.js';
 
 const WIDEVINE = 'edef8ba979d64acea3c827dcd51d21ed';
 const PLAYREADY = '9a04f07998404286ab92e65be0885f95';
@@ -122,8 +124,38 @@ describe('keyIdsFromSinf', () => {
 });
 
 describe('keyIdsFromInitData', () => {
+  it("'webm': the initData is the key id itself (16 bytes); anything else names none", () => {
+    assert.deepEqual(keyIdsFromInitData('webm', Uint8Array.from(hex(K1))), [K1]);
+    assert.deepEqual(keyIdsFromInitData('webm', Uint8Array.from(hex(K1)).subarray(0, 8)), []);
+  });
   it('unknown initData types name no key', () => {
-    assert.deepEqual(keyIdsFromInitData('webm', Uint8Array.from(hex(K1))), []);
     assert.deepEqual(keyIdsFromInitData('skd', new Uint8Array(Buffer.from('skd://x'))), []);
+    assert.deepEqual(keyIdsFromInitData('other', Uint8Array.from(hex(K1))), []);
+  });
+});
+
+describe('a license session\'s key ids (browser/key-ids)', () => {
+  const clearKeyMessage = (kids: string[]) => new Uint8Array(Buffer.from(JSON.stringify({ kids: kids.map((k) => Buffer.from(k, 'hex').toString('base64url')), type: 'temporary' })));
+  it('from the initData first, normalized (lower-case, unique, sorted)', () => {
+    const initData = Uint8Array.from([...pssh(1, COMMON, [K2, K1], []), ...pssh(1, COMMON, [K1], [])]);
+    assert.deepEqual(sessionKeyIds({ initDataType: 'cenc', initData, clearKeyMessage: clearKeyMessage([K3]) }), [K2, K1].sort());
+    assert.deepEqual(normalizeKeyIds([K1.toUpperCase(), `${K1.slice(0, 8)}-${K1.slice(8)}`]), [K1]);
+  });
+  it('else from a ClearKey license request; FairPlay skd names none', () => {
+    assert.deepEqual(sessionKeyIds({ initDataType: 'skd', initData: new Uint8Array(Buffer.from('skd://x')), clearKeyMessage: clearKeyMessage([K3]) }), [K3]);
+    assert.deepEqual(sessionKeyIds({ initDataType: 'skd', initData: new Uint8Array(Buffer.from('skd://x')) }), []);
+  });
+  it('one session asking for several key ids: -9045 naming every one and what one token would cover', () => {
+    assert.doesNotThrow(() => assertOneKeyPerSession([K1]));
+    assert.doesNotThrow(() => assertOneKeyPerSession([]));
+    assert.throws(
+      () => assertOneKeyPerSession([K1, K2], 'widevine'),
+      (err: ExpressPlayError) => err.code === -9045 && err.drm === 'widevine' && err.message.includes(`${K1}, ${K2}`) && err.message.includes(`a token for ${K1} would give a license for ${K1} only`),
+    );
+  });
+  it("the back end's -4018 (several keys: name one) is recognised", () => {
+    assert.equal(isKeyIdRequired(new ExpressPlayError(-4018)), true);
+    assert.equal(isKeyIdRequired(new ExpressPlayError(-4022)), false);
+    assert.equal(isKeyIdRequired(new Error('x')), false);
   });
 });

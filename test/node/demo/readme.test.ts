@@ -37,6 +37,8 @@ declare global {
   function isEntitled(req: IncomingMessage | Request, contentId: string): Promise<boolean>;
   /** The part of Deno's runtime API the Deno recipe uses (Deno's own types are not installed here). */
   const Deno: { env: { get(name: string): string | undefined } };
+  /** Your key store, keyed by key id: a content's keys (one, or one per track). */
+  function lookUpKeys(contentId: string): Promise<Record<string, { key: string; iv: string; hd?: boolean }> | undefined>;
 }
 `;
 

@@ -11,7 +11,8 @@ import { BLOCKED_VIEWER } from './recipe.js';
 type Send = (path: string, init?: RequestInit) => Promise<Response>;
 
 export async function checkEndpointContract(send: Send, emu: Emulator): Promise<void> {
-  const stream = loadTestStreams()['cenc-h264']!;
+  const [kid, key] = Object.entries(loadTestStreams()['cenc-h264']!.keys)[0]!;
+  const stream = { kid, key };
   const tokens = () => emu.stats().tokensIssued.widevine;
   const t0 = tokens();
   const ok = await send(`/api/expressplay-token?drm=clearkey&contentId=cenc-h264&kids=${stream.kid}`, { headers: { accept: 'application/json' } });

@@ -1,6 +1,6 @@
 // The README's token-endpoint recipes, as the runtime tests run them: a block is
 // found by its first line, its package imports pointed at src/, and the app's
-// two functions (isEntitled, lookUpKey) provided over the test streams' keys.
+// functions (isEntitled, lookUpKey, lookUpKeys) provided over the test streams' keys.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,7 +54,13 @@ globalThis.isEntitled = async (req, _contentId) => {
 };
 globalThis.lookUpKey = async (contentId) => {
   const s = Object.hasOwn(STREAMS, contentId) ? STREAMS[contentId] : undefined;
-  return s && { kid: s.kid, key: s.key, iv: s.iv ?? '00000000000000000000000000000000' };
+  const entries = s ? Object.entries(s.keys) : [];
+  return entries.length === 1 ? { kid: entries[0][0], key: entries[0][1], iv: s.iv ?? '00000000000000000000000000000000' } : undefined;
+};
+globalThis.lookUpKeys = async (contentId) => {
+  const s = Object.hasOwn(STREAMS, contentId) ? STREAMS[contentId] : undefined;
+  const iv = s?.iv ?? '00000000000000000000000000000000';
+  return s && Object.fromEntries(Object.entries(s.keys).map(([kid, key]) => [kid, { key, iv }]));
 };
 `;
 }

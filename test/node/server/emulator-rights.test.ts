@@ -46,6 +46,9 @@ describe('emulator rights endpoints', () => {
       type: 'temporary',
     });
     assert.equal(emu.stats().licensesServed.clearkey, 1);
+    // Per key id: the token issued for KID and the license that holds KID.
+    assert.equal(emu.stats().tokensByKid[KID.toLowerCase()], 1);
+    assert.equal(emu.stats().licensesByKid[KID.toLowerCase()], 1);
   });
 
   it('kek + ek from the RFC 3394 vector unwrap to the content key in the license', async () => {
