@@ -1,0 +1,225 @@
+/**
+ * dash.js adapter (`expressplay-eme/dashjs`).
+ *
+ * ```ts
+ * const player = dashjs.MediaPlayer().create();
+ * player.initialize(video, undefined, true);
+ * const ep = await attachExpressPlay(player, { token: { endpoint: '/api/expressplay-token' }, contentId: 'movie-42' });
+ * player.attachSource(url);
+ * ```
+ *
+ * Await `attachExpressPlay` before `attachSource()`: detection decides the key
+ * system, and dash.js reads its protection data when a source is attached.
+ *
+ * Thin by design: detection, tokens and license requests live in src/browser and
+ * src/core. Here only dash.js's own hooks are used: `setProtectionData`, the
+ * license request / response filters (`registerLicenseRequestFilter`, dash.js 5's
+ * documented hook for license requests: its request interceptors do not see
+ * them) and its event bus. Only types are imported from dashjs.
+ */
+import type { LicenseRequest, LicenseResponse, MediaPlayerClass, ProtectionData } from 'dashjs';
+import { AdapterCore } from '../browser/adapter-setup.js';
+import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup.js';
+import type { ContentLoad } from '../browser/content-load.js';
+import { LicenseHandoff } from '../browser/handoff.js';
+import type { ExpressPlayEvent } from '../browser/types.js';
+import { bytesToBase64, ClientCode, ExpressPlayError, isExpressPlayError, skdFromInitData, toBytes } from '../core/index.js';
+
+/** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
+const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
+const MANIFEST_LOADING_STARTED = 'manifestLoadingStarted';
+const ERROR = 'error';
+
+/** Options of the dash.js {@link attachExpressPlay}. */
+export type DashExpressPlayOptions = AdapterOptions;
+
+/** The handle the dash.js {@link attachExpressPlay} resolves with. */
+export type DashExpressPlay = ExpressPlayHandle;
+
+type Player = MediaPlayerClass;
+
+/**
+ * The ExpressPlayError of a dash.js `error` event, if any.
+ *
+ * @example
+ * ```ts
+ * player.on(dashjs.MediaPlayer.events.ERROR, (event) => {
+ *   const err = expressPlayErrorOf(event);
+ *   if (err?.category === 'auth') showSignIn();
+ * });
+ * ```
+ */
+export function expressPlayErrorOf(event: { error?: unknown } | undefined): ExpressPlayError | undefined {
+  return isExpressPlayError(event?.error) ? event.error : undefined;
+}
+
+/**
+ * Configures a dash.js `MediaPlayer` for ExpressPlay. Resolves once detection is
+ * done; await it before `attachSource()`.
+ *
+ * It sets the protection data of the detected key system (robustness from
+ * detection, the FairPlay certificate) and registers a license request filter:
+ * each license request goes to the rights URL through the browser layer, where a
+ * refused token (-4010 / 401 / 403) gets one fresh token, shared by every key
+ * session of the load, and one resend; dash.js's XHR then reads the license from
+ * an in-memory `blob:` URL (a page's CSP `connect-src` must allow `blob:`), so
+ * dash.js's own retries never resend a refused token. When a manifest starts
+ * loading, the token fetch for its content id starts, in parallel with it. A
+ * failure is triggered as dash.js's `error` event with the `ExpressPlayError`
+ * as `event.error` (see {@link expressPlayErrorOf}), and that license request is
+ * not sent; events `expressplay:*` are triggered on the player. A request of a
+ * load the player has left (new source, `detach()`) is aborted and not reported.
+ *
+ * @param player - a dash.js `MediaPlayer`; only types of dashjs are imported.
+ * @returns the handle; call `detach()` before `player.reset()` / `destroy()`.
+ * @throws `ExpressPlayError` -9030 when no DRM is supported here; -9040 when
+ * FairPlay is chosen without `options.fairplay.certificate`, and the
+ * certificate's own errors; the errors of `createTokenClient`.
+ *
+ * @example
+ * ```ts
+ * const player = dashjs.MediaPlayer().create();
+ * player.initialize(video, undefined, true);
+ * const ep = await attachExpressPlay(player, {
+ *   token: { endpoint: '/api/expressplay-token' },
+ *   contentId: 'movie-42',
+ * });
+ * player.on('expressplay:error', (event: unknown) => console.error(event));
+ * player.attachSource('https://cdn.example.com/movie-42/manifest.mpd');
+ * // later: ep.detach(); player.reset();
+ * ```
+ */
+export async function attachExpressPlay(player: MediaPlayerClass, options: DashExpressPlayOptions): Promise<DashExpressPlay> {
+  // dash.js's event bus sets `type` on the payload itself (and refuses one that has it).
+  const core = await AdapterCore.create(options, ({ type, ...payload }) => triggerOn(player, type, payload));
+  return new DashHooks(player, core).handle();
+}
+
+/** `player.trigger` with any event name (dash.js's types accept only its own). */
+function triggerOn(player: Player, type: string, payload: object): void {
+  (player as unknown as { trigger(type: string, payload: object, filters: object): void }).trigger(type, payload, {});
+}
+
+/** The adapter's state for one player and its hooks. */
+class DashHooks {
+  private load: ContentLoad | undefined;
+  private readonly handoff = new LicenseHandoff();
+  private detached = false;
+  private readonly requestFilter = (request: LicenseRequest): Promise<void> => this.onLicenseRequest(request);
+  private readonly responseFilter = (response: LicenseResponse): Promise<void> => {
+    this.handoff.revoke(response.url);
+    return Promise.resolve();
+  };
+
+  constructor(
+    private readonly player: Player,
+    private readonly core: AdapterCore,
+  ) {}
+
+  handle(): DashExpressPlay {
+    const { core, player } = this;
+    const { support, certificate } = core;
+    const data: ProtectionData = {
+      serverURL: PLACEHOLDER_SERVER,
+      priority: 0,
+      ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}),
+      ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}),
+      ...(certificate ? { serverCertificate: bytesToBase64(certificate) } : {}),
+    };
+    player.setProtectionData({ [support.keySystem]: data });
+    player.registerLicenseRequestFilter(this.requestFilter);
+    player.registerLicenseResponseFilter(this.responseFilter);
+    player.on(MANIFEST_LOADING_STARTED, this.onManifestLoading, this);
+    player.on(ERROR, this.onError, this);
+    // Attached after attachSource(): this load's content still gets its token now.
+    const source = player.getSource();
+    if (typeof source === 'string') this.onManifestLoading({ request: { url: source } });
+    return {
+      profile: core.profile,
+      support,
+      tokenClient: core.client,
+      prefetch: (contentId) => core.client.prefetch(core.context(contentId)),
+      setRightsUrl: (contentId, rightsUrl, expiresAt) => core.client.setRightsUrl(core.context(contentId), rightsUrl, expiresAt),
+      detach: () => this.detach(),
+    };
+  }
+
+  private onManifestLoading(event: { request?: { url?: string } }): void {
+    this.load?.abort();
+    this.load = undefined;
+    const source = this.player.getSource();
+    const url = event.request?.url ?? (typeof source === 'string' ? source : '');
+    let contentId: string | undefined;
+    try {
+      contentId = this.core.contentIdFor(url);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (contentId !== undefined) this.load = this.core.startLoad(contentId);
+  }
+
+  /**
+   * Fetches the license (refresh once) and points dash.js's XHR at it. A failed
+   * request is reported and never sent; one of a load the player has left is
+   * dropped: the filter's promise never settles, dash.js has let go of the session.
+   */
+  private async onLicenseRequest(request: LicenseRequest): Promise<void> {
+    const load = this.loadFor(request);
+    if (!load) return new Promise<never>(() => undefined);
+    try {
+      const license = await this.core.license(load, toBytes(request.data), request.headers);
+      request.url = this.handoff.create(license);
+      request.method = 'GET';
+      request.headers = {};
+      request.withCredentials = false;
+    } catch (err) {
+      if (!load.signal.aborted) this.fail(err, load.context.contentId);
+      return new Promise<never>(() => undefined);
+    }
+  }
+
+  /** This load; for FairPlay without an app content id, one made from the SPC request's `skd://` URI. */
+  private loadFor(request: LicenseRequest): ContentLoad | undefined {
+    if (this.load) return this.load;
+    if (this.core.drm === 'fairplay') {
+      try {
+        return (this.load = this.core.startLoad(this.core.contentIdFromSkd(skdFromInitData(request.data))));
+      } catch (err) {
+        this.fail(err);
+        return undefined;
+      }
+    }
+    this.fail(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm }));
+    return undefined;
+  }
+
+  /** Reports a typed error as `expressplay:error` and as dash.js's own `error` event. */
+  private fail(err: unknown, contentId?: string): void {
+    const error = this.core.report(err, contentId);
+    if (error.code === ClientCode.ABORTED || error.code === ClientCode.DISPOSED || this.detached) return;
+    triggerOn(this.player, ERROR, { error });
+  }
+
+  private onError(event: { error?: unknown }): void {
+    const error = expressPlayErrorOf(event);
+    if (error) this.core.report(error, this.load?.context.contentId);
+  }
+
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.load?.abort();
+    const { player } = this;
+    player.unregisterLicenseRequestFilter(this.requestFilter);
+    player.unregisterLicenseResponseFilter(this.responseFilter);
+    player.off(MANIFEST_LOADING_STARTED, this.onManifestLoading, this);
+    player.off(ERROR, this.onError, this);
+    player.setProtectionData({});
+    this.handoff.revokeAll();
+    this.core.close();
+  }
+}
+
+/** The event payload type of `expressplay:*` events on a dash.js player (dash.js adds `type`). */
+export type DashExpressPlayEvent = ExpressPlayEvent;

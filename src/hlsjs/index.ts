@@ -1,0 +1,222 @@
+/**
+ * hls.js adapter (`expressplay-eme/hlsjs`).
+ *
+ * ```ts
+ * const hls = new Hls();
+ * const ep = await attachExpressPlay(hls, { token: { endpoint: '/api/expressplay-token' }, contentId: 'movie-42' });
+ * hls.attachMedia(video);
+ * hls.loadSource(url);
+ * ```
+ *
+ * Await `attachExpressPlay` before `attachMedia()`: detection decides the key
+ * system, and hls.js reads `emeEnabled` when media is attached.
+ *
+ * Thin by design: detection, tokens, license requests and FairPlay formats live
+ * in src/browser and src/core. Here only hls.js's own hooks are used: its EME
+ * configuration (`emeEnabled`, `drmSystems`, `drmSystemOptions`,
+ * `licenseXhrSetup`, `licenseResponseCallback`) and its events. Only types are
+ * imported from hls.js.
+ */
+import type Hls from 'hls.js';
+import type { ErrorData, Events, HlsConfig, ManifestLoadingData } from 'hls.js';
+import { AdapterCore } from '../browser/adapter-setup.js';
+import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup.js';
+import type { ContentLoad } from '../browser/content-load.js';
+import { LicenseHandoff } from '../browser/handoff.js';
+import type { ExpressPlayEvent } from '../browser/types.js';
+import { ClientCode, ExpressPlayError, isExpressPlayError } from '../core/index.js';
+
+/** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
+const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
+const MANIFEST_LOADING = 'hlsManifestLoading' as Events.MANIFEST_LOADING;
+const ERROR = 'hlsError' as Events.ERROR;
+const DESTROYING = 'hlsDestroying' as Events.DESTROYING;
+
+type EmeConfig = Pick<HlsConfig, 'emeEnabled' | 'drmSystems' | 'drmSystemOptions' | 'licenseXhrSetup' | 'licenseResponseCallback'>;
+type XhrSetup = NonNullable<HlsConfig['licenseXhrSetup']>;
+type KeyContext = Parameters<XhrSetup>[2];
+
+/** Options of the hls.js {@link attachExpressPlay}. */
+export type HlsExpressPlayOptions = AdapterOptions;
+
+/** The handle the hls.js {@link attachExpressPlay} resolves with. */
+export interface HlsExpressPlay extends ExpressPlayHandle {
+  /** Starts the token fetch before `loadSource()` (content card shown, hover). */
+  prefetch(contentId: string): Promise<unknown>;
+}
+
+/** The event names the adapter triggers on the `Hls` instance; listeners get `(name, ExpressPlayEvent)`. */
+export type HlsExpressPlayEventName = ExpressPlayEvent['type'];
+
+/**
+ * The ExpressPlayError in an hls.js `ERROR` event's data, if any.
+ *
+ * @example
+ * ```ts
+ * hls.on(Hls.Events.ERROR, (_event, data) => {
+ *   const err = expressPlayErrorOf(data);
+ *   if (err?.category === 'auth') showSignIn();
+ * });
+ * ```
+ */
+export function expressPlayErrorOf(data: Pick<ErrorData, 'error'> | undefined): ExpressPlayError | undefined {
+  return isExpressPlayError(data?.error) ? data.error : undefined;
+}
+
+/**
+ * Configures `hls` for ExpressPlay. Resolves once detection is done; await it
+ * before `hls.attachMedia()`.
+ *
+ * It sets `emeEnabled`, `drmSystems` for the detected key system (FairPlay: the
+ * certificate, fetched once per page), `drmSystemOptions` (robustness from the
+ * detected security level), `licenseXhrSetup` and `licenseResponseCallback`
+ * (an app's own are replaced until `detach()`). When a manifest starts loading
+ * the token fetch for its content id starts, in parallel with it. Each license
+ * request goes to the rights URL through the browser layer: a refused token
+ * (-4010 / 401 / 403) gets one fresh token, shared by every key session of the
+ * load, and one resend; hls.js's XHR then reads the license from an in-memory
+ * `blob:` URL (a page's CSP `connect-src` must allow `blob:`). A failure reaches
+ * hls.js's `ERROR` event with the `ExpressPlayError` as `data.error` (see
+ * {@link expressPlayErrorOf}); events `expressplay:*` are triggered on `hls`.
+ * A request of a load the player has left (new source, `detach()`, `destroy()`)
+ * is aborted and never reported.
+ *
+ * @param hls - an `Hls` instance; only types of hls.js are imported.
+ * @returns the handle; `detach()` (or `hls.destroy()`) undoes everything.
+ * @throws `ExpressPlayError` -9030 when no DRM is supported here; -9040 when
+ * FairPlay is chosen without `options.fairplay.certificate`, and the
+ * certificate's own errors; the errors of `createTokenClient`.
+ *
+ * @example
+ * ```ts
+ * const hls = new Hls();
+ * const ep = await attachExpressPlay(hls, {
+ *   token: { endpoint: '/api/expressplay-token' },
+ *   contentId: (url) => new URL(url).pathname.split('/')[2],
+ *   fairplay: { certificate: '/fairplay.cer' },
+ * });
+ * hls.on('expressplay:error', (_name, event) => console.error(event));
+ * hls.attachMedia(video);
+ * hls.loadSource('https://cdn.example.com/movie-42/master.m3u8');
+ * // later: ep.detach(), or hls.destroy()
+ * ```
+ */
+export async function attachExpressPlay(hls: Hls, options: HlsExpressPlayOptions): Promise<HlsExpressPlay> {
+  const emitter = hls as unknown as { trigger(type: string, data: ExpressPlayEvent): boolean };
+  const core = await AdapterCore.create(options, (event) => void emitter.trigger(event.type, event));
+  return new HlsHooks(hls, core).handle();
+}
+
+/** The adapter's state for one `Hls` instance and its hooks. */
+class HlsHooks {
+  private load: ContentLoad | undefined;
+  private readonly handoff = new LicenseHandoff();
+  /** One license attempt per challenge: hls.js calls `licenseXhrSetup` a second time when the first one throws. */
+  private readonly attempts = new WeakMap<Uint8Array, Promise<string>>();
+  private readonly saved: EmeConfig;
+  private certificateUrl: string | undefined;
+  private detached = false;
+
+  constructor(
+    private readonly hls: Hls,
+    private readonly core: AdapterCore,
+  ) {
+    const c = hls.config;
+    this.saved = { emeEnabled: c.emeEnabled, drmSystems: c.drmSystems, drmSystemOptions: c.drmSystemOptions, licenseXhrSetup: c.licenseXhrSetup, licenseResponseCallback: c.licenseResponseCallback };
+  }
+
+  handle(): HlsExpressPlay {
+    const { core } = this;
+    const { support } = core;
+    if (core.certificate) this.certificateUrl = this.handoff.create(core.certificate);
+    const hooks = this;
+    Object.assign(this.hls.config, {
+      emeEnabled: true,
+      drmSystems: { [support.keySystem]: { licenseUrl: PLACEHOLDER_SERVER, ...(this.certificateUrl ? { serverCertificateUrl: this.certificateUrl } : {}) } },
+      drmSystemOptions: { ...this.saved.drmSystemOptions, ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}), ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}) },
+      licenseXhrSetup(xhr: XMLHttpRequest, _url: string, keyContext: KeyContext, challenge: Uint8Array) {
+        return hooks.licenseXhrSetup(xhr, keyContext, challenge);
+      },
+      licenseResponseCallback(xhr: XMLHttpRequest) {
+        hooks.handoff.revoke(xhr.responseURL);
+        return xhr.response as ArrayBuffer;
+      },
+    } satisfies Partial<EmeConfig>);
+    this.hls.on(MANIFEST_LOADING, this.onManifestLoading, this);
+    this.hls.on(ERROR, this.onError, this);
+    this.hls.on(DESTROYING, this.detach, this);
+    const url = this.hls.url;
+    // Attached after loadSource(): this load's content still gets its token now.
+    if (url) this.onManifestLoading(MANIFEST_LOADING, { url });
+    return {
+      profile: core.profile,
+      support,
+      tokenClient: core.client,
+      prefetch: (contentId) => core.client.prefetch(core.context(contentId)),
+      setRightsUrl: (contentId, rightsUrl, expiresAt) => core.client.setRightsUrl(core.context(contentId), rightsUrl, expiresAt),
+      detach: () => this.detach(),
+    };
+  }
+
+  private onManifestLoading(_event: Events.MANIFEST_LOADING, data: ManifestLoadingData): void {
+    this.load?.abort();
+    this.load = undefined;
+    let contentId: string | undefined;
+    try {
+      contentId = this.core.contentIdFor(data.url);
+    } catch (err) {
+      this.core.report(err);
+      return;
+    }
+    if (contentId !== undefined) this.load = this.core.startLoad(contentId);
+  }
+
+  /** Gets the license (refresh once) and points hls.js's XHR at it; a failure is thrown to hls.js, once reported. */
+  private licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
+    let attempt = this.attempts.get(challenge);
+    if (!attempt) this.attempts.set(challenge, (attempt = this.fetchLicense(keyContext, challenge)));
+    return attempt.then((url) => {
+      xhr.open('GET', url, true);
+      xhr.addEventListener('loadend', () => this.handoff.revoke(url), { once: true });
+    });
+  }
+
+  private async fetchLicense(keyContext: KeyContext, challenge: Uint8Array): Promise<string> {
+    const load = this.loadFor(keyContext);
+    try {
+      return this.handoff.create(await this.core.license(load, challenge));
+    } catch (err) {
+      // A request of a load the player has left is dropped: hls.js has already let go of its session.
+      if (load.signal.aborted) return new Promise<never>(() => undefined);
+      throw this.core.report(err, load.context.contentId);
+    }
+  }
+
+  /** This load; for FairPlay without an app content id, one made from the key's `skd://` URI. */
+  private loadFor(keyContext: KeyContext): ContentLoad {
+    if (this.load) return this.load;
+    const skd = keyContext.decryptdata?.uri;
+    if (this.core.drm === 'fairplay' && typeof skd === 'string' && skd.startsWith('skd://')) {
+      return (this.load = this.core.startLoad(this.core.contentIdFromSkd(skd)));
+    }
+    throw this.core.report(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm }));
+  }
+
+  private onError(_event: Events.ERROR, data: ErrorData): void {
+    const error = expressPlayErrorOf(data);
+    if (error) this.core.report(error, this.load?.context.contentId);
+  }
+
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.load?.abort();
+    this.hls.off(MANIFEST_LOADING, this.onManifestLoading, this);
+    this.hls.off(ERROR, this.onError, this);
+    this.hls.off(DESTROYING, this.detach, this);
+    // hls.js clears its config on destroy; restoring first is harmless then.
+    if (this.hls.config) Object.assign(this.hls.config, this.saved);
+    this.handoff.revokeAll();
+    this.core.close();
+  }
+}
