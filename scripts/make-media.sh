@@ -153,9 +153,9 @@ HLS_CODECS="$(grep -o 'CODECS="[^"]*"' "$H/master.m3u8" | head -1 | sed 's/CODEC
 #   ignores KEYFORMAT="identity" and maps KEYFORMAT="org.w3.clearkey" to
 #   ClearKey; the data: URI carries the KEY ID (16 bytes), never the key.
 # - clearkey-dash-cenc (H.264, cenc), clearkey-dash-cbcs (VP9, cbcs): DASH with
-#   DASH-IF's ClearKey ContentProtection (urn:uuid:e2719d58-…) beside the W3C
-#   common one. dash.js asks Chromium's ClearKey with 'keyids' initData built
-#   from cenc:default_KID only when that entry is present (toolchain notes).
+#   DASH-IF's ClearKey ContentProtection (urn:uuid:e2719d58-…) instead of the
+#   W3C common one: dash.js then asks Chromium's ClearKey with 'keyids' initData
+#   built from cenc:default_KID (the init segments keep their common pssh).
 CK_HLS_A_KID=2f47fdeff30367d8e8b6bb56d1828ddf
 CK_HLS_A_KEY=036247e38f57340ccbeb50a360e2ad75
 CK_HLS_A_IV=246bd9a6b22341efc0520ae8efd37628
@@ -203,6 +203,9 @@ package_hls_clearkey() { # <dir> <kid> <key> <iv>
 package_dash_clearkey() { # <dir> <scheme> <kid> <key> <iv> <video.mp4>
   package_dash "$@"
   sed -i "s#^\( *\)\(<ContentProtection value=\"c[a-z]*\" schemeIdUri=\"urn:mpeg:dash:mp4protection:2011\"[^>]*/>\)#\1\2\n\1$DASHIF_CLEARKEY#" "$1/manifest.mpd"
+  # Without the W3C common entry: dash.js 5 maps both to org.w3.clearkey and may pick
+  # the common one, whose pssh it passes as 'keyids' initData (Chromium: error 113).
+  sed -i '/<ContentProtection schemeIdUri="urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b">/,/<\/ContentProtection>/d' "$1/manifest.mpd"
   [ "$(grep -c 'e2719d58-a985-b3c9-781a-b030af78d30e' "$1/manifest.mpd")" = 2 ] || { echo "$1: DASH-IF ClearKey entry missing" >&2; exit 1; }
   assert_no_key "$4" "$1/manifest.mpd"
 }

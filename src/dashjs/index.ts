@@ -23,7 +23,7 @@ import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup
 import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
 import type { ExpressPlayEvent } from '../browser/types.js';
-import { bytesToBase64, ClientCode, ExpressPlayError, isExpressPlayError, skdFromInitData, toBytes } from '../core/index.js';
+import { bytesToBase64, ClientCode, ExpressPlayError, isExpressPlayError, toBytes, utf8Encode } from '../core/index.js';
 
 /** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
 const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
@@ -100,6 +100,22 @@ function triggerOn(player: Player, type: string, payload: object): void {
   (player as unknown as { trigger(type: string, payload: object, filters: object): void }).trigger(type, payload, {});
 }
 
+/** The license request's body: dash.js hands ClearKey's message over parsed (a JSON object), the others as bytes. */
+function bodyOf(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return toBytes(data);
+  return utf8Encode(typeof data === 'string' ? data : JSON.stringify(data));
+}
+
+/** The attached source's URL, if any (`getSource()` throws before `attachSource()`). */
+function sourceOf(player: Player): string | undefined {
+  try {
+    const source = player.getSource();
+    return typeof source === 'string' ? source : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The adapter's state for one player and its hooks. */
 class DashHooks {
   private load: ContentLoad | undefined;
@@ -132,8 +148,8 @@ class DashHooks {
     player.on(MANIFEST_LOADING_STARTED, this.onManifestLoading, this);
     player.on(ERROR, this.onError, this);
     // Attached after attachSource(): this load's content still gets its token now.
-    const source = player.getSource();
-    if (typeof source === 'string') this.onManifestLoading({ request: { url: source } });
+    const source = sourceOf(player);
+    if (source !== undefined) this.onManifestLoading({ request: { url: source } });
     return {
       profile: core.profile,
       support,
@@ -147,8 +163,7 @@ class DashHooks {
   private onManifestLoading(event: { request?: { url?: string } }): void {
     this.load?.abort();
     this.load = undefined;
-    const source = this.player.getSource();
-    const url = event.request?.url ?? (typeof source === 'string' ? source : '');
+    const url = event.request?.url ?? sourceOf(this.player) ?? '';
     let contentId: string | undefined;
     try {
       contentId = this.core.contentIdFor(url);
@@ -168,7 +183,7 @@ class DashHooks {
     const load = this.loadFor(request);
     if (!load) return new Promise<never>(() => undefined);
     try {
-      const license = await this.core.license(load, toBytes(request.data), request.headers);
+      const license = await this.core.license(load, bodyOf(request.data), request.headers);
       request.url = this.handoff.create(license);
       request.method = 'GET';
       request.headers = {};
@@ -179,17 +194,9 @@ class DashHooks {
     }
   }
 
-  /** This load; for FairPlay without an app content id, one made from the SPC request's `skd://` URI. */
-  private loadFor(request: LicenseRequest): ContentLoad | undefined {
+  /** This load; dash.js needs the app's content id (FairPlay included: its SPC does not carry the skd URI). */
+  private loadFor(_request: LicenseRequest): ContentLoad | undefined {
     if (this.load) return this.load;
-    if (this.core.drm === 'fairplay') {
-      try {
-        return (this.load = this.core.startLoad(this.core.contentIdFromSkd(skdFromInitData(request.data))));
-      } catch (err) {
-        this.fail(err);
-        return undefined;
-      }
-    }
     this.fail(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm }));
     return undefined;
   }
