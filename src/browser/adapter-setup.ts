@@ -68,6 +68,10 @@ export class AdapterCore {
   private readonly reported = new WeakSet<ExpressPlayError>();
   private readonly emitter: (event: Omit<ExpressPlayEvent, 'time'>) => void;
   private closed = false;
+  /** The player's current load (undefined: none yet, clear content, or its content id failed). */
+  private current: ContentLoad | undefined;
+  /** License requests of left loads, parked until a load of their content starts (players reuse key sessions). */
+  private readonly parked = new Map<string, Array<() => void>>();
 
   private constructor(
     private readonly options: AdapterOptions,
@@ -132,18 +136,65 @@ export class AdapterCore {
     return contentIdFromSkd(skd, this.options.fairplay?.contentIdStrategy);
   }
 
-  /** A new load of `contentId` whose token fetch starts now; its rights URLs are announced as `expressplay:token`. */
-  startLoad(contentId: string): ContentLoad {
-    return new ContentLoad(this.client, this.context(contentId), {
-      onRights: (info, durationMs) => this.emit({ type: 'expressplay:token', drm: info.drm, contentId: info.contentId, rightsUrl: info.rightsUrl, source: info.source, durationMs }),
-    }).start();
+  /** The current load, if any. */
+  get load(): ContentLoad | undefined {
+    return this.current;
   }
 
   /**
-   * One license request of `load` (refresh once on a refused token), through the
-   * browser layer: the CKC unwrapped for FairPlay. Emits `expressplay:license`.
+   * The player started loading `manifestUrl`: the previous load's requests stop, and
+   * this one's token fetch starts now, in parallel with the manifest. A throwing
+   * `contentId` function is reported (-9001), returned, and leaves no load.
    */
-  async license(load: ContentLoad, challenge: Uint8Array, headers: Record<string, string> = {}): Promise<Uint8Array> {
+  beginLoad(manifestUrl: string): ExpressPlayError | undefined {
+    this.current?.abort();
+    this.current = undefined;
+    let contentId: string | undefined;
+    try {
+      contentId = this.contentIdFor(manifestUrl);
+    } catch (err) {
+      return this.report(err);
+    }
+    if (contentId !== undefined) this.startLoad(contentId);
+    return undefined;
+  }
+
+  /** Starts a load of `contentId` (FairPlay: once the `skd://` URI names it) and wakes its parked license requests. */
+  startLoad(contentId: string): ContentLoad {
+    this.current?.abort();
+    const load = new ContentLoad(this.client, this.context(contentId), {
+      onRights: (info, durationMs) => this.emit({ type: 'expressplay:token', drm: info.drm, contentId: info.contentId, rightsUrl: info.rightsUrl, source: info.source, durationMs }),
+    }).start();
+    this.current = load;
+    const waiting = this.parked.get(contentId) ?? [];
+    this.parked.delete(contentId);
+    for (const wake of waiting) wake();
+    return load;
+  }
+
+  /**
+   * The license for `challenge` with the current load's token (refresh once on a
+   * refused token), through the browser layer: the CKC unwrapped for FairPlay.
+   * Emits `expressplay:license`; a failure is reported and rethrown. A request
+   * whose load the player left waits for the next load of the same content (the
+   * player may reuse its key session there) and never settles otherwise:
+   * nothing is sent with another content's token, and nothing is reported.
+   */
+  async license(loadFor: () => ContentLoad, challenge: Uint8Array, headers: Record<string, string> = {}): Promise<Uint8Array> {
+    for (;;) {
+      let load: ContentLoad | undefined;
+      try {
+        load = loadFor();
+        return await this.licenseOnce(load, challenge, headers);
+      } catch (err) {
+        if (!load?.signal.aborted) throw this.report(err, load?.context.contentId);
+      }
+      const { contentId } = load.context;
+      await new Promise<void>((wake) => this.parked.set(contentId, [...(this.parked.get(contentId) ?? []), wake]));
+    }
+  }
+
+  private async licenseOnce(load: ContentLoad, challenge: Uint8Array, headers: Record<string, string>): Promise<Uint8Array> {
     const started = performance.now();
     const common = { timeoutMs: this.options.licenseTimeoutMs, headers: { ...headers, ...this.options.licenseHeaders } };
     const { result, info } = await load.license((url, signal) => {
@@ -169,10 +220,13 @@ export class AdapterCore {
     return err;
   }
 
-  /** No more events; an owned client is disposed (its requests aborted). */
+  /** Aborts the current load, drops parked requests, no more events; an owned client is disposed. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.current?.abort();
+    this.current = undefined;
+    this.parked.clear();
     if (this.owned) this.client.dispose();
   }
 }

@@ -118,7 +118,6 @@ function sourceOf(player: Player): string | undefined {
 
 /** The adapter's state for one player and its hooks. */
 class DashHooks {
-  private load: ContentLoad | undefined;
   private readonly handoff = new LicenseHandoff();
   private detached = false;
   private readonly requestFilter = (request: LicenseRequest): Promise<void> => this.onLicenseRequest(request);
@@ -161,62 +160,50 @@ class DashHooks {
   }
 
   private onManifestLoading(event: { request?: { url?: string } }): void {
-    this.load?.abort();
-    this.load = undefined;
-    const url = event.request?.url ?? sourceOf(this.player) ?? '';
-    let contentId: string | undefined;
-    try {
-      contentId = this.core.contentIdFor(url);
-    } catch (err) {
-      this.fail(err);
-      return;
-    }
-    if (contentId !== undefined) this.load = this.core.startLoad(contentId);
+    const error = this.core.beginLoad(event.request?.url ?? sourceOf(this.player) ?? '');
+    if (error) this.fail(error);
   }
 
   /**
    * Fetches the license (refresh once) and points dash.js's XHR at it. A failed
-   * request is reported and never sent; one of a load the player has left is
-   * dropped: the filter's promise never settles, dash.js has let go of the session.
+   * request is reported as dash.js's `error` and not sent: the filter's promise
+   * never settles (dash.js would resend a refused token on its own retries).
    */
   private async onLicenseRequest(request: LicenseRequest): Promise<void> {
-    const load = this.loadFor(request);
-    if (!load) return new Promise<never>(() => undefined);
     try {
-      const license = await this.core.license(load, bodyOf(request.data), request.headers);
+      const license = await this.core.license(() => this.currentLoad(), bodyOf(request.data), request.headers);
       request.url = this.handoff.create(license);
       request.method = 'GET';
       request.headers = {};
       request.withCredentials = false;
     } catch (err) {
-      if (!load.signal.aborted) this.fail(err, load.context.contentId);
+      this.fail(err);
       return new Promise<never>(() => undefined);
     }
   }
 
-  /** This load; dash.js needs the app's content id (FairPlay included: its SPC does not carry the skd URI). */
-  private loadFor(_request: LicenseRequest): ContentLoad | undefined {
-    if (this.load) return this.load;
-    this.fail(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm }));
-    return undefined;
+  /** The current load; dash.js needs the app's content id (FairPlay included: its SPC does not carry the skd URI). */
+  private currentLoad(): ContentLoad {
+    const { load } = this.core;
+    if (load) return load;
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm });
   }
 
   /** Reports a typed error as `expressplay:error` and as dash.js's own `error` event. */
-  private fail(err: unknown, contentId?: string): void {
-    const error = this.core.report(err, contentId);
+  private fail(err: unknown): void {
+    const error = this.core.report(err, this.core.load?.context.contentId);
     if (error.code === ClientCode.ABORTED || error.code === ClientCode.DISPOSED || this.detached) return;
     triggerOn(this.player, ERROR, { error });
   }
 
   private onError(event: { error?: unknown }): void {
     const error = expressPlayErrorOf(event);
-    if (error) this.core.report(error, this.load?.context.contentId);
+    if (error) this.core.report(error, this.core.load?.context.contentId);
   }
 
   detach(): void {
     if (this.detached) return;
     this.detached = true;
-    this.load?.abort();
     const { player } = this;
     player.unregisterLicenseRequestFilter(this.requestFilter);
     player.unregisterLicenseResponseFilter(this.responseFilter);

@@ -24,7 +24,7 @@ import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup
 import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
 import type { ExpressPlayEvent } from '../browser/types.js';
-import { ClientCode, ExpressPlayError, isExpressPlayError } from '../core/index.js';
+import { bytesToBase64Url, ClientCode, ExpressPlayError, isExpressPlayError, utf8Encode } from '../core/index.js';
 
 /** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
 const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
@@ -107,9 +107,22 @@ export async function attachExpressPlay(hls: Hls, options: HlsExpressPlayOptions
   return new HlsHooks(hls, core).handle();
 }
 
+type GenerateRequest = NonNullable<NonNullable<NonNullable<HlsConfig['drmSystems']>['org.w3.clearkey']>['generateRequest']>;
+
+/**
+ * ClearKey (the emulator's stand-in): hls.js 1.5 opens no session for a playlist key
+ * without initData, and ignores the init segment's common-system 'cenc' initData.
+ * The key id is known from the playlist: ask for it as 'keyids' initData.
+ */
+const clearKeyInitData: GenerateRequest = (initDataType, initData, keyContext) => {
+  const keyId = keyContext.decryptdata?.keyId;
+  if (initData || !keyId) return { initDataType, initData };
+  const keyids = utf8Encode(JSON.stringify({ kids: [bytesToBase64Url(keyId)] }));
+  return { initDataType: 'keyids', initData: keyids.buffer.slice(keyids.byteOffset, keyids.byteOffset + keyids.byteLength) as ArrayBuffer };
+};
+
 /** The adapter's state for one `Hls` instance and its hooks. */
 class HlsHooks {
-  private load: ContentLoad | undefined;
   private readonly handoff = new LicenseHandoff();
   /** One license attempt per challenge: hls.js calls `licenseXhrSetup` a second time when the first one throws. */
   private readonly attempts = new WeakMap<Uint8Array, Promise<string>>();
@@ -132,7 +145,13 @@ class HlsHooks {
     const hooks = this;
     Object.assign(this.hls.config, {
       emeEnabled: true,
-      drmSystems: { [support.keySystem]: { licenseUrl: PLACEHOLDER_SERVER, ...(this.certificateUrl ? { serverCertificateUrl: this.certificateUrl } : {}) } },
+      drmSystems: {
+        [support.keySystem]: {
+          licenseUrl: PLACEHOLDER_SERVER,
+          ...(this.certificateUrl ? { serverCertificateUrl: this.certificateUrl } : {}),
+          ...(support.drm === 'clearkey' ? { generateRequest: clearKeyInitData } : {}),
+        },
+      },
       drmSystemOptions: { ...this.saved.drmSystemOptions, ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}), ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}) },
       licenseXhrSetup(xhr: XMLHttpRequest, _url: string, keyContext: KeyContext, challenge: Uint8Array) {
         return hooks.licenseXhrSetup(xhr, keyContext, challenge);
@@ -159,58 +178,56 @@ class HlsHooks {
   }
 
   private onManifestLoading(_event: Events.MANIFEST_LOADING, data: ManifestLoadingData): void {
-    this.load?.abort();
-    this.load = undefined;
-    let contentId: string | undefined;
-    try {
-      contentId = this.core.contentIdFor(data.url);
-    } catch (err) {
-      this.core.report(err);
-      return;
-    }
-    if (contentId !== undefined) this.load = this.core.startLoad(contentId);
+    this.core.beginLoad(data.url);
   }
 
   /** Gets the license (refresh once) and points hls.js's XHR at it; a failure is thrown to hls.js, once reported. */
   private licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
     let attempt = this.attempts.get(challenge);
-    if (!attempt) this.attempts.set(challenge, (attempt = this.fetchLicense(keyContext, challenge)));
+    if (!attempt) {
+      attempt = this.core.license(() => this.loadFor(keyContext), challenge).then(
+        (license) => this.handoff.create(license),
+        (err: unknown) => this.fail(err),
+      );
+      this.attempts.set(challenge, attempt);
+    }
     return attempt.then((url) => {
       xhr.open('GET', url, true);
       xhr.addEventListener('loadend', () => this.handoff.revoke(url), { once: true });
     });
   }
 
-  private async fetchLicense(keyContext: KeyContext, challenge: Uint8Array): Promise<string> {
-    const load = this.loadFor(keyContext);
-    try {
-      return this.handoff.create(await this.core.license(load, challenge));
-    } catch (err) {
-      // A request of a load the player has left is dropped: hls.js has already let go of its session.
-      if (load.signal.aborted) return new Promise<never>(() => undefined);
-      throw this.core.report(err, load.context.contentId);
-    }
+  /** The current load; for FairPlay without an app content id, one made from the key's `skd://` URI. */
+  private loadFor(keyContext: KeyContext): ContentLoad {
+    const { load } = this.core;
+    if (load) return load;
+    const skd = keyContext.decryptdata?.uri;
+    if (this.core.drm === 'fairplay' && typeof skd === 'string' && skd.startsWith('skd://')) return this.core.startLoad(this.core.contentIdFromSkd(skd));
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm });
   }
 
-  /** This load; for FairPlay without an app content id, one made from the key's `skd://` URI. */
-  private loadFor(keyContext: KeyContext): ContentLoad {
-    if (this.load) return this.load;
-    const skd = keyContext.decryptdata?.uri;
-    if (this.core.drm === 'fairplay' && typeof skd === 'string' && skd.startsWith('skd://')) {
-      return (this.load = this.core.startLoad(this.core.contentIdFromSkd(skd)));
+  /**
+   * A failed license request is reported as hls.js's own fatal key-system `ERROR`
+   * (the typed error as `data.error`) and its XHR is never sent: hls.js 1.5 does not
+   * catch a rejection from `licenseXhrSetup`, and any resend would carry a refused token.
+   */
+  private fail(err: unknown): Promise<never> {
+    const error = this.core.report(err, this.core.load?.context.contentId);
+    if (!this.detached) {
+      const data = { type: 'keySystemError', details: 'keySystemLicenseRequestFailed', fatal: true, error } as unknown as ErrorData;
+      this.hls.trigger(ERROR, data);
     }
-    throw this.core.report(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm }));
+    return new Promise<never>(() => undefined);
   }
 
   private onError(_event: Events.ERROR, data: ErrorData): void {
     const error = expressPlayErrorOf(data);
-    if (error) this.core.report(error, this.load?.context.contentId);
+    if (error) this.core.report(error, this.core.load?.context.contentId);
   }
 
   detach(): void {
     if (this.detached) return;
     this.detached = true;
-    this.load?.abort();
     this.hls.off(MANIFEST_LOADING, this.onManifestLoading, this);
     this.hls.off(ERROR, this.onError, this);
     this.hls.off(DESTROYING, this.detach, this);

@@ -15,12 +15,13 @@ const EVENTS = ['expressplay:detected', 'expressplay:token', 'expressplay:licens
 type DashNamespace = { MediaPlayer(): { create(): MediaPlayerClass } };
 
 /** A driver for the dash.js build at `script` (e.g. the oldest claimed version's). */
-export function dashDriver(name: string, script: string): PlayerDriver & { readonly player: MediaPlayerClass } {
+export function dashDriver(name: string, script: string, leavesVideoListeners?: string): PlayerDriver & { readonly player: MediaPlayerClass } {
   let player: MediaPlayerClass | undefined;
   const events: ExpressPlayEvent[] = [];
   const playerErrors: ExpressPlayError[] = [];
   return {
     name,
+    leavesVideoListeners,
     streams: DASH_STREAMS,
     events,
     playerErrors,
