@@ -3,7 +3,7 @@
 // a refused token, and the abort for everything the load awaits. The "token
 // refused → one fresh token → resend → else report" flow lives here, once.
 
-import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
+import { isExpressPlayError, type ExpressPlayError } from '../core/errors.js';
 import type { RightsInfo, TokenClient, TokenContext } from './types.js';
 
 /** What a {@link ContentLoad} reports to its adapter (which turns it into `expressplay:*` events). */

@@ -142,7 +142,6 @@ class HlsHooks {
     const { core } = this;
     const { support } = core;
     if (core.certificate) this.certificateUrl = this.handoff.create(core.certificate);
-    const hooks = this;
     Object.assign(this.hls.config, {
       emeEnabled: true,
       drmSystems: {
@@ -153,11 +152,10 @@ class HlsHooks {
         },
       },
       drmSystemOptions: { ...this.saved.drmSystemOptions, ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}), ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}) },
-      licenseXhrSetup(xhr: XMLHttpRequest, _url: string, keyContext: KeyContext, challenge: Uint8Array) {
-        return hooks.licenseXhrSetup(xhr, keyContext, challenge);
-      },
-      licenseResponseCallback(xhr: XMLHttpRequest) {
-        hooks.handoff.revoke(xhr.responseURL);
+      // hls.js calls these with `this` bound to the Hls instance: arrows keep the adapter's.
+      licenseXhrSetup: (xhr: XMLHttpRequest, _url: string, keyContext: KeyContext, challenge: Uint8Array) => this.licenseXhrSetup(xhr, keyContext, challenge),
+      licenseResponseCallback: (xhr: XMLHttpRequest) => {
+        this.handoff.revoke(xhr.responseURL);
         return xhr.response as ArrayBuffer;
       },
     } satisfies Partial<EmeConfig>);
