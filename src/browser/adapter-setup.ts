@@ -205,6 +205,18 @@ export class AdapterCore {
     return result;
   }
 
+  /** The handle an adapter returns; `detach` is the adapter's own undo. */
+  handle(detach: () => void): ExpressPlayHandle {
+    return {
+      profile: this.profile,
+      support: this.support,
+      tokenClient: this.client,
+      prefetch: (contentId) => this.client.prefetch(this.context(contentId)),
+      setRightsUrl: (contentId, rightsUrl, expiresAt) => this.client.setRightsUrl(this.context(contentId), rightsUrl, expiresAt),
+      detach,
+    };
+  }
+
   /** Emits an `expressplay:*` event to the player's listeners (nothing after `close()`). */
   emit(event: Omit<ExpressPlayEvent, 'time'>): void {
     if (event.error) this.reported.add(event.error);

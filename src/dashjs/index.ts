@@ -149,14 +149,7 @@ class DashHooks {
     // Attached after attachSource(): this load's content still gets its token now.
     const source = sourceOf(player);
     if (source !== undefined) this.onManifestLoading({ request: { url: source } });
-    return {
-      profile: core.profile,
-      support,
-      tokenClient: core.client,
-      prefetch: (contentId) => core.client.prefetch(core.context(contentId)),
-      setRightsUrl: (contentId, rightsUrl, expiresAt) => core.client.setRightsUrl(core.context(contentId), rightsUrl, expiresAt),
-      detach: () => this.detach(),
-    };
+    return core.handle(() => this.detach());
   }
 
   private onManifestLoading(event: { request?: { url?: string } }): void {

@@ -165,14 +165,7 @@ class HlsHooks {
     const url = this.hls.url;
     // Attached after loadSource(): this load's content still gets its token now.
     if (url) this.onManifestLoading(MANIFEST_LOADING, { url });
-    return {
-      profile: core.profile,
-      support,
-      tokenClient: core.client,
-      prefetch: (contentId) => core.client.prefetch(core.context(contentId)),
-      setRightsUrl: (contentId, rightsUrl, expiresAt) => core.client.setRightsUrl(core.context(contentId), rightsUrl, expiresAt),
-      detach: () => this.detach(),
-    };
+    return core.handle(() => this.detach());
   }
 
   private onManifestLoading(_event: Events.MANIFEST_LOADING, data: ManifestLoadingData): void {
