@@ -172,7 +172,7 @@ class HlsHooks {
     this.core.beginLoad(data.url);
   }
 
-  /** Gets the license (refresh once) and points hls.js's XHR at it; a failure is thrown to hls.js, once reported. */
+  /** Gets the license (refresh once) and opens hls.js's XHR on it; a failure goes to `fail()` and the XHR is never sent. */
   private licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
     let attempt = this.attempts.get(challenge);
     if (!attempt) {
