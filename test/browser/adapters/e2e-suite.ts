@@ -228,7 +228,11 @@ export function adapterSuite(driver: PlayerDriver): void {
         driver.load(B.url);
         await sleep(50);
         driver.load(A.url);
-        await playedPast(video, 1);
+        await playedPast(video, 1).catch((err: unknown) => {
+          // Diagnostics for a stall: what the adapter saw and sent.
+          console.log(`A→B→A stalled: events ${JSON.stringify(driver.events.map((e) => `${e.type}:${e.contentId ?? ''}`))}, licenses ${JSON.stringify(spy.sent.map((x) => `${tokenContent.get(x.token) ?? '?'}:${x.kids.join()}`))}, player errors ${JSON.stringify(driver.playerErrors.map((e) => e.code))}`);
+          throw err;
+        });
       } finally {
         spy.restore();
         ep?.detach();
