@@ -22,15 +22,33 @@ export default tseslint.config(
     // Layering: core imports nothing from the other layers, browser never a player or Node.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../browser/*', '../server/*', '../shaka/*', '../videojs/*', 'node:*'] }],
+      'no-restricted-imports': ['error', { patterns: ['../browser/*', '../server/*', '../shaka/*', '../videojs/*', '../hlsjs/*', '../dashjs/*', 'node:*'] }],
     },
   },
   {
     files: ['src/browser/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../server/*', '../shaka/*', '../videojs/*', 'node:*', 'shaka-player*', 'video.js', 'videojs-contrib-eme'] }],
+      'no-restricted-imports': ['error', { patterns: ['../server/*', '../shaka/*', '../videojs/*', '../hlsjs/*', '../dashjs/*', 'node:*', 'shaka-player*', 'video.js', 'videojs-contrib-eme', 'hls.js*', 'dashjs*'] }],
     },
   },
+  // A file imports a player only in that player's adapter, and only its types there
+  // (the app's copy of the player is used at run time); adapters never import each other.
+  ...Object.entries({
+    shaka: ['shaka-player*'],
+    videojs: ['video.js', 'videojs-contrib-eme'],
+    hlsjs: ['hls.js*'],
+    dashjs: ['dashjs*'],
+  }).map(([adapter, own], _i, all) => ({
+    files: [`src/${adapter}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...all.filter(([a]) => a !== adapter).flatMap(([a, players]) => [`../${a}/*`, ...players]), '../server/*', 'node:*'], message: 'Adapters import only src/browser, src/core and their own player.' },
+          { group: own, allowTypeImports: true, message: 'Import only types of the player: the app supplies it at run time.' },
+        ],
+      }],
+    },
+  })),
   {
     // The Web-standard token endpoint (expressplay-eme/fetch) runs in Workers, Deno, Bun:
     // Web APIs only, nothing from Node or from the node:http server side.

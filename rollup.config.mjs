@@ -1,5 +1,6 @@
-// ESM for every entry (unminified: the app's bundler minifies), plus one minified
-// UMD drop-in script that exposes `window.ExpressPlayEME`.
+// ESM for every entry (unminified: the app's bundler minifies), plus minified UMD
+// drop-in scripts: `window.ExpressPlayEME` (Shaka, Video.js), and one per XHR player
+// (`ExpressPlayEMEHlsjs`, `ExpressPlayEMEDashjs`).
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -14,6 +15,8 @@ export default [
       index: 'src/index.ts',
       shaka: 'src/shaka/index.ts',
       videojs: 'src/videojs/index.ts',
+      hlsjs: 'src/hlsjs/index.ts',
+      dashjs: 'src/dashjs/index.ts',
       server: 'src/server/index.ts',
       fetch: 'src/fetch/index.ts',
       cli: 'src/server/cli.ts',
@@ -22,15 +25,20 @@ export default [
     plugins: [nodeResolve(), ts()],
     output: { dir: 'dist/esm', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
   },
-  {
-    input: 'src/umd.ts',
+  ...[
+    ['src/umd.ts', 'dist/umd/expressplay-eme.min.js', 'ExpressPlayEME'],
+    // Per-player drop-ins: a script-tag page loads the one for its player only.
+    ['src/umd-hlsjs.ts', 'dist/umd/expressplay-eme-hlsjs.min.js', 'ExpressPlayEMEHlsjs'],
+    ['src/umd-dashjs.ts', 'dist/umd/expressplay-eme-dashjs.min.js', 'ExpressPlayEMEDashjs'],
+  ].map(([input, file, name]) => ({
+    input,
     plugins: [nodeResolve(), ts()],
     output: {
-      file: 'dist/umd/expressplay-eme.min.js',
+      file,
       format: 'umd',
-      name: 'ExpressPlayEME',
+      name,
       sourcemap: true,
       plugins: [terser({ compress: { passes: 2 }, format: { comments: false } })],
     },
-  },
+  })),
 ];

@@ -1,12 +1,12 @@
 // `npm run bench` (scripts/bench.mjs runs this under `node --import tsx`).
-// Start-up latency (Shaka, Video.js × limit/naive/ours cold/prefetched/replay ×
+// Start-up latency (Shaka, Video.js, hls.js, dash.js × limit/naive/ours cold/prefetched/replay ×
 // token latency 100/300/600 ms), request counts, detection cost, the size table
 // and the load check, measured side by side in one run. Prints a table, writes
 // bench/results.json (the committed figures) and bench/out/details.json (every sample).
 //
 // Options: --runs N (per scenario at the production latency, default 10),
 // --sweep-runs N (per scenario at 100 and 600 ms, default 5), --quick (3/2, no
-// size/load: for working on the harness), --only shaka|videojs, --extras-only
+// size/load: for working on the harness), --only shaka|videojs|hlsjs|dashjs, --extras-only
 // (re-run the size table and the load check into an existing bench/results.json).
 
 import { spawnSync } from 'node:child_process';
@@ -37,11 +37,12 @@ const DETECT_PAGES = QUICK ? 2 : 6;
 const DETECT_ROUNDS = 10;
 const ONLY = argv.includes('--only') ? (argv[argv.indexOf('--only') + 1] as PlayerName) : undefined;
 
-const PLAYERS: PlayerName[] = ONLY ? [ONLY] : ['shaka', 'videojs'];
+const PLAYERS: PlayerName[] = ONLY ? [ONLY] : ['shaka', 'videojs', 'hlsjs', 'dashjs'];
 const SCENARIOS: Scenario[] = ['limit', 'naive', 'cold', 'prefetched', 'replay', 'limit-replay'];
 const PRODUCTION: Latency = { mediaMs: 30, tokenMs: 300, rightsMs: 150 };
 const TOKEN_SWEEP = [100, 300, 600];
-const STREAM = 'cenc-h264';
+/** The H.264 ClearKey stream each player plays here (hls.js: org.w3.clearkey HLS; dash.js: the DASH-IF ClearKey MPD). */
+const STREAMS: Record<PlayerName, string> = { shaka: 'cenc-h264', videojs: 'cenc-h264', hlsjs: 'clearkey-hls-a', dashjs: 'clearkey-dash-cenc' };
 const RUN_TIMEOUT_MS = 20_000;
 
 interface Sample {
@@ -98,7 +99,7 @@ function readInstrument(servers: BenchServers): string {
   return instrumentJs;
 }
 
-async function runOnce(browser: Browser, servers: BenchServers, player: PlayerName, scenario: Scenario, tokenMs: number, streamId = STREAM): Promise<Sample> {
+async function runOnce(browser: Browser, servers: BenchServers, player: PlayerName, scenario: Scenario, tokenMs: number, streamId: string = STREAMS[player]): Promise<Sample> {
   const stream = servers.streams[streamId]!;
   const spec: RunSpec = {
     player,
@@ -112,7 +113,7 @@ async function runOnce(browser: Browser, servers: BenchServers, player: PlayerNa
     timeoutMs: RUN_TIMEOUT_MS,
   };
   // limit: the rights URL is known before the clock starts (not counted against the page).
-  if (scenario === 'limit' || scenario === 'limit-replay') spec.rightsUrl = await rightsUrlFor(servers, STREAM);
+  if (scenario === 'limit' || scenario === 'limit-replay') spec.rightsUrl = await rightsUrlFor(servers, streamId);
   const { context, page, logs } = await newPage(browser, servers, player);
   const before = emulatorTotals(servers);
   try {
@@ -412,7 +413,7 @@ async function main(): Promise<void> {
     durationS: Math.round((Date.now() - started) / 1000),
     quick: QUICK,
     machine,
-    setup: { stream: STREAM, latency: PRODUCTION, tokenSweepMs: TOKEN_SWEEP, runsAtProduction: RUNS, runsInSweep: SWEEP_RUNS, measure: 'load()/src() → first currentTime > 0 (requestVideoFrameCallback, timeupdate and a 5 ms poll), fresh browser context per run, scenarios interleaved in random order per round' },
+    setup: { streams: STREAMS, latency: PRODUCTION, tokenSweepMs: TOKEN_SWEEP, runsAtProduction: RUNS, runsInSweep: SWEEP_RUNS, measure: 'load()/src() → first currentTime > 0 (requestVideoFrameCallback, timeupdate and a 5 ms poll), fresh browser context per run, scenarios interleaved in random order per round' },
     targets: { prefetchedOverLimit: 1.05, replayOverLimit: 1.05, replayOverLimitReplay: 1.05, coldOverNaive: 0.85, detectionOverShaka: 0.5, tokensPerContentPerLifetime: 1, certificatesPerUrlPerPage: 1, probeSetsPerPage: 1 },
     startup: startupTable,
     ratios,

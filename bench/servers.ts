@@ -57,10 +57,19 @@ const VENDOR: Record<string, string> = {
   '/vendor/shaka.js': 'node_modules/shaka-player/dist/shaka-player.compiled.js',
   '/vendor/video.js': 'node_modules/video.js/dist/video.min.js',
   '/vendor/contrib-eme.js': 'node_modules/videojs-contrib-eme/dist/videojs-contrib-eme.min.js',
+  '/vendor/hls.js': 'node_modules/hls.js/dist/hls.min.js',
+  '/vendor/dash.js': 'node_modules/dashjs/dist/modern/umd/dash.all.min.js',
 };
 
-function page(player: 'shaka' | 'videojs'): string {
-  const scripts = player === 'shaka' ? ['/vendor/shaka.js'] : ['/vendor/video.js', '/vendor/contrib-eme.js'];
+const PAGE_SCRIPTS: Record<string, string[]> = {
+  shaka: ['/vendor/shaka.js'],
+  videojs: ['/vendor/video.js', '/vendor/contrib-eme.js'],
+  hlsjs: ['/vendor/hls.js'],
+  dashjs: ['/vendor/dash.js'],
+};
+
+function page(player: string): string {
+  const scripts = PAGE_SCRIPTS[player]!;
   return `<!doctype html><meta charset="utf-8"><title>bench ${player}</title>
 <div id="stage"></div>
 ${scripts.map((s) => `<script src="${s}"></script>`).join('\n')}
@@ -116,8 +125,9 @@ export async function startBenchServers(): Promise<BenchServers> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname);
-    if (path === '/shaka.html' || path === '/videojs.html') {
-      res.writeHead(200, { 'content-type': TYPES['.html']! }).end(page(path === '/shaka.html' ? 'shaka' : 'videojs'));
+    const pagePlayer = /^\/(\w+)\.html$/.exec(path)?.[1];
+    if (pagePlayer && Object.hasOwn(PAGE_SCRIPTS, pagePlayer)) {
+      res.writeHead(200, { 'content-type': TYPES['.html']! }).end(page(pagePlayer));
       return;
     }
     if (path === '/bench-page.js') {

@@ -46,7 +46,7 @@ function buildApp() {
   const field = (label, input) => h('label', {}, label, ' ', input);
   return h('div', { class: 'app' },
     h('section', { class: 'controls', 'aria-label': 'Playback' },
-      h('fieldset', {}, h('legend', { text: 'Player' }), option('shaka', 'Shaka Player', true), option('videojs', 'Video.js', false)),
+      h('fieldset', {}, h('legend', { text: 'Player' }), option('shaka', 'Shaka Player', true), option('videojs', 'Video.js', false), option('hlsjs', 'hls.js', false), option('dashjs', 'dash.js', false)),
       h('label', { class: 'stream' }, 'Stream ', h('select', { name: 'stream' })),
       h('button', { type: 'button', id: 'play', text: 'Play' }),
       h('button', { type: 'button', id: 'stop', disabled: true, text: 'Stop' }),
@@ -120,7 +120,14 @@ function effectiveConfig(server, settings) {
       : [];
     return { backend: 'custom', tokenEndpoint: settings.tokenEndpoint, allowedRightsHosts: hosts, streams, fairplayCertificate: settings.fairplayCertificate || undefined };
   }
-  const labels = { 'cenc-h264': 'CENC DASH · H.264/AAC (cenc-h264)', 'cbcs-vp9': 'CBCS DASH · VP9/AAC (cbcs-vp9)' };
+  const labels = {
+    'cenc-h264': 'CENC DASH · H.264/AAC (cenc-h264)',
+    'cbcs-vp9': 'CBCS DASH · VP9/AAC (cbcs-vp9)',
+    'clearkey-hls-a': 'HLS fMP4 · SAMPLE-AES-CTR (clearkey-hls-a)',
+    'clearkey-hls-b': 'HLS fMP4 · SAMPLE-AES-CTR (clearkey-hls-b)',
+    'clearkey-dash-cenc': 'CENC DASH · H.264/AAC, DASH-IF ClearKey (clearkey-dash-cenc)',
+    'clearkey-dash-cbcs': 'CBCS DASH · VP9/AAC, DASH-IF ClearKey (clearkey-dash-cbcs)',
+  };
   return {
     backend: 'emulator',
     tokenEndpoint: new URL(server.tokenEndpoint || '/api/token', location.href).href,
@@ -131,7 +138,7 @@ function effectiveConfig(server, settings) {
 
 /* --------------------------------------------------------------------- demo */
 
-export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
+export async function startDemo({ mode, lib, attachShaka, attachHls, attachDash, howLoaded }) {
   const main = document.getElementById('app');
   if (!lib) {
     main.replaceChildren(h('p', { class: 'error', text: 'The library did not load: run `npm start` (it builds dist/) and reload.' }));
@@ -151,11 +158,13 @@ export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
   const detectOptions = config.backend === 'emulator' ? { includeClearKey: true, preference: ['clearkey'] } : {};
 
   $('.mode-note').textContent = `Library loaded ${mode === 'esm' ? 'as ES modules' : 'by the drop-in script tag'}: ${howLoaded}`;
-  const shakaRadio = $('input[name=adapter][value=shaka]');
-  if (!attachShaka) {
-    shakaRadio.disabled = true;
-    shakaRadio.parentElement.title = 'This build of the library has no Shaka adapter.';
-    $('input[name=adapter][value=videojs]').checked = true;
+  const attachers = { shaka: attachShaka, hlsjs: attachHls, dashjs: attachDash };
+  for (const [adapter, attach] of Object.entries(attachers)) {
+    if (attach) continue;
+    const radio = $(`input[name=adapter][value=${adapter}]`);
+    radio.disabled = true;
+    radio.parentElement.title = 'This build of the library has no adapter for this player.';
+    if (radio.checked) $('input[name=adapter][value=videojs]').checked = true;
   }
 
   /* settings form */
@@ -178,7 +187,16 @@ export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
 
   /* streams */
   const select = $('select[name=stream]');
-  for (const s of config.streams) select.append(h('option', { value: s.contentId, text: s.label }));
+  const checkedAdapter = () => app.querySelector('input[name=adapter]:checked').value;
+  /** The streams the chosen player plays here (each stream says which; a custom one is offered to all). */
+  function listStreams() {
+    const adapter = checkedAdapter();
+    const playable = config.streams.filter((s) => !s.players || s.players.includes(adapter));
+    select.replaceChildren(...playable.map((s) => h('option', { value: s.contentId, text: s.label })));
+    $('#play').disabled = playable.length === 0;
+  }
+  listStreams();
+  for (const radio of app.querySelectorAll('input[name=adapter]')) radio.addEventListener('change', listStreams);
   if (config.streams.length === 0) {
     select.append(h('option', { value: '', text: config.backend === 'custom' ? 'Set a manifest URL and content id in Settings' : 'No streams: start the page with npm start' }));
     $('#play').disabled = true;
@@ -187,7 +205,10 @@ export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
   /* URL parameters: ?adapter=videojs&stream=cbcs-vp9&autoplay=1 (links, tests) */
   const params = new URLSearchParams(location.search);
   const wantedAdapter = params.get('adapter');
-  if (wantedAdapter === 'videojs' || (wantedAdapter === 'shaka' && attachShaka)) $(`input[name=adapter][value=${wantedAdapter}]`).checked = true;
+  if (wantedAdapter === 'videojs' || attachers[wantedAdapter]) {
+    $(`input[name=adapter][value=${wantedAdapter}]`).checked = true;
+    listStreams();
+  }
   if (params.get('stream') && config.streams.some((s) => s.contentId === params.get('stream'))) select.value = params.get('stream');
 
   /* the step log */
@@ -394,6 +415,53 @@ export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
     await video.play();
   }
 
+  /** The adapter options every player gets here. */
+  const attachOptions = (stream) => ({
+    token: tokenOptions(),
+    contentId: stream.contentId,
+    detect: detectOptions,
+    ...(config.fairplayCertificate ? { fairplay: { certificate: config.fairplayCertificate } } : {}),
+  });
+
+  async function playHls(stream, cleanup) {
+    const Hls = window.Hls;
+    if (!Hls) throw new Error('hls.js did not load');
+    const video = h('video', { controls: true, muted: true, playsinline: true, class: 'shaka-video' });
+    video.muted = true;
+    $('#player').append(video);
+    watchMedia(videoMedia(video), cleanup);
+    const hls = new Hls();
+    cleanup.push(() => hls.destroy());
+    for (const type of EVENT_TYPES) hls.on(type, (_name, payload) => onExpressPlayEvent(payload));
+    hls.on(Hls.Events.ERROR, (_name, data) => {
+      if (data.fatal && !findExpressPlayError(data.error)) showError({ message: `hls.js error ${data.details}`, details: data.reason ?? data.error?.message });
+    });
+    const handle = await attachHls(hls, attachOptions(stream));
+    cleanup.unshift(() => handle.detach());
+    hls.attachMedia(video);
+    hls.loadSource(stream.manifest);
+    await video.play();
+  }
+
+  async function playDash(stream, cleanup) {
+    const dashjs = window.dashjs;
+    if (!dashjs) throw new Error('dash.js did not load');
+    const video = h('video', { controls: true, muted: true, playsinline: true, class: 'shaka-video' });
+    video.muted = true;
+    $('#player').append(video);
+    watchMedia(videoMedia(video), cleanup);
+    const player = dashjs.MediaPlayer().create();
+    player.initialize(video, undefined, true);
+    cleanup.push(() => player.destroy());
+    for (const type of EVENT_TYPES) player.on(type, (payload) => onExpressPlayEvent(payload));
+    player.on('error', (e) => {
+      if (!findExpressPlayError(e.error)) showError({ message: `dash.js error ${e.error?.code ?? ''}`, details: e.error?.message });
+    });
+    const handle = await attachDash(player, attachOptions(stream));
+    cleanup.unshift(() => handle.detach());
+    player.attachSource(stream.manifest);
+  }
+
   async function playVideojs(stream, cleanup) {
     const videojs = window.videojs;
     if (!videojs) throw new Error('Video.js did not load');
@@ -426,14 +494,15 @@ export async function startDemo({ mode, lib, attachShaka, howLoaded }) {
     const stream = config.streams.find((s) => s.contentId === select.value);
     const adapter = app.querySelector('input[name=adapter]:checked').value;
     if (!stream) return;
-    step('start', 'Start', `${adapter === 'shaka' ? 'Shaka Player' : 'Video.js'} · ${stream.contentId} · ${mode === 'esm' ? 'ESM build' : 'script tag'}`);
+    const names = { shaka: 'Shaka Player', videojs: 'Video.js', hlsjs: 'hls.js', dashjs: 'dash.js' };
+    step('start', 'Start', `${names[adapter]} · ${stream.contentId} · ${mode === 'esm' ? 'ESM build' : 'script tag'}`);
     const cleanup = [];
     current = { cleanup };
     $('#stop').disabled = false;
     document.body.dataset.state = 'loading';
     try {
-      if (adapter === 'shaka') await playShaka(stream, cleanup);
-      else await playVideojs(stream, cleanup);
+      const play = { shaka: playShaka, videojs: playVideojs, hlsjs: playHls, dashjs: playDash }[adapter];
+      await play(stream, cleanup);
     } catch (err) {
       // Adapters report typed errors through 'expressplay:error' already; show anything else.
       if (!findExpressPlayError(err) || $('#error').hidden) showError(findExpressPlayError(err) ?? err);

@@ -3,6 +3,8 @@
 import * as ExpressPlayEME from 'expressplay-eme';
 import { attachExpressPlay } from 'expressplay-eme/shaka';
 import { registerExpressPlay } from 'expressplay-eme/videojs';
+import { attachExpressPlay as attachHls } from 'expressplay-eme/hlsjs';
+import { attachExpressPlay as attachDash } from 'expressplay-eme/dashjs';
 import { startDemo } from './app.js';
 
 // With ESM the app registers the Video.js plugin itself (the drop-in script does it on load).
@@ -12,5 +14,7 @@ startDemo({
   mode: 'esm',
   lib: ExpressPlayEME,
   attachShaka: attachExpressPlay,
-  howLoaded: "import { detectDrm } from 'expressplay-eme'; import { attachExpressPlay } from 'expressplay-eme/shaka'; import { registerExpressPlay } from 'expressplay-eme/videojs'",
+  attachHls,
+  attachDash,
+  howLoaded: "import { detectDrm } from 'expressplay-eme'; import { attachExpressPlay } from 'expressplay-eme/shaka'; import { registerExpressPlay } from 'expressplay-eme/videojs'; import { attachExpressPlay } from 'expressplay-eme/hlsjs' (or '/dashjs')",
 });

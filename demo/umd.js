@@ -9,5 +9,8 @@ startDemo({
   lib,
   // The drop-in carries the Shaka adapter only if the build puts it there.
   attachShaka: lib && typeof lib.attachExpressPlay === 'function' ? lib.attachExpressPlay : undefined,
-  howLoaded: '<script src="expressplay-eme.min.js"> → window.ExpressPlayEME (Video.js plugin registered automatically)',
+  // hls.js and dash.js have drop-ins of their own.
+  attachHls: window.ExpressPlayEMEHlsjs?.attachExpressPlay,
+  attachDash: window.ExpressPlayEMEDashjs?.attachExpressPlay,
+  howLoaded: '<script src="expressplay-eme.min.js"> → window.ExpressPlayEME (Video.js plugin registered automatically); expressplay-eme-hlsjs.min.js / -dashjs.min.js for hls.js / dash.js',
 });

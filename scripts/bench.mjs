@@ -1,6 +1,6 @@
 // `npm run bench`: runs bench/run.ts under tsx (the harness imports the
 // emulator and the token handler from src/ directly) and passes its exit code on.
-// Options are passed through: --quick, --runs N, --sweep-runs N, --only shaka|videojs, --multikey.
+// Options are passed through: --quick, --runs N, --sweep-runs N, --only shaka|videojs|hlsjs|dashjs, --multikey.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -223,6 +223,90 @@ CBCS_CODECS="$(codecs_of "$OUT/cbcs-vp9/manifest.mpd")"
 FP_CODECS="$(grep -o 'CODECS="[^"]*"' "$D/master.m3u8" | head -1 | sed 's/CODECS="\(.*\)"/\1/')"
 HLS_CODECS="$(grep -o 'CODECS="[^"]*"' "$H/master.m3u8" | head -1 | sed 's/CODECS="\(.*\)"/\1/')"
 
+# === hls.js / dash.js ClearKey streams (issue #14) ============================
+# Separate streams (own kids/keys) in the key formats those players map to
+# ClearKey; the streams above stay as they are.
+# - clearkey-hls-a, clearkey-hls-b: HLS fMP4, SAMPLE-AES-CTR (cenc). hls.js
+#   ignores KEYFORMAT="identity" and maps KEYFORMAT="org.w3.clearkey" to
+#   ClearKey; the data: URI carries the KEY ID (16 bytes), never the key.
+# - clearkey-dash-cenc (H.264, cenc), clearkey-dash-cbcs (VP9, cbcs): DASH with
+#   DASH-IF's ClearKey ContentProtection (urn:uuid:e2719d58-…) instead of the
+#   W3C common one: dash.js then asks Chromium's ClearKey with 'keyids' initData
+#   built from cenc:default_KID (the init segments keep their common pssh).
+CK_HLS_A_KID=2f47fdeff30367d8e8b6bb56d1828ddf
+CK_HLS_A_KEY=036247e38f57340ccbeb50a360e2ad75
+CK_HLS_A_IV=246bd9a6b22341efc0520ae8efd37628
+CK_HLS_B_KID=97cb48ae231048d9c1d609063ed11fef
+CK_HLS_B_KEY=668041106be28ba729390453a5102c08
+CK_HLS_B_IV=5f5cbcc1bc98865f3b3f9aa25886a249
+CK_DASH_CENC_KID=14c7131b4ba920e36c41efd3e0902a1d
+CK_DASH_CENC_KEY=5293819f7669eebd47f57c2086a5c943
+CK_DASH_CENC_IV=8564a2163ced53f5110b697db4c7be66
+CK_DASH_CBCS_KID=3e74747d1ff9ab1982b344e348bd4803
+CK_DASH_CBCS_KEY=4b0f6bbcdf355819480f593a2ebe3153
+CK_DASH_CBCS_IV=a2950630fe1590a937fcd3608a1a5ebe
+DASHIF_CLEARKEY='<ContentProtection schemeIdUri="urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e" value="ClearKey1.0"/>'
+
+rm -rf "$OUT/clearkey-hls-a" "$OUT/clearkey-hls-b" "$OUT/clearkey-dash-cenc" "$OUT/clearkey-dash-cbcs"
+
+# Fails the build when a content key (hex, or base64 as in a data: URI) appears in a playlist or manifest.
+assert_no_key() { # <key hex> <files...>
+  local key="$1"; shift
+  local b64; b64="$(printf "$(printf '%s' "$key" | sed 's/../\\x&/g')" | base64)"
+  if grep -qiF -e "$key" -e "$b64" "$@"; then echo "the content key $key leaked into $*" >&2; exit 1; fi
+}
+
+package_hls_clearkey() { # <dir> <kid> <key> <iv>
+  local dir="$1" kid="$2" key="$3" iv="$4"
+  "$PACKAGER" \
+    "in=$TMP/h264.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/\$Number\$.m4s,playlist_name=video/index.m3u8" \
+    "in=$TMP/aac.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/\$Number\$.m4s,playlist_name=audio/index.m3u8,hls_group_id=audio,hls_name=main" \
+    --enable_raw_key_encryption \
+    --keys "label=:key_id=$kid:key=$key" \
+    --iv "$iv" \
+    --protection_systems CommonSystem \
+    --protection_scheme cenc \
+    --hls_playlist_type VOD \
+    --clear_lead 0 \
+    --segment_duration 1 \
+    --hls_master_playlist_output "$dir/master.m3u8" \
+    --use_fake_clock_for_muxer \
+    --quiet
+  sed -i 's/KEYFORMAT="identity"/KEYFORMAT="org.w3.clearkey"/' "$dir"/*/index.m3u8
+  grep -q 'KEYFORMAT="org.w3.clearkey"' "$dir/video/index.m3u8" || { echo "$dir: no org.w3.clearkey key tag" >&2; exit 1; }
+  assert_no_key "$key" "$dir"/*.m3u8 "$dir"/*/index.m3u8
+}
+
+package_dash_clearkey() { # <dir> <scheme> <kid> <key> <iv> <video.mp4>
+  package_dash "$@"
+  sed -i "s#^\( *\)\(<ContentProtection value=\"c[a-z]*\" schemeIdUri=\"urn:mpeg:dash:mp4protection:2011\"[^>]*/>\)#\1\2\n\1$DASHIF_CLEARKEY#" "$1/manifest.mpd"
+  # Without the W3C common entry: dash.js 5 maps both to org.w3.clearkey and may pick
+  # the common one, whose pssh it passes as 'keyids' initData (Chromium: error 113).
+  sed -i '/<ContentProtection schemeIdUri="urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b">/,/<\/ContentProtection>/d' "$1/manifest.mpd"
+  [ "$(grep -c 'e2719d58-a985-b3c9-781a-b030af78d30e' "$1/manifest.mpd")" = 2 ] || { echo "$1: DASH-IF ClearKey entry missing" >&2; exit 1; }
+  assert_no_key "$4" "$1/manifest.mpd"
+}
+
+echo "[media] packaging clearkey-hls-a, clearkey-hls-b (HLS, SAMPLE-AES-CTR, org.w3.clearkey)"
+package_hls_clearkey "$OUT/clearkey-hls-a" "$CK_HLS_A_KID" "$CK_HLS_A_KEY" "$CK_HLS_A_IV"
+package_hls_clearkey "$OUT/clearkey-hls-b" "$CK_HLS_B_KID" "$CK_HLS_B_KEY" "$CK_HLS_B_IV"
+echo "[media] packaging clearkey-dash-cenc, clearkey-dash-cbcs (DASH + DASH-IF ClearKey entry)"
+package_dash_clearkey "$OUT/clearkey-dash-cenc" cenc "$CK_DASH_CENC_KID" "$CK_DASH_CENC_KEY" "$CK_DASH_CENC_IV" "$TMP/h264.mp4"
+package_dash_clearkey "$OUT/clearkey-dash-cbcs" cbcs "$CK_DASH_CBCS_KID" "$CK_DASH_CBCS_KEY" "$CK_DASH_CBCS_IV" "$TMP/vp9.mp4"
+CK_HLS_CODECS="$(grep -o 'CODECS="[^"]*"' "$OUT/clearkey-hls-a/master.m3u8" | head -1 | sed 's/CODECS="\(.*\)"/\1/')"
+
+# streams.json entries of this block (spliced in below).
+ck_stream() { # <id> <kid> <key> <iv> <scheme> <manifest> <type> <codecs>
+  printf ',\n  "%s": {\n    "kid": "%s",\n    "key": "%s",\n    "iv": "%s",\n    "scheme": "%s",\n    "manifest": "%s",\n    "type": "%s",\n    "codecs": "%s",\n    "durationSeconds": %s\n  }' "$@" "$DURATION"
+}
+CLEARKEY_STREAMS_JSON="$(
+  ck_stream clearkey-hls-a "$CK_HLS_A_KID" "$CK_HLS_A_KEY" "$CK_HLS_A_IV" cenc test/media/clearkey-hls-a/master.m3u8 application/x-mpegURL "$CK_HLS_CODECS"
+  ck_stream clearkey-hls-b "$CK_HLS_B_KID" "$CK_HLS_B_KEY" "$CK_HLS_B_IV" cenc test/media/clearkey-hls-b/master.m3u8 application/x-mpegURL "$CK_HLS_CODECS"
+  ck_stream clearkey-dash-cenc "$CK_DASH_CENC_KID" "$CK_DASH_CENC_KEY" "$CK_DASH_CENC_IV" cenc test/media/clearkey-dash-cenc/manifest.mpd application/dash+xml "$(codecs_of "$OUT/clearkey-dash-cenc/manifest.mpd")"
+  ck_stream clearkey-dash-cbcs "$CK_DASH_CBCS_KID" "$CK_DASH_CBCS_KEY" "$CK_DASH_CBCS_IV" cbcs test/media/clearkey-dash-cbcs/manifest.mpd application/dash+xml "$(codecs_of "$OUT/clearkey-dash-cbcs/manifest.mpd")"
+)"
+# === end of the hls.js / dash.js block ==========================================
+
 cat > "$OUT/streams.json" <<EOF
 {
   "cenc-h264": {
@@ -289,7 +373,7 @@ cat > "$OUT/streams.json" <<EOF
     "type": "application/dash+xml",
     "codecs": "$(codecs_of "$O/manifest.mpd")",
     "durationSeconds": $DURATION
-  }
+  }$CLEARKEY_STREAMS_JSON
 }
 EOF
 

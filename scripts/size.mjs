@@ -45,8 +45,14 @@ const ENTRIES = [
   { name: "'.' (core+browser)", import: 'expressplay-eme', entry: 'src/index.ts' },
   { name: "'./shaka'", import: 'expressplay-eme/shaka', entry: 'src/shaka/index.ts', target: KB5 },
   { name: "'./videojs'", import: 'expressplay-eme/videojs', entry: 'src/videojs/index.ts', target: KB5 },
+  { name: "'./hlsjs'", import: 'expressplay-eme/hlsjs', entry: 'src/hlsjs/index.ts', target: KB5 },
+  { name: "'./dashjs'", import: 'expressplay-eme/dashjs', entry: 'src/dashjs/index.ts', target: KB5 },
 ];
 const UMD = { name: 'UMD drop-in', file: 'dist/umd/expressplay-eme.min.js', target: KB8 };
+const PLAYER_UMDS = [
+  { name: 'UMD drop-in (hls.js)', file: 'dist/umd/expressplay-eme-hlsjs.min.js' },
+  { name: 'UMD drop-in (dash.js)', file: 'dist/umd/expressplay-eme-dashjs.min.js' },
+];
 const COMPARE = { name: 'videojs-contrib-eme (for comparison)', file: 'node_modules/videojs-contrib-eme/dist/videojs-contrib-eme.min.js' };
 
 const gzip = (buf) => gzipSync(buf, { level: constants.Z_BEST_COMPRESSION }).length;
@@ -86,15 +92,15 @@ for (const e of ENTRIES) {
   rows.push({ name: e.name, import: e.import, source: e.entry, modules, min: code.length, gzip: gzip(code), target: e.target ?? null });
   for (const w of warnings) if (!/TS\d+/.test(w)) console.warn(`  [${e.name}] rollup: ${w}`);
 }
-for (const f of [UMD, COMPARE]) {
+for (const f of [UMD, ...PLAYER_UMDS, COMPARE]) {
   let buf;
   try {
     await stat(f.file);
     buf = await readFile(f.file);
   } catch {
-    const hint = f === UMD ? ' (run `npm run build` first)' : '';
+    const hint = f !== COMPARE ? ' (run `npm run build` first)' : '';
     console.error(`size: ${f.file} not found${hint}`);
-    if (f === UMD) process.exit(1);
+    if (f !== COMPARE) process.exit(1);
     continue;
   }
   rows.push({ name: f.name, source: f.file, min: buf.length, gzip: gzip(buf), target: f.target ?? null, compare: f === COMPARE });

@@ -65,6 +65,17 @@ function ensureBuilt() {
 
 /* ---------------------------------------------------------- token endpoint */
 
+/**
+ * The demo players that play a stream on the ClearKey stand-in: hls.js needs the
+ * `org.w3.clearkey` HLS streams, dash.js the DASH-IF ClearKey MPDs (docs/architecture.md,
+ * "Test media"); Shaka and Video.js play the common-system DASH streams.
+ */
+function demoPlayersOf(id, stream) {
+  if (id.startsWith('clearkey-hls')) return ['hlsjs'];
+  if (id.startsWith('clearkey-dash')) return ['dashjs'];
+  return stream.type === 'application/dash+xml' ? ['shaka', 'videojs'] : [];
+}
+
 /** Demo content id → key material, from test/media/streams.json (server side only). */
 function loadStreams() {
   return JSON.parse(readFileSync(join(root, 'test/media/streams.json'), 'utf8'));
@@ -118,6 +129,8 @@ const MOUNTS = [
   ['/vendor/shaka-player/', 'node_modules/shaka-player/dist'],
   ['/vendor/video.js/', 'node_modules/video.js/dist'],
   ['/vendor/videojs-contrib-eme/', 'node_modules/videojs-contrib-eme/dist'],
+  ['/vendor/hls.js/', 'node_modules/hls.js/dist'],
+  ['/vendor/dashjs/', 'node_modules/dashjs/dist/modern/umd'],
 ];
 
 /**
@@ -302,8 +315,8 @@ async function main() {
     allowedRightsHosts: [new URL(emulator.url).host],
     emulator: { url: emulator.url, stats: `${emulator.url}/__emulator/stats` },
     streams: Object.entries(streams)
-      .filter(([, s]) => s.type === 'application/dash+xml')
-      .map(([id, s]) => ({ contentId: id, manifest: `/${s.manifest}`, type: s.type, scheme: s.scheme, codecs: s.codecs })),
+      .map(([id, s]) => ({ contentId: id, manifest: `/${s.manifest}`, type: s.type, scheme: s.scheme, codecs: s.codecs, players: demoPlayersOf(id, s) }))
+      .filter((s) => s.players.length > 0),
   };
   // The one line a user (and the acceptance test) reads.
   process.stdout.write(`${url}\n`);

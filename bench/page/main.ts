@@ -11,11 +11,15 @@ import { attachExpressPlay } from '../../src/shaka/index.js';
 import { registerExpressPlay } from '../../src/videojs/index.js';
 import type { VideoJsLike } from '../../src/videojs/types.js';
 import { kindOf, type BenchCounts } from './kinds.js';
-import { naiveShaka, naiveVideoJs } from './naive.js';
+import { naiveDashFilter, naiveHlsConfig, naiveShaka, naiveVideoJs } from './naive.js';
+import type Hls from 'hls.js';
+import type { MediaPlayerClass } from 'dashjs';
+import { attachExpressPlay as attachHls } from '../../src/hlsjs/index.js';
+import { attachExpressPlay as attachDash } from '../../src/dashjs/index.js';
 
 /** `limit-replay`: the limit played a second time in the same page — the fair yardstick for `replay` (warm page, CDM process running). */
 export type Scenario = 'limit' | 'naive' | 'cold' | 'prefetched' | 'replay' | 'limit-replay';
-export type PlayerName = 'shaka' | 'videojs';
+export type PlayerName = 'shaka' | 'videojs' | 'hlsjs' | 'dashjs';
 
 export interface RunSpec {
   player: PlayerName;
@@ -256,9 +260,92 @@ async function videojsPlayback(spec: RunSpec, shared: { client?: TokenClient }):
   };
 }
 
+/* ------------------------------------------------------------ hls.js, dash.js */
+
+function benchVideo(): HTMLVideoElement {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.autoplay = true;
+  stage().appendChild(video);
+  return video;
+}
+
+/** Times `start()` → first frame on `video`; the teardown removes the video after `stop()`. */
+async function timedPlayback(spec: RunSpec, setupStart: number, video: HTMLVideoElement, start: () => void, stop: () => void): Promise<Playback> {
+  const t0 = performance.now();
+  const frame = firstFrame(video, spec.timeoutMs);
+  start();
+  const t1 = await frame;
+  return {
+    setupMs: t0 - setupStart,
+    firstFrameMs: t1 - t0,
+    timeline: timeline(t0, setupStart, t1),
+    async teardown() {
+      stop();
+      video.remove();
+    },
+  };
+}
+
+async function hlsPlayback(spec: RunSpec, shared: { client?: TokenClient }): Promise<Playback> {
+  const HlsClass = (globalThis as { Hls?: typeof Hls }).Hls;
+  if (!HlsClass) throw new Error('hls.js is not loaded');
+  const setupStart = performance.now();
+  const video = benchVideo();
+  let config: Record<string, unknown> = {};
+  if (spec.scenario === 'limit') config = { emeEnabled: true, drmSystems: { 'org.w3.clearkey': { licenseUrl: spec.rightsUrl! } } };
+  else if (spec.scenario === 'naive') config = naiveHlsConfig(spec.tokenEndpoint, spec.contentId);
+  const hls = new HlsClass(config);
+  let detach: (() => void) | undefined;
+  if (spec.scenario !== 'limit' && spec.scenario !== 'naive') {
+    shared.client ??= createTokenClient({ endpoint: spec.tokenEndpoint, allowedRightsHosts: [spec.rightsHost] });
+    const ep = await attachHls(hls, { token: shared.client, contentId: spec.contentId, detect: detectOptions });
+    detach = () => ep.detach();
+    if (spec.scenario === 'prefetched') await ep.prefetch(spec.contentId);
+  }
+  hls.attachMedia(video);
+  return timedPlayback(spec, setupStart, video, () => hls.loadSource(spec.manifest), () => {
+    detach?.();
+    hls.destroy();
+  });
+}
+
+async function dashPlayback(spec: RunSpec, shared: { client?: TokenClient }): Promise<Playback> {
+  const ns = (globalThis as { dashjs?: { MediaPlayer(): { create(): MediaPlayerClass } } }).dashjs;
+  if (!ns) throw new Error('dash.js is not loaded');
+  const setupStart = performance.now();
+  const video = benchVideo();
+  const player = ns.MediaPlayer().create();
+  player.updateSettings({ debug: { logLevel: 0 } });
+  player.initialize(video, undefined, true);
+  let detach: (() => void) | undefined;
+  if (spec.scenario === 'limit') {
+    player.setProtectionData({ 'org.w3.clearkey': { serverURL: spec.rightsUrl! } });
+  } else if (spec.scenario === 'naive') {
+    player.setProtectionData({ 'org.w3.clearkey': { serverURL: `${location.origin}/placeholder-license` } });
+    player.registerLicenseRequestFilter(naiveDashFilter(spec.tokenEndpoint, spec.contentId));
+  } else {
+    shared.client ??= createTokenClient({ endpoint: spec.tokenEndpoint, allowedRightsHosts: [spec.rightsHost] });
+    const ep = await attachDash(player, { token: shared.client, contentId: spec.contentId, detect: detectOptions });
+    detach = () => ep.detach();
+    if (spec.scenario === 'prefetched') await ep.prefetch(spec.contentId);
+  }
+  return timedPlayback(spec, setupStart, video, () => player.attachSource(spec.manifest), () => {
+    detach?.();
+    player.destroy();
+  });
+}
+
+const PLAYBACKS: Record<PlayerName, (spec: RunSpec, shared: { client?: TokenClient }) => Promise<Playback>> = {
+  shaka: shakaPlayback,
+  videojs: videojsPlayback,
+  hlsjs: hlsPlayback,
+  dashjs: dashPlayback,
+};
+
 async function run(spec: RunSpec): Promise<RunResult> {
   const shared: { client?: TokenClient } = {};
-  const playback = spec.player === 'shaka' ? shakaPlayback : videojsPlayback;
+  const playback = PLAYBACKS[spec.player];
   if (spec.scenario !== 'replay' && spec.scenario !== 'limit-replay') {
     const p = await playback(spec, shared);
     await p.teardown();

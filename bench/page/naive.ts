@@ -44,3 +44,25 @@ export function naiveVideoJs(tokenEndpoint: string, contentId: string): Record<s
     },
   };
 }
+
+/** hls.js's own hook, as its docs show: the token fetched in `licenseXhrSetup`, then the XHR opened on the rights URL. */
+export function naiveHlsConfig(tokenEndpoint: string, contentId: string): Record<string, unknown> {
+  return {
+    emeEnabled: true,
+    drmSystems: { 'org.w3.clearkey': { licenseUrl: `${location.origin}/placeholder-license` } },
+    async licenseXhrSetup(xhr: XMLHttpRequest) {
+      xhr.open('POST', await fetchRightsUrl(tokenEndpoint, contentId), true);
+    },
+  };
+}
+
+interface DashLicenseRequest {
+  url: string;
+}
+
+/** dash.js's license request filter, as its docs show: the token fetched when the license request is made. */
+export function naiveDashFilter(tokenEndpoint: string, contentId: string): (request: DashLicenseRequest) => Promise<void> {
+  return async (request) => {
+    request.url = await fetchRightsUrl(tokenEndpoint, contentId);
+  };
+}

@@ -41,7 +41,7 @@ interface Record_ {
   done: boolean;
 }
 
-const OURS = /\/src\/(browser|core|shaka|videojs)\//;
+const OURS = /\/src\/(browser|core|shaka|videojs|hlsjs|dashjs)\//;
 const scopes = new Set<ScopeState>();
 
 interface ScopeState {

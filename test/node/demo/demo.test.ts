@@ -105,12 +105,16 @@ async function pageText(page: Page): Promise<string> {
   });
 }
 
-// Both adapters, each with the ESM build and with the drop-in script tag.
+// Every adapter, each with the ESM build and with the drop-in script tag.
 const CASES = [
   { adapter: 'shaka', page: '', mode: 'ESM build', stream: 'cenc-h264', shot: 'demo-shaka.png' },
   { adapter: 'shaka', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9', shot: 'demo-shaka-umd.png' },
   { adapter: 'videojs', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9', shot: 'demo-videojs.png' },
   { adapter: 'videojs', page: '', mode: 'ESM build', stream: 'cenc-h264', shot: 'demo-videojs-esm.png' },
+  { adapter: 'hlsjs', page: '', mode: 'ESM build', stream: 'clearkey-hls-a', shot: 'demo-hlsjs-esm.png' },
+  { adapter: 'hlsjs', page: 'umd.html', mode: 'script tag', stream: 'clearkey-hls-b', shot: 'demo-hlsjs-umd.png' },
+  { adapter: 'dashjs', page: '', mode: 'ESM build', stream: 'clearkey-dash-cenc', shot: 'demo-dashjs-esm.png' },
+  { adapter: 'dashjs', page: 'umd.html', mode: 'script tag', stream: 'clearkey-dash-cbcs', shot: 'demo-dashjs-umd.png' },
 ] as const;
 
 for (const c of CASES) {

@@ -53,6 +53,10 @@ declare const ExpressPlayEME: typeof import('expressplay-eme/umd');
 declare function videojs(id: string): { expressplay(options: ExpressPlayPluginOptions): ExpressPlayHandle; src(source: VjsSource): void };
 /** Shaka Player's compiled build sets window.shaka. */
 declare const shaka: typeof import('shaka-player').default;
+/** The per-player drop-ins and the players' own script-tag globals. */
+declare const ExpressPlayEMEHlsjs: typeof import('expressplay-eme/umd/hlsjs');
+declare const ExpressPlayEMEDashjs: typeof import('expressplay-eme/umd/dashjs');
+declare const Hls: typeof import('hls.js').default;
 `;
 
 /** A module to type-check: its file name (saying where it came from) and its text. */
@@ -89,6 +93,10 @@ function typeCheckExamples(label: string, examples: readonly Example[]): void {
             'expressplay-eme/server': [rel('src/server/index.ts')],
             'expressplay-eme/fetch': [rel('src/fetch/index.ts')],
             'expressplay-eme/umd': [rel('src/umd.ts')],
+            'expressplay-eme/hlsjs': [rel('src/hlsjs/index.ts')],
+            'expressplay-eme/dashjs': [rel('src/dashjs/index.ts')],
+            'expressplay-eme/umd/hlsjs': [rel('src/umd-hlsjs.ts')],
+            'expressplay-eme/umd/dashjs': [rel('src/umd-dashjs.ts')],
           },
         },
         include: [...examples.map((e) => e.name), 'app-env.d.ts', rel('types')],
@@ -116,7 +124,9 @@ test('README: the TypeScript examples and the script-tag example type-check agai
     const srcs = [...b.code.matchAll(/<script\s+src="([^"]+)"/g)].map((m) => m[1] ?? '');
     const dropIn = srcs.find((s) => s.includes('expressplay-eme'));
     assert.ok(dropIn, 'the script-tag example loads the drop-in');
-    assert.match(dropIn, /\/dist\/umd\/expressplay-eme\.min\.js$/, 'the drop-in path is the one the package ships');
+    assert.match(dropIn, /\/dist\/umd\/expressplay-eme(-hlsjs|-dashjs)?\.min\.js$/, 'the drop-in path is one the package ships');
+    const shipped = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    assert.ok(Object.values(shipped.exports).includes(`./${dropIn.slice(dropIn.indexOf('dist/'))}`), `${dropIn} is in package.json exports`);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { unpkg?: string };
     assert.equal(pkg.unpkg, './dist/umd/expressplay-eme.min.js');
     const vjs = srcs.findIndex((s) => /video(\.min)?\.js$/.test(s));

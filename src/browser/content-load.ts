@@ -1,0 +1,96 @@
+// One content load as an adapter sees it: its token context, the rights URL
+// fetch started when the manifest starts loading, the one shared refresh after
+// a refused token, and the abort for everything the load awaits. The "token
+// refused → one fresh token → resend → else report" flow lives here, once.
+
+import { isExpressPlayError, type ExpressPlayError } from '../core/errors.js';
+import type { RightsInfo, TokenClient, TokenContext } from './types.js';
+
+/** What a {@link ContentLoad} reports to its adapter (which turns it into `expressplay:*` events). */
+export interface ContentLoadHooks {
+  /** A rights URL this load will use arrived (fetched, cached, refreshed or app-supplied). */
+  onRights?(info: RightsInfo, durationMs: number): void;
+}
+
+/**
+ * The rights side of one content load. Made when the player starts loading a
+ * manifest; `abort()` when it loads another one, unloads or is destroyed.
+ */
+export class ContentLoad {
+  private readonly controller = new AbortController();
+  /** The rights URL in use: the first fetch, then the refresh that replaced it. */
+  private current: Promise<RightsInfo> | undefined;
+
+  constructor(
+    private readonly client: TokenClient,
+    /** The token context of this load (drm, content id, security level, HDCP). */
+    readonly context: TokenContext,
+    private readonly hooks: ContentLoadHooks = {},
+  ) {}
+
+  /** Aborted when the load ends: every token and license request it started stops. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Starts the token fetch now (in parallel with the manifest); a failure is kept for the first license request. */
+  start(): this {
+    this.rights();
+    return this;
+  }
+
+  /** A rights URL the app already has for this content: no token request. */
+  useRightsUrl(rightsUrl: string, expiresAt?: Date): this {
+    this.track(Promise.resolve(this.client.setRightsUrl(this.context, rightsUrl, expiresAt)));
+    return this;
+  }
+
+  /** The rights URL in use, fetched once per load. */
+  rights(): Promise<RightsInfo> {
+    return this.current ?? this.track(this.client.getRightsUrl(this.context, { signal: this.signal }));
+  }
+
+  /**
+   * Sends one license request (`send` gets the rights URL and this load's
+   * signal). A refusal of the token (-4010 / 401 / 403) gets one fresh token,
+   * shared by every session of the load, and one resend; any other failure, or
+   * a second refusal, rejects with the typed error. Rejects with -9012 once aborted.
+   */
+  async license<T>(send: (rightsUrl: string, signal: AbortSignal) => Promise<T>): Promise<{ result: T; info: RightsInfo }> {
+    const used = this.rights();
+    let info = await used;
+    let result: T;
+    try {
+      result = await send(info.rightsUrl, this.signal);
+    } catch (err) {
+      if (!isExpressPlayError(err) || !err.isTokenRejected || this.signal.aborted) throw err;
+      // Another session of this load may have refreshed already: then its token is used.
+      const fresh = this.current === used ? this.refresh(err) : this.current!;
+      info = await fresh;
+      result = await send(info.rightsUrl, this.signal);
+    }
+    this.client.licenseAcquired(this.context);
+    return { result, info };
+  }
+
+  /** Stops every request of this load. */
+  abort(): void {
+    this.controller.abort();
+  }
+
+  private refresh(error: ExpressPlayError): Promise<RightsInfo> {
+    return this.track(this.client.refresh(this.context, error, { signal: this.signal }));
+  }
+
+  private track(rights: Promise<RightsInfo>): Promise<RightsInfo> {
+    const started = performance.now();
+    this.current = rights;
+    rights.then(
+      (info) => {
+        if (!this.signal.aborted) this.hooks.onRights?.(info, performance.now() - started);
+      },
+      () => undefined, // reported by the license request that awaits it, if one is still wanted
+    );
+    return rights;
+  }
+}
