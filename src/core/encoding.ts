@@ -1,7 +1,7 @@
 // Byte/text helpers. The core is compiled against ES2022 only (no DOM, no Node
 // types), so the platform codecs it uses are declared here, in this module only:
 // TextEncoder, TextDecoder, atob and btoa exist in every browser, in workers and
-// in Node >= 16, and do the work that hand-written codecs used to (smaller bundles).
+// in Node >= 16, so no codec is hand-written here (smaller bundles).
 declare const TextEncoder: new () => { encode(text: string): Uint8Array };
 declare const TextDecoder: new (label?: string, options?: { ignoreBOM?: boolean }) => { decode(bytes: Uint8Array): string };
 declare function atob(base64: string): string;

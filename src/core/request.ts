@@ -45,7 +45,7 @@ const BASE_URL_RE = /^https?:\/\/[^\s/?#]+(?:\/[^\s?#]*)?$/i;
  * @throws {@link ExpressPlayError} -9005 for a DRM the token API does not serve; -9001 for an invalid `service`.
  */
 export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): string {
-  // Own-property check: DRM_PATH['toString'] is a function, which made a garbage URL instead of -9005.
+  // Own properties only: DRM_PATH['toString'] is inherited from Object.prototype, not a DRM (-9005).
   if (!isTokenDrm(drm)) throw new ExpressPlayError(ClientCode.UNSUPPORTED_DRM, { details: String(drm) });
   const seg = DRM_PATH[drm];
   if (service === 'test') return `https://${seg}-gen.test.expressplay.com/hms/${seg}/token`;
@@ -88,7 +88,7 @@ export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): 
  * ```
  */
 export function buildTokenRequest<D extends TokenDrm>(drm: D, params: TokenParamsByDrm[D], optionsArg: BuildTokenRequestOptions = {}): TokenHttpRequest {
-  // `null` (from untyped callers) is not replaced by the default and used to throw a TypeError.
+  // `?? {}`: a default parameter does not replace the `null` an untyped caller may pass.
   const options = optionsArg ?? {};
   const url = tokenServiceUrl(drm, options.service ?? 'test');
   const pairs = serializeTokenParams(drm, params);

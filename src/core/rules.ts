@@ -214,8 +214,8 @@ export function validateTokenParams(drm: TokenDrm, pairs: WireParams, options: V
   }
   // Parameters of another DRM's table, or outside every table, are forwarded as they are.
   for (const [name, list] of values) {
-    // Own properties only: RULES['toString'] / RULES['__proto__'] come from Object.prototype and
-    // made a request with such a parameter name throw a TypeError instead of forwarding it.
+    // Own properties only: RULES['toString'] / RULES['__proto__'] come from Object.prototype;
+    // a parameter of that name has no rule and is forwarded like any unknown one.
     const rule = Object.prototype.hasOwnProperty.call(RULES, name) ? RULES[name] : undefined;
     if (rule && rule.drms.includes(drm)) continue;
     if (list.length > 1) fail(ClientCode.DUPLICATE_PARAMETER, `${name} is given ${list.length} times`);

@@ -37,7 +37,7 @@ function scalarToWire(name: string, value: unknown, drm: TokenDrm): string {
   throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `${name} must be a string or a number, not ${value === null ? 'null' : typeof value}`, drm });
 }
 
-// Every error carries the DRM (serializer errors used to lack it, unlike the validator's).
+// Every error carries the DRM, as the validator's do.
 
 /**
  * Typed parameters → wire pairs, in the order of `params`' own properties, then

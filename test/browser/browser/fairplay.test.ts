@@ -10,6 +10,7 @@ import type { ExpressPlayEvent, TokenClient } from '../../../src/browser/types.j
 import { createEmeDoubles, legacyWebKitFairPlayDevice, modernFairPlayDevice, type DoubleKeySystem } from '../support/eme-doubles.js';
 import { emulatorStats, resetEmulator, setFaults, testConfig } from '../support/page.js';
 import { fakeDer } from './fixtures.js';
+import { recordingFetch, waitFor } from '../support/helpers.js';
 
 const FP_KEY = '19bf99669a5d30ce5eb89e8201bba542';
 const CONTENT = 'fairplay-hls';
@@ -32,36 +33,8 @@ const strictCdm: Pick<DoubleKeySystem, 'challenge' | 'acceptLicense'> = {
   },
 };
 
-function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const tick = () => {
-      if (cond()) resolve();
-      else if (performance.now() - t0 > timeoutMs) reject(new Error('condition not met in time'));
-      else setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
-
-interface Sent {
-  url: string;
-  method: string;
-  contentType: string | null;
-  body: Uint8Array | undefined;
-}
-
-function spyFetch() {
-  const sent: Sent[] = [];
-  const fn = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const headers = new Headers(init?.headers);
-    const raw: unknown = init?.body;
-    const body = raw instanceof Uint8Array ? new Uint8Array(raw) : undefined;
-    sent.push({ url: String(input), method: init?.method ?? 'GET', contentType: headers.get('content-type'), body });
-    return fetch(input, init);
-  };
-  return { fetch: fn as typeof fetch, sent };
-}
+/** Waits until `cond` holds (5 s at most). */
+const until = (cond: () => boolean): Promise<unknown> => waitFor(cond, 5000);
 
 function encrypted(video: HTMLMediaElement, initDataType: string, initData: Uint8Array): void {
   video.dispatchEvent(new MediaEncryptedEvent('encrypted', { initDataType, initData: initData.slice().buffer }));
@@ -113,7 +86,7 @@ describe('FairPlay through EME doubles and the emulator', () => {
 
   it('modern EME: certificate once, SPC as octet-stream to the rights URL, CKC into update()', async () => {
     const doubles = createEmeDoubles(modernFairPlayDevice(strictCdm));
-    const { fetch, sent } = spyFetch();
+    const { fetch, calls: sent } = recordingFetch();
     const events: ExpressPlayEvent[] = [];
     const videos = [document.createElement('video'), document.createElement('video')];
     for (const video of videos) {
@@ -139,8 +112,8 @@ describe('FairPlay through EME doubles and the emulator', () => {
     for (const [i, r] of rights.entries()) {
       expect(r.url.startsWith(`${emulatorUrl}/hms/fp/rights/?ExpressPlayToken=`)).to.equal(true);
       expect(r.method).to.equal('POST');
-      expect(r.contentType).to.equal('application/octet-stream');
-      const session = doubles.log.sessions.find((s) => bytesToHex(s.challenge!) === bytesToHex(r.body!));
+      expect(r.headers.get('content-type')).to.equal('application/octet-stream');
+      const session = doubles.log.sessions.find((s) => bytesToHex(s.challenge!) === bytesToHex(r.bytes!));
       expect(session, `SPC ${i} came from a session`).to.not.equal(undefined);
     }
     // The CKC delivered to update() carries the key, bound to that session's SPC.
@@ -163,7 +136,7 @@ describe('FairPlay through EME doubles and the emulator', () => {
 
   it('legacy WebKit: concatenated initData, webkitkeymessage → CKC → update', async () => {
     const doubles = createEmeDoubles(legacyWebKitFairPlayDevice(strictCdm));
-    const { fetch, sent } = spyFetch();
+    const { fetch, calls: sent } = recordingFetch();
     const events: ExpressPlayEvent[] = [];
     const errors: ExpressPlayError[] = [];
     const video = document.createElement('video');
@@ -180,8 +153,8 @@ describe('FairPlay through EME doubles and the emulator', () => {
     expect(bytesToHex(doubles.log.legacyInitData[0]!)).to.equal(bytesToHex(concatBytes(initData, legacySkdInitData(CONTENT), legacyLength(cert), cert)));
     const session = doubles.log.legacySessions[0]!;
     const post = sent.find((s) => s.url.includes('/hms/fp/rights/'))!;
-    expect(post.contentType).to.equal('application/octet-stream');
-    expect(bytesToHex(post.body!)).to.equal(bytesToHex(session.spc));
+    expect(post.headers.get('content-type')).to.equal('application/octet-stream');
+    expect(bytesToHex(post.bytes!)).to.equal(bytesToHex(session.spc));
     expect(await keyFromCkc(doubles.log.updates[0]!, session.spc)).to.equal(FP_KEY);
   });
 
@@ -191,7 +164,7 @@ describe('FairPlay through EME doubles and the emulator', () => {
     for (const allowedRightsHosts of [['127.0.0.1'], undefined]) {
       clearFairPlayCertificateCache();
       const doubles = createEmeDoubles(modernFairPlayDevice(strictCdm));
-      const { fetch, sent } = spyFetch();
+      const { fetch, calls: sent } = recordingFetch();
       const errors: ExpressPlayError[] = [];
       const video = document.createElement('video');
       doubles.install(video);
@@ -214,7 +187,7 @@ describe('FairPlay through EME doubles and the emulator', () => {
   it('a refused token is refreshed once, then the typed error is reported (no loop)', async () => {
     await setFaults({ forceExpiry: 'all' });
     const doubles = createEmeDoubles(modernFairPlayDevice(strictCdm));
-    const { fetch: spy, sent } = spyFetch();
+    const { fetch: spy, calls: sent } = recordingFetch();
     const tokenFetches: string[] = [];
     client.dispose();
     const { tokenEndpointUrl } = await testConfig();
@@ -241,7 +214,7 @@ describe('FairPlay through EME doubles and the emulator', () => {
     const errors: ExpressPlayError[] = [];
     const video = document.createElement('video');
     doubles.install(video);
-    const { fetch: spy, sent } = spyFetch();
+    const { fetch: spy, calls: sent } = recordingFetch();
     const a = attachFairPlay(video, { certificate: cert, tokenClient: client, environment: doubles.environment, fetch: spy, onError: (e) => errors.push(e) });
     encrypted(video, 'skd', utf8Encode(`skd://${CONTENT}`));
     await until(() => sent.some((s) => s.url.includes('/hms/fp/rights/')));

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { attachFairPlay, getFairPlayCertificate } from '../../../src/index.js';
 import { resetEmulator, setFaults, testConfig } from '../support/page.js';
 import { startScope, type Scope } from './instrument.js';
-import { expectClean, expectTypedError, expectWithin, newVideo, sleep } from './support.js';
+import { expectClean, expectTypedError, expectWithin } from './support.js';
+import { newVideo, sleep } from '../support/helpers.js';
 
 const FIXTURES = `${location.origin}/test/browser/faults/fixtures`;
 let unique = 0;

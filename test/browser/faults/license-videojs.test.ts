@@ -4,21 +4,11 @@
 // within a bound; dispose leaves no request, timer of ours or unhandled rejection.
 import { expect } from 'chai';
 import { isExpressPlayError, type ExpressPlayError } from '../../../src/index.js';
-import { registerExpressPlay, type VideoJsLike } from '../../../src/videojs/index.js';
+import { registerExpressPlay } from '../../../src/videojs/index.js';
 import { emulatorStats, loadScript, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { settle, startScope, type Scope } from './instrument.js';
-import { CENC, VP9, expectClean, newVideo, sleep } from './support.js';
-
-interface VjsTestPlayer {
-  src(source: Record<string, unknown>): void;
-  play(): Promise<void> | undefined;
-  dispose(): void;
-  on(type: string, fn: () => void): void;
-  tech(safety: true): { el(): HTMLVideoElement };
-  error(): { code: number; expressplay?: unknown; metadata?: { expressplay?: unknown } } | null;
-  expressplay(options: Record<string, unknown>): { dispose(): void };
-}
-type VideoJsFn = VideoJsLike & ((el: Element, options?: Record<string, unknown>) => VjsTestPlayer) & { log: { level(l: string): void } };
+import { CENC, VP9, expectClean } from './support.js';
+import { newVideo, sleep, type VideoJsFn, type VjsTestPlayer } from '../support/helpers.js';
 
 
 /** Playback past `seconds`, or the player's typed error, whichever first (bounded). */

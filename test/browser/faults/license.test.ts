@@ -7,7 +7,8 @@ import type shaka from 'shaka-player';
 import { attachExpressPlay, expressPlayErrorOf, type ShakaExpressPlay } from '../../../src/shaka/index.js';
 import { emulatorStats, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { startScope, type Scope } from './instrument.js';
-import { CENC, expectClean, loadShaka, newVideo, sleep } from './support.js';
+import { CENC, expectClean, loadShaka } from './support.js';
+import { newVideo, sleep } from '../support/helpers.js';
 
 
 describe('fault matrix: license (Shaka adapter)', function () {

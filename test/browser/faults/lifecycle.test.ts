@@ -5,10 +5,11 @@ import { expect } from 'chai';
 import type shaka from 'shaka-player';
 import { createTokenClient, detectDrm, type EmeEnvironment, type TokenClient } from '../../../src/index.js';
 import { attachExpressPlay, type ShakaExpressPlay } from '../../../src/shaka/index.js';
-import { registerExpressPlay, type VideoJsLike } from '../../../src/videojs/index.js';
+import { registerExpressPlay } from '../../../src/videojs/index.js';
 import { emulatorStats, loadScript, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { settle, startScope, type Scope } from './instrument.js';
-import { CENC, VP9, expectClean, loadShaka, newVideo, sleep } from './support.js';
+import { CENC, VP9, expectClean, loadShaka } from './support.js';
+import { newVideo, sleep, type VideoJsFn } from '../support/helpers.js';
 
 const LICENSE = 2; // shaka.net.NetworkingEngine.RequestType.LICENSE
 const tokensIssued = async () => total((await emulatorStats()).tokensIssued);
@@ -22,13 +23,6 @@ async function pendingMatching(scope: Scope, pattern: RegExp, ms = 5000): Promis
   }
   throw new Error(`no pending request matching ${pattern}`);
 }
-
-interface VjsTestPlayer {
-  src(source: Record<string, unknown>): void;
-  dispose(): void;
-  expressplay(options: Record<string, unknown>): { dispose(): void };
-}
-type VideoJsFn = VideoJsLike & ((el: Element, options?: Record<string, unknown>) => VjsTestPlayer) & { log: { level(l: string): void } };
 
 describe('fault matrix: lifecycle', function () {
   this.timeout(30000);

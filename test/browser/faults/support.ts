@@ -55,14 +55,5 @@ export async function loadShaka(): Promise<typeof shaka> {
   return ns;
 }
 
-export function newVideo(): HTMLVideoElement {
-  const video = document.createElement('video');
-  video.muted = true;
-  document.body.appendChild(video);
-  return video;
-}
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export const CENC = { id: 'cenc-h264', manifest: '/test/media/cenc-h264/manifest.mpd' } as const;
 export const VP9 = { id: 'cbcs-vp9', manifest: '/test/media/cbcs-vp9/manifest.mpd' } as const;
