@@ -8,7 +8,8 @@ import { isExpressPlayError, type ExpressPlayError, type ExpressPlayEvent, type 
 import type { AdapterOptions, ExpressPlayHandle } from '../../../src/browser/adapter-setup.js';
 import { emulatorStats, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { settle, startScope, type Scope } from '../faults/instrument.js';
-import { expectClean, sleep } from '../faults/support.js';
+import { expectClean } from '../faults/support.js';
+import { sleep } from '../support/helpers.js';
 
 export interface TestStream {
   id: string;

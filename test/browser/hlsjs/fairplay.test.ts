@@ -10,7 +10,7 @@ import type { ExpressPlayEvent } from '../../../src/index.js';
 import { attachExpressPlay } from '../../../src/hlsjs/index.js';
 import { createEmeDoubles, modernFairPlayDevice, routeKeySystemsToDoubles, type DoubleEnvironment } from '../support/eme-doubles.js';
 import { emulatorStats, loadScript, resetEmulator, testConfig } from '../support/page.js';
-import { sleep } from '../faults/support.js';
+import { sleep } from '../support/helpers.js';
 
 const CERT_URL = new URL('../shaka/fairplay-test.cer', import.meta.url).href;
 
