@@ -1,7 +1,8 @@
 // `npm test`: makes sure every browser engine is installed (before any test
 // starts), then Node-side tests (node:test, including the demo driven in both
-// engines) and the browser tests (@web/test-runner) once per engine — Chromium,
-// then Firefox — and ends with ONE plain closing line summing everything, with
+// engines), the browser tests (@web/test-runner) once per engine — Chromium,
+// then Firefox — and the peer matrix (the adapters' end-to-end tests on the
+// oldest player versions peerDependencies claim) per engine, and ends with ONE plain closing line summing everything, with
 // each part's count after it:
 //   N passed, N failed, N skipped (node …; chromium …; firefox …)
 // Every skipped test is printed with its reason. Exits non-zero when anything
@@ -96,9 +97,17 @@ if (!args.has('--browser-only')) {
 }
 
 if (!args.has('--node-only')) {
+  const wtr = ['--import', 'tsx', join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'];
   for (const engine of engines) {
     console.log(`[test] browser tests in ${ENGINES[engine].name}`);
-    run(engine, ['--import', 'tsx', join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'], { WTR_ENGINE: engine, WTR_ENGINE_PATH: paths[engine] });
+    run(engine, wtr, { WTR_ENGINE: engine, WTR_ENGINE_PATH: paths[engine] });
+  }
+  // The peer matrix: the adapters' end-to-end tests on the oldest player versions package.json claims.
+  if (!process.env.WTR_FILES) {
+    for (const engine of engines) {
+      console.log(`[test] oldest claimed players (shaka-player 4.3, video.js 8.0, videojs-contrib-eme 5.0) in ${ENGINES[engine].name}`);
+      run(`${engine}-oldest-players`, wtr, { WTR_ENGINE: engine, WTR_ENGINE_PATH: paths[engine], WTR_PLAYERS: 'oldest' });
+    }
   }
 }
 
