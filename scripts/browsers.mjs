@@ -95,29 +95,23 @@ function defaultHost() {
  */
 export function ensureBrowsers(engines = selectedEngines(), { env = process.env, exists = existsSync, host = defaultHost(), install = true } = {}) {
   const paths = {};
-  const missing = [];
-  for (const engine of engines) {
+  /** Fills `paths` with what is installed; returns the engines still missing. */
+  const missingOf = (list) => list.filter((engine) => {
     const path = locate(engine, { env, exists });
     if (path) paths[engine] = path;
-    else missing.push(engine);
+    return !path;
+  });
+  let missing = missingOf(engines);
+  if (missing.length > 0 && install && host.isRoot && host.hasApt) {
+    const pkgs = missing.map((e) => ENGINES[e].aptPackage);
+    console.error(`[expressplay-eme] ${missing.map((e) => ENGINES[e].name).join(' and ')} not found: installing Debian's ${pkgs.join(', ')} (apt-get update; apt-get install -y ${pkgs.join(' ')})…`);
+    host.run('apt-get', ['update']);
+    host.run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs]);
+    missing = missingOf(missing);
   }
   if (missing.length === 0) return paths;
   const names = missing.map((e) => ENGINES[e].name).join(' and ');
-  if (install && host.isRoot && host.hasApt) {
-    const pkgs = missing.map((e) => ENGINES[e].aptPackage);
-    console.error(`[expressplay-eme] ${names} not found: installing Debian's ${pkgs.join(', ')} (apt-get update; apt-get install -y ${pkgs.join(' ')})…`);
-    host.run('apt-get', ['update']);
-    host.run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs]);
-    const still = [];
-    for (const engine of missing) {
-      const path = locate(engine, { env, exists });
-      if (path) paths[engine] = path;
-      else still.push(engine);
-    }
-    if (still.length === 0) return paths;
-    missing.splice(0, missing.length, ...still);
-  }
-  const hints = missing.map((e) => `${ENGINES[e].env}`).join(' / ');
+  const hints = missing.map((e) => ENGINES[e].env).join(' / ');
   throw new Error(`No ${names} found. Install with:\n  ${installCommand(missing)}\nor point ${hints} at the browser binary.`);
 }
 
