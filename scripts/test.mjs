@@ -105,7 +105,7 @@ if (!args.has('--node-only')) {
   // The peer matrix: the adapters' end-to-end tests on the oldest player versions package.json claims.
   if (!process.env.WTR_FILES) {
     for (const engine of engines) {
-      console.log(`[test] oldest claimed players (shaka-player 4.3, video.js 8.0, videojs-contrib-eme 5.0) in ${ENGINES[engine].name}`);
+      console.log(`[test] the oldest player versions peerDependencies claim (test/browser/support/players.ts: OLDEST) in ${ENGINES[engine].name}`);
       run(`${engine}-oldest-players`, wtr, { WTR_ENGINE: engine, WTR_ENGINE_PATH: paths[engine], WTR_PLAYERS: 'oldest' });
     }
   }

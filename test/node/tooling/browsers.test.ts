@@ -103,7 +103,7 @@ test('browsers: TEST_ENGINES selects engines; an unknown one is an error', () =>
 test('npm test: a missing browser stops it before any test runs, with the reason', () => {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['scripts/test.mjs'], { cwd: root, encoding: 'utf8', env: { ...process.env, FIREFOX_PATH: '/nonexistent/firefox-esr' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['scripts/test.mjs'], { cwd: root, encoding: 'utf8', env: { ...process.env, TEST_ENGINES: 'chromium,firefox', FIREFOX_PATH: '/nonexistent/firefox-esr' }, timeout: 60_000 });
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stderr, /FIREFOX_PATH is set to \/nonexistent\/firefox-esr, which does not exist/);
   // Nothing ran: no runner started, no count line.
