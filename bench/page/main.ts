@@ -85,7 +85,7 @@ declare global {
     __bench: {
       run(spec: RunSpec): Promise<RunResult>;
       detect(rounds: number): Promise<DetectResult>;
-      demoDetect(rounds: number): Promise<DemoDetectResult>;
+      demoDetect(rounds: number, hdcp: boolean): Promise<DemoDetectResult>;
     };
   }
 }
@@ -320,10 +320,11 @@ async function detect(rounds: number): Promise<DetectResult> {
 /**
  * The demo's detection set-up (`demo/app.js` against the emulator): ClearKey
  * preferred, the page's own EME. The first call is what a fresh page pays; the
- * others re-probe (`refresh`).
+ * others re-probe (`refresh`). `hdcp: false` shows what the HDCP check (which
+ * starts the CDM: `createMediaKeys`) costs.
  */
-async function demoDetect(rounds: number): Promise<DemoDetectResult> {
-  const options = { includeClearKey: true, preference: ['clearkey'] as const, refresh: true };
+async function demoDetect(rounds: number, hdcp: boolean): Promise<DemoDetectResult> {
+  const options = { includeClearKey: true, preference: ['clearkey'] as const, refresh: true, hdcp };
   const t0 = performance.now();
   const first = await detectDrm(options);
   const firstMs = performance.now() - t0;
