@@ -21,6 +21,7 @@ import type { DetectResult, PlayerName, RunResult, RunSpec, Scenario } from './p
 import type { BenchCounts } from './page/instrument.js';
 import { median, quantile, ratio, renderTable } from './stats.js';
 import { parseCost, renderParseTable } from './parse.js';
+import { engineDetection, renderEngineDetection, type EngineDetectionRow } from './engines.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -35,6 +36,7 @@ const RUNS = option('--runs', QUICK ? 3 : 10);
 const SWEEP_RUNS = option('--sweep-runs', QUICK ? 2 : 5);
 const DETECT_PAGES = QUICK ? 2 : 6;
 const DETECT_ROUNDS = 10;
+const ENGINE_DETECT_PAGES = QUICK || flag('--detection-only') ? 3 : 6;
 const ONLY = argv.includes('--only') ? (argv[argv.indexOf('--only') + 1] as PlayerName) : undefined;
 
 const PLAYERS: PlayerName[] = ONLY ? [ONLY] : ['shaka', 'videojs', 'hlsjs', 'dashjs'];
@@ -320,6 +322,24 @@ async function multikey(browser: Browser, servers: BenchServers): Promise<void> 
   if (out.failures.length) console.log(out.failures.join('\n'));
 }
 
+/** `--detection-only`: only the per-engine detection rows, merged into bench/results.json. */
+async function detectionOnly(): Promise<void> {
+  mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
+  const servers = await startBenchServers();
+  let rows: EngineDetectionRow[];
+  try {
+    const instrument = await (await fetch(`${servers.appUrl}/instrument.js`)).text();
+    rows = await engineDetection(servers, instrument, ENGINE_DETECT_PAGES, DETECT_ROUNDS);
+  } finally {
+    await servers.close();
+  }
+  const file = join(ROOT, 'bench/results.json');
+  const results = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  results['detectionByEngine'] = { date: new Date().toISOString(), loadavg: loadavg(), rows };
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(renderEngineDetection(rows));
+}
+
 async function main(): Promise<void> {
   if (flag('--extras-only')) {
     extrasOnly();
@@ -327,6 +347,10 @@ async function main(): Promise<void> {
   }
   if (flag('--parse-only')) {
     parseOnly();
+    return;
+  }
+  if (flag('--detection-only')) {
+    await detectionOnly();
     return;
   }
   const started = Date.now();
@@ -337,6 +361,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: findChrome() as string, args: [...(CHROME_ARGS as string[]), '--headless=new'] });
   let samples: Sample[] = [];
   let detect: DetectResult[] = [];
+  let byEngine: EngineDetectionRow[] = [];
   const loadDuring: number[][] = [];
   if (MULTIKEY) {
     try {
@@ -354,6 +379,8 @@ async function main(): Promise<void> {
     console.error('[bench] detection cost');
     servers.setLatency(PRODUCTION);
     detect = await detection(browser, servers);
+    console.error('[bench] detection in the demo\'s set-up, per engine');
+    byEngine = await engineDetection(servers, instrumentJs, ENGINE_DETECT_PAGES, DETECT_ROUNDS);
   } finally {
     clearInterval(sampler);
     await browser.close();
@@ -418,6 +445,7 @@ async function main(): Promise<void> {
     startup: startupTable,
     ratios,
     detection: detectionSummary,
+    detectionByEngine: { date: new Date().toISOString(), loadavg: loadavg(), rows: byEngine },
     size: 'error' in sizes ? sizes : sizes.entries.map(sizeRow),
     load: load.ran ? { status: load.status, json: load.json ?? null, tail: load.output?.split('\n').slice(-15).join('\n') } : { ran: false, note: 'bench/load.mjs not present' },
     tokenEndpoint,
@@ -429,6 +457,7 @@ async function main(): Promise<void> {
   else writeFileSync(join(ROOT, 'bench/out/results.quick.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(renderTable(results));
   console.log(renderParseTable(parse.rows));
+  console.log(renderEngineDetection(byEngine));
 }
 
 main().catch((err: unknown) => {

@@ -1,16 +1,23 @@
-// `npm test`: Node-side tests (node:test) and browser tests (@web/test-runner in
-// headless Chromium), then ONE plain closing line summing both:
-//   N passed, N failed, N skipped
-// Exits non-zero when anything failed or no test ran.
+// `npm test`: makes sure every browser engine is installed (before any test
+// starts), then Node-side tests (node:test, including the demo driven in both
+// engines), the browser tests (@web/test-runner) once per engine — Chromium,
+// then Firefox — and the peer matrix (the adapters' end-to-end tests on the
+// oldest player versions peerDependencies claim) per engine, and ends with ONE plain closing line summing everything, with
+// each part's count after it:
+//   N passed, N failed, N skipped (node …; chromium …; firefox …)
+// Every skipped test is printed with its reason. Exits non-zero when anything
+// failed or no test ran.
+//
+// Flags: --node-only, --browser-only, --build (rebuild dist/ first).
+// $TEST_ENGINES=chromium (or firefox) runs one engine; $WTR_FILES a subset of browser tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { findChrome } from './find-chrome.mjs';
+import { ENGINES, ensureBrowsers, selectedEngines } from './browsers.mjs';
 
 const args = new Set(process.argv.slice(2));
 const root = new URL('..', import.meta.url).pathname;
-const tmp = mkdtempSync(join(tmpdir(), 'expressplay-test-'));
 
 function listTests(dir, suffix) {
   const out = [];
@@ -31,11 +38,28 @@ function readCounts(file) {
   }
 }
 
+// Every browser first: a missing one fails here, before any test has run.
+let engines;
+let paths;
+try {
+  engines = selectedEngines();
+  paths = ensureBrowsers(engines);
+} catch (err) {
+  console.error(`[test] ${err.message}`);
+  process.exit(1);
+}
+const browserEnv = {};
+for (const engine of engines) browserEnv[ENGINES[engine].env] = paths[engine];
+for (const engine of engines) console.log(`[test] ${ENGINES[engine].name}: ${paths[engine]}`);
+
+const tmp = mkdtempSync(join(tmpdir(), 'expressplay-test-'));
 const total = { passed: 0, failed: 0, skipped: 0 };
-function add(counts, label, exitCode) {
+const parts = [];
+function add(counts, label, exitCode, seconds) {
   if (!counts) {
     console.error(`[test] ${label}: no counts were reported (exit ${exitCode}); counting it as one failure.`);
     total.failed++;
+    parts.push(`${label}: no counts`);
     return;
   }
   total.passed += counts.passed;
@@ -43,7 +67,16 @@ function add(counts, label, exitCode) {
   total.skipped += counts.skipped;
   // A runner that exits non-zero without a failing test (a crash, a file that did not load) is a failure.
   if (exitCode !== 0 && counts.failed === 0) total.failed++;
-  console.log(`[test] ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  for (const name of counts.skippedTests ?? []) console.log(`[test] ${label} skipped: ${name}`);
+  console.log(`[test] ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped in ${seconds} s`);
+  parts.push(`${label} ${counts.passed}/${counts.failed}/${counts.skipped}`);
+}
+
+function run(label, argv, env) {
+  const countFile = join(tmp, `${label}.json`);
+  const started = Date.now();
+  const r = spawnSync(process.execPath, argv, { stdio: 'inherit', cwd: root, env: { ...process.env, ...browserEnv, ...env, EXPRESSPLAY_COUNT_FILE: countFile } });
+  add(readCounts(countFile), label, r.status, Math.round((Date.now() - started) / 1000));
 }
 
 // The browser tests and the end-to-end tests load the built UMD and ESM files.
@@ -55,35 +88,29 @@ if (!existsSync(join(root, 'dist/umd/expressplay-eme.min.js')) || args.has('--bu
 
 if (!args.has('--browser-only')) {
   const files = listTests(join(root, 'test/node'), '.test.ts');
-  const countFile = join(tmp, 'node.json');
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-concurrency=2',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      `--test-reporter=${join(root, 'scripts/node-count-reporter.mjs')}`, '--test-reporter-destination=stderr',
-      ...files],
-    { stdio: 'inherit', cwd: root, env: { ...process.env, EXPRESSPLAY_COUNT_FILE: countFile } },
-  );
-  add(readCounts(countFile), 'node', r.status);
+  run('node', [
+    '--import', 'tsx', '--test', '--test-concurrency=2',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts/node-count-reporter.mjs')}`, '--test-reporter-destination=stderr',
+    ...files,
+  ], { TEST_ENGINES: engines.join(',') });
 }
 
 if (!args.has('--node-only')) {
-  let chrome;
-  try {
-    chrome = findChrome();
-  } catch (err) {
-    console.error(err.message);
-    process.exit(1);
+  const wtr = ['--import', 'tsx', join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'];
+  for (const engine of engines) {
+    console.log(`[test] browser tests in ${ENGINES[engine].name}`);
+    run(engine, wtr, { WTR_ENGINE: engine, WTR_ENGINE_PATH: paths[engine] });
   }
-  const countFile = join(tmp, 'browser.json');
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'],
-    { stdio: 'inherit', cwd: root, env: { ...process.env, CHROME_PATH: chrome, EXPRESSPLAY_COUNT_FILE: countFile } },
-  );
-  add(readCounts(countFile), 'browser', r.status);
+  // The peer matrix: the adapters' end-to-end tests on the oldest player versions package.json claims.
+  if (!process.env.WTR_FILES) {
+    for (const engine of engines) {
+      console.log(`[test] the oldest player versions peerDependencies claim (test/browser/support/players.ts: OLDEST) in ${ENGINES[engine].name}`);
+      run(`${engine}-oldest-players`, wtr, { WTR_ENGINE: engine, WTR_ENGINE_PATH: paths[engine], WTR_PLAYERS: 'oldest' });
+    }
+  }
 }
 
 rmSync(tmp, { recursive: true, force: true });
-console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped (passed/failed/skipped: ${parts.join('; ')})`);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);

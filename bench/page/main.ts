@@ -66,6 +66,15 @@ export interface DetectResult {
   oursPreferred?: string;
 }
 
+/** detectDrm in the demo's set-up: the first call in a fresh page and re-probes. */
+export interface DemoDetectResult {
+  firstMs: number;
+  ms: number[];
+  preferred?: string;
+  /** DRMs still unanswered when detection returned (Firefox: Widevine). */
+  pending: string[];
+}
+
 /** The slice of the `videojs` function this page uses. */
 interface VjsPlayerLike {
   src(source: Record<string, unknown>): void;
@@ -82,6 +91,7 @@ declare global {
     __bench: {
       run(spec: RunSpec): Promise<RunResult>;
       detect(rounds: number): Promise<DetectResult>;
+      demoDetect(rounds: number, hdcp: boolean): Promise<DemoDetectResult>;
     };
   }
 }
@@ -399,4 +409,24 @@ async function detect(rounds: number): Promise<DetectResult> {
   return { oursMs, shakaMs, oursFirstMs, shakaFirstMs, oursPreferred: profile.preferred?.keySystem };
 }
 
-window.__bench = { run, detect };
+/**
+ * The demo's detection set-up (`demo/app.js` against the emulator): ClearKey
+ * preferred, the page's own EME. The first call is what a fresh page pays; the
+ * others re-probe (`refresh`). `hdcp: false` shows what the HDCP check (which
+ * starts the CDM: `createMediaKeys`) costs.
+ */
+async function demoDetect(rounds: number, hdcp: boolean): Promise<DemoDetectResult> {
+  const options = { includeClearKey: true, preference: ['clearkey'] as const, refresh: true, hdcp };
+  const t0 = performance.now();
+  const first = await detectDrm(options);
+  const firstMs = performance.now() - t0;
+  const ms: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t = performance.now();
+    await detectDrm(options);
+    ms.push(performance.now() - t);
+  }
+  return { firstMs, ms, preferred: first.preferred?.keySystem, pending: (['widevine', 'playready', 'fairplay'] as const).filter((d) => first[d].pending) };
+}
+
+window.__bench = { run, detect, demoDetect };

@@ -16,6 +16,7 @@ export const DEFAULT_VIDEO_CONTENT_TYPES = ['video/mp4; codecs="avc1.42E01E"'] a
 export const DEFAULT_AUDIO_CONTENT_TYPES = ['audio/mp4; codecs="mp4a.40.2"'] as const;
 /** Encryption schemes probed by default. */
 export const DEFAULT_SCHEMES: readonly EncryptionScheme[] = ['cenc', 'cbcs'];
+// Default cap on each EME call of detection (`probeTimeoutMs`), in ms.
 const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 
 /** Widevine robustness, best first, with the seed's securityLevel for each. */
@@ -214,6 +215,47 @@ function defaultEnvironment(): EmeEnvironment {
   return env;
 }
 
+function defaultPreference(options: DetectDrmOptions): readonly Drm[] {
+  return options.preference ?? (options.includeClearKey ? ['widevine', 'playready', 'fairplay', 'clearkey'] : ['widevine', 'playready', 'fairplay']);
+}
+
+/**
+ * Resolves with every probe's answer as soon as the rest cannot change the
+ * preferred DRM: a supported DRM comes before every DRM of `preference` still
+ * pending (or no DRM of `preference` is pending). What has not answered by then
+ * is reported unsupported with `pending: true`. A key system whose CDM never
+ * answers (Firefox's Widevine before its CDM is installed) thus costs nothing
+ * unless it is preferred over every supported one.
+ */
+function settleEarly(probes: ReadonlyMap<Drm, Promise<KeySystemSupport>>, preference: readonly Drm[]): Promise<Map<Drm, KeySystemSupport>> {
+  const answers = new Map<Drm, KeySystemSupport>();
+  const decided = (): boolean => {
+    for (const drm of preference) {
+      if (!probes.has(drm)) continue;
+      const answer = answers.get(drm);
+      if (!answer) return false;
+      if (answer.supported) return true;
+    }
+    return true;
+  };
+  return new Promise((resolve) => {
+    const finish = () => {
+      const out = new Map<Drm, KeySystemSupport>();
+      for (const drm of probes.keys()) out.set(drm, answers.get(drm) ?? { ...unsupported(drm), pending: true });
+      resolve(out);
+    };
+    let left = probes.size;
+    if (left === 0 || decided()) return finish();
+    for (const [drm, probe] of probes) {
+      void probe.then((answer) => {
+        answers.set(drm, answer);
+        left--;
+        if (left === 0 || decided()) finish();
+      });
+    }
+  });
+}
+
 async function probeAll(options: DetectDrmOptions): Promise<DrmProfile> {
   const started = performance.now();
   const s: ProbeSettings = {
@@ -224,15 +266,17 @@ async function probeAll(options: DetectDrmOptions): Promise<DrmProfile> {
     timeoutMs: options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     env: options.environment ?? defaultEnvironment(),
   };
-  const [widevine, playready, fairplay, clearkey] = await Promise.all([
-    probeEme(plan('widevine', KEY_SYSTEMS.widevine, ['cenc'], [...WIDEVINE_LADDER.map(([r]) => r), '']), s),
-    probePlayReady(s),
-    probeFairPlay(s),
-    options.includeClearKey ? probeEme(plan('clearkey', KEY_SYSTEMS.clearkey, ['keyids', 'cenc', 'webm'], ['']), s) : undefined,
+  const probes = new Map<Drm, Promise<KeySystemSupport>>([
+    ['widevine', probeEme(plan('widevine', KEY_SYSTEMS.widevine, ['cenc'], [...WIDEVINE_LADDER.map(([r]) => r), '']), s)],
+    ['playready', probePlayReady(s)],
+    ['fairplay', probeFairPlay(s)],
   ]);
-  const profile: DrmProfile = { widevine, playready, fairplay, durationMs: 0 };
+  if (options.includeClearKey) probes.set('clearkey', probeEme(plan('clearkey', KEY_SYSTEMS.clearkey, ['keyids', 'cenc', 'webm'], ['']), s));
+  const preference = defaultPreference(options);
+  const answers = await settleEarly(probes, preference);
+  const profile: DrmProfile = { widevine: answers.get('widevine')!, playready: answers.get('playready')!, fairplay: answers.get('fairplay')!, durationMs: 0 };
+  const clearkey = answers.get('clearkey');
   if (clearkey) profile.clearkey = clearkey;
-  const preference = options.preference ?? (options.includeClearKey ? ['widevine', 'playready', 'fairplay', 'clearkey'] : ['widevine', 'playready', 'fairplay']);
   const preferred = preferredIn(profile, preference);
   if (preferred) profile.preferred = preferred;
   profile.durationMs = performance.now() - started;
@@ -273,7 +317,18 @@ function memoKey(options: DetectDrmOptions): string {
  * the whole robustness ladder, so the best Widevine security level comes out of
  * one round trip to the CDM; HDCP is read with `getStatusForPolicy` where it
  * exists (`'unknown'` otherwise — never guessed). Each call is capped by
- * `probeTimeoutMs`, so a CDM that never answers cannot hang start-up.
+ * `probeTimeoutMs` (default 5000 ms), so a CDM
+ * that never answers cannot hang start-up; a probe counts as unsupported when
+ * it times out.
+ *
+ * Detection answers as soon as the pending probes cannot change `preferred`:
+ * once a DRM earlier in `preference` than every still-pending one is supported.
+ * Those not answered by then are reported `supported: false, pending: true`
+ * (Firefox's `com.widevine.alpha` request never settles until Firefox has
+ * installed its Widevine CDM: with `preference: ['clearkey']` or a supported
+ * DRM ahead of Widevine, detection does not wait for it). Only when a pending
+ * key system is preferred over every supported one does detection wait, up to
+ * `probeTimeoutMs`.
  *
  * @returns the profile; `preferred` is the first supported DRM of `preference`.
  *

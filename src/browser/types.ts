@@ -47,6 +47,12 @@ export interface KeySystemSupport {
   hdcpVersion?: string;
   /** Session types it supports (`temporary`, and `persistent-license` where available). */
   sessionTypes: MediaKeySessionType[];
+  /**
+   * `true` when this key system had not answered when detection returned: it could
+   * not change `preferred` (a DRM earlier in the preference order is supported),
+   * so {@link detectDrm} did not wait for it. `supported` is then `false`.
+   */
+  pending?: true;
 }
 
 /** What {@link detectDrm} found: one entry per DRM, and the preferred one. */
@@ -81,7 +87,11 @@ export interface DetectDrmOptions {
   refresh?: boolean;
   /** Encryption schemes to ask about (default `['cenc', 'cbcs']`). */
   encryptionSchemes?: readonly EncryptionScheme[];
-  /** Cap on each EME call (default 5 s): a CDM that never answers must not hang start-up. */
+  /**
+   * Cap on each EME call in ms (default 5000): a CDM that never answers must not
+   * hang start-up; a call that times out counts as unsupported. Detection waits for
+   * it only while the key system is preferred over every supported one.
+   */
   probeTimeoutMs?: number;
   /**
    * The EME entry points to use instead of the page's (tests, iframes). Memoized

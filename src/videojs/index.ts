@@ -50,6 +50,8 @@ interface State {
   /** Bumped by every setSource: a source whose detection answers after a newer src() is dropped. */
   sourceGen: number;
   techs: Set<VjsTech>;
+  /** The last typed error handed to contrib-eme (contrib-eme 5.0 passes on only its message). */
+  handedToEme?: ExpressPlayError;
   onKeyStatus(event: VjsKeyStatusEvent): void;
   dispose(): void;
 }
@@ -112,9 +114,12 @@ export function registerExpressPlay(videojs: VideoJsLike): void {
   videojs.use('*', middlewareFor);
   // contrib-eme reports every failure as `player.error({ code: 5, originalError })`; this puts
   // our typed error where apps look for it, without a second error event of our own.
-  videojs.hook('beforeerror', (_player, err) => {
-    const eme = typeof err === 'object' && err !== null ? (err as { originalError?: unknown; metadata?: unknown }) : {};
-    return isExpressPlayError(eme.originalError) ? typedError(eme.originalError, eme.metadata) : err;
+  // contrib-eme 5.0 passes on only `{ code: 5, message }`: the error we handed it is matched by its message.
+  videojs.hook('beforeerror', (player, err) => {
+    const eme = typeof err === 'object' && err !== null ? (err as { originalError?: unknown; metadata?: unknown; code?: unknown; message?: unknown }) : {};
+    if (isExpressPlayError(eme.originalError)) return typedError(eme.originalError, eme.metadata);
+    const handed = states.get(player)?.handedToEme;
+    return handed && eme.originalError === undefined && eme.code === MEDIA_ERR_ENCRYPTED && eme.message === handed.message ? typedError(handed) : err;
   });
 }
 
@@ -414,6 +419,7 @@ function settle<T>(state: State, load: Load, work: Promise<T>, cb: Callback<T>, 
       if (load.abort.signal.aborted || state.disposed) return;
       const err = asError(e, load.ctx.drm);
       emit(state, { type: 'expressplay:error', drm: err.drm ?? load.ctx.drm, contentId: load.ctx.contentId, ...(kids.length ? { kids } : {}), error: err });
+      state.handedToEme = err;
       cb(err);
     },
   );

@@ -1,18 +1,27 @@
-// detectDrm against Chromium's real EME, then against scripted devices.
+// detectDrm against the engine's real EME (Chromium or Firefox), then against scripted devices.
 import { expect } from 'chai';
 import { detectDrm } from '../../../src/browser/index.js';
+import { engine } from '../support/engine.js';
 import { createEmeDoubles, hdcp1OnlyDevice, legacyWebKitFairPlayDevice, modernFairPlayDevice, widevineL1Device } from '../support/eme-doubles.js';
 
-describe('detectDrm in real headless Chromium', () => {
+/** Whether the page's own EME grants a key system: false on rejection, or when it has not answered after `ms` (Firefox's Widevine never does). */
+async function granted(keySystem: string, ms = 2000): Promise<boolean> {
+  const request = navigator.requestMediaKeySystemAccess(keySystem, [{ videoCapabilities: [{ contentType: 'video/mp4; codecs="avc1.42E01E"' }] }]).then(
+    () => true,
+    () => false,
+  );
+  return Promise.race([request, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+}
+
+describe(`detectDrm in real headless ${engine}`, () => {
   it('finds ClearKey and asserts Widevine, PlayReady and FairPlay absent', async () => {
     // Asserted, not assumed: the probe really asks requestMediaKeySystemAccess.
-    const real = navigator.requestMediaKeySystemAccess.bind(navigator);
     for (const ks of ['com.widevine.alpha', 'com.microsoft.playready.recommendation', 'com.apple.fps']) {
-      let failed = false;
-      await real(ks, [{ videoCapabilities: [{ contentType: 'video/mp4; codecs="avc1.42E01E"' }] }]).catch(() => (failed = true));
-      expect(failed, ks).to.equal(true);
+      expect(await granted(ks), ks).to.equal(false);
     }
-    const profile = await detectDrm({ includeClearKey: true, refresh: true });
+    // The demo's set-up: ClearKey preferred. Firefox's Widevine request never settles;
+    // detection must not wait for it (the probe timeout is far beyond the test's own).
+    const profile = await detectDrm({ includeClearKey: true, preference: ['clearkey'], refresh: true, probeTimeoutMs: 600_000 });
     expect(profile.widevine.supported).to.equal(false);
     expect(profile.playready.supported).to.equal(false);
     expect(profile.fairplay.supported).to.equal(false);
@@ -20,13 +29,13 @@ describe('detectDrm in real headless Chromium', () => {
     expect(profile.clearkey?.keySystem).to.equal('org.w3.clearkey');
     expect(profile.clearkey?.api).to.equal('eme');
     expect(profile.clearkey?.sessionTypes).to.include('temporary');
-    // Chromium honours encryptionScheme and supports both schemes for ClearKey.
+    // Both engines honour encryptionScheme and support both schemes for ClearKey.
     expect(profile.clearkey?.encryptionSchemesSource).to.equal('probed');
     expect(profile.clearkey?.encryptionSchemes).to.include.members(['cenc', 'cbcs']);
     expect(profile.preferred?.drm).to.equal('clearkey');
-    // Chromium's ClearKey CDM implements getStatusForPolicy and answers 'usable' up to 2.3.
+    // Both ClearKey CDMs implement getStatusForPolicy: 'usable' up to 2.3 in Chromium, 2.1 in Firefox.
     expect(profile.clearkey?.hdcp).to.equal(2);
-    expect(profile.clearkey?.hdcpVersion).to.equal('2.3');
+    expect(profile.clearkey?.hdcpVersion).to.equal(engine === 'firefox' ? '2.1' : '2.3');
     expect(profile.durationMs).to.be.a('number');
   });
 
@@ -46,6 +55,11 @@ describe('detectDrm in real headless Chromium', () => {
     expect(detectDrm({ includeClearKey: false })).to.not.equal(c);
   });
 });
+
+/** A device with ClearKey only (what Debian's browsers have). */
+function clearKeyDevice() {
+  return createEmeDoubles({ keySystems: { 'org.w3.clearkey': { videoRobustness: [''], audioRobustness: [''], encryptionSchemes: ['cenc'], initDataTypes: ['keyids', 'cenc'], sessionTypes: ['temporary'], hdcp: '2.2' } } });
+}
 
 describe('detectDrm against scripted EME devices', () => {
   it('Widevine L1: HW_SECURE_ALL video (5), HW_SECURE_CRYPTO audio (3), HDCP 2, both schemes, persistent sessions', async () => {
@@ -140,6 +154,64 @@ describe('detectDrm against scripted EME devices', () => {
     const profile = await detectDrm({ environment, probeTimeoutMs: 50 });
     expect(profile.widevine.supported).to.equal(false);
     expect(performance.now() - t0).to.be.below(1000);
+  });
+
+  it('answers without waiting for a key system that cannot change the preferred one (Firefox: Widevine never settles)', async () => {
+    // Widevine hangs as in Firefox before its CDM is installed; ClearKey is supported.
+    const clearkey = clearKeyDevice();
+    let hung = 0;
+    const environment = {
+      requestMediaKeySystemAccess: (ks: string, c: MediaKeySystemConfiguration[]) => {
+        if (ks !== 'com.widevine.alpha') return clearkey.environment.requestMediaKeySystemAccess!(ks, c);
+        hung++;
+        return new Promise<MediaKeySystemAccess>(() => undefined);
+      },
+    };
+    // A probe timeout far beyond the test's own: waiting for Widevine would fail the test.
+    const probeTimeoutMs = 600_000;
+    const profile = await detectDrm({ environment, includeClearKey: true, preference: ['clearkey', 'widevine'], probeTimeoutMs });
+    expect(hung).to.be.greaterThan(0);
+    expect(profile.preferred?.drm).to.equal('clearkey');
+    expect(profile.widevine).to.deep.include({ supported: false, pending: true });
+    expect(profile.clearkey).to.include({ supported: true });
+    expect(profile.clearkey?.pending).to.equal(undefined);
+    // PlayReady and FairPlay answered (rejected) before ClearKey's HDCP walk ended: not pending.
+    expect(profile.playready.pending).to.equal(undefined);
+
+    // A DRM not in the preference at all never holds detection either.
+    const onlyClearKey = await detectDrm({ environment, includeClearKey: true, preference: ['clearkey'], probeTimeoutMs, refresh: true });
+    expect(onlyClearKey.preferred?.drm).to.equal('clearkey');
+    expect(onlyClearKey.widevine.pending).to.equal(true);
+  });
+
+  it('waits for a pending key system preferred over the supported ones, up to probeTimeoutMs, then reports it unsupported', async () => {
+    const clearkey = clearKeyDevice();
+    const widevine = createEmeDoubles(widevineL1Device());
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const environment = {
+      // Widevine (first in the default preference) answers only when the test opens the gate.
+      requestMediaKeySystemAccess: (ks: string, c: MediaKeySystemConfiguration[]) =>
+        ks === 'com.widevine.alpha' ? gate.then(() => widevine.environment.requestMediaKeySystemAccess!(ks, c)) : clearkey.environment.requestMediaKeySystemAccess!(ks, c),
+    };
+    let done = false;
+    const detection = detectDrm({ environment, includeClearKey: true, probeTimeoutMs: 600_000 }).then((p) => {
+      done = true;
+      return p;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(done, 'answered while the preferred Widevine was still pending').to.equal(false);
+    release();
+    const profile = await detection;
+    expect(profile.preferred?.drm).to.equal('widevine');
+    expect(profile.widevine.pending).to.equal(undefined);
+
+    // And a preferred key system that never answers is given up on after probeTimeoutMs.
+    const hanging = { requestMediaKeySystemAccess: (ks: string, c: MediaKeySystemConfiguration[]) => (ks === 'com.widevine.alpha' ? new Promise<MediaKeySystemAccess>(() => undefined) : clearkey.environment.requestMediaKeySystemAccess!(ks, c)) };
+    const late = await detectDrm({ environment: hanging, includeClearKey: true, probeTimeoutMs: 50 });
+    expect(late.widevine).to.deep.include({ supported: false });
+    expect(late.widevine.pending).to.equal(undefined);
+    expect(late.preferred?.drm).to.equal('clearkey');
   });
 
   it('honours the preference order', async () => {

@@ -3,6 +3,7 @@
 // endpoint, manifest, rights), and event collection on the player.
 import type shaka from 'shaka-player';
 import { loadScript, resetEmulator, testConfig } from '../support/page.js';
+import { SHAKA_URL } from '../support/players.js';
 import type { ExpressPlayEvent } from '../../../src/browser/index.js';
 import { attachExpressPlay, type ShakaExpressPlay, type ShakaExpressPlayOptions } from '../../../src/shaka/index.js';
 
@@ -47,7 +48,7 @@ export function installFetchRecorder(): void {
 
 export async function loadShaka(): Promise<typeof shaka> {
   installFetchRecorder();
-  await loadScript('/node_modules/shaka-player/dist/shaka-player.compiled.js');
+  await loadScript(SHAKA_URL);
   const ns = (window as unknown as { shaka: typeof shaka }).shaka;
   ns.polyfill.installAll();
   return ns;

@@ -6,6 +6,7 @@ import type videojsType from 'video.js';
 import { registerExpressPlay, type ExpressPlayPluginOptions, type ExpressPlayHandle, type VideoJsLike, type VjsPlayer, type VjsSource } from '../../../src/videojs/index.js';
 import type { ExpressPlayEvent } from '../../../src/browser/types.js';
 import { emulatorStats, loadScript, resetEmulator, testConfig, total } from '../support/page.js';
+import { CONTRIB_EME_URL, VIDEOJS_URL } from '../support/players.js';
 
 /** The player surface the tests use (the plugin and contrib-eme add the last two). */
 export interface TestPlayer extends VjsPlayer {
@@ -30,8 +31,8 @@ declare global {
 export const acceptsRealVideojs: (v: VideoJs) => VideoJsLike = (v) => v;
 
 export async function loadVideojs(): Promise<VideoJs> {
-  await loadScript('/node_modules/video.js/dist/video.min.js');
-  await loadScript('/node_modules/videojs-contrib-eme/dist/videojs-contrib-eme.min.js');
+  await loadScript(VIDEOJS_URL);
+  await loadScript(CONTRIB_EME_URL);
   const videojs = window.videojs!;
   registerExpressPlay(acceptsRealVideojs(videojs));
   // Quiet: the error tests make Video.js log on purpose.

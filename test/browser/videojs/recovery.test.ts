@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { isExpressPlayError, type ExpressPlayError } from '../../../src/core/errors.js';
 import { createTokenClient } from '../../../src/browser/index.js';
 import { playedPast, setFaults, testConfig } from '../support/page.js';
+import { players } from '../support/players.js';
 import { counts, createPlayer, useVideoJsFixture, recordEvents, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
 
 const CENC = { src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } };
@@ -74,7 +75,8 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     expect(ours.httpStatus).to.equal(401);
     expect(err.metadata).to.include({ errorType: 'expressplay', code: -2018 });
     expect(err.metadata!.expressplay).to.equal(ours);
-    expect(err.metadata!.eme, 'contrib-eme metadata kept').to.be.an('object');
+    // contrib-eme 5.0 reports no metadata of its own (the oldest-players matrix run); later ones do, and it is kept.
+    if (players.contribEme !== 'videojs-contrib-eme-5.0') expect(err.metadata!.eme, 'contrib-eme metadata kept').to.be.an('object');
     expect(err.message).to.contain('-2018');
     const c = await counts();
     expect(c, JSON.stringify(c)).to.deep.include({ tokensIssued: 0, tokenRejects: 1, licensesServed: 0, rightsRejects: 0 });

@@ -1,19 +1,26 @@
 // Acceptance of the demo (issue #6): `npm start` as a user runs it, the printed URL
-// opened in headless Chromium, protected video played with each adapter through the
+// opened in headless Chromium and in headless Firefox (both through puppeteer-core:
+// Chromium over CDP, Firefox over WebDriver BiDi — playwright-core cannot drive a
+// stock Firefox), protected video played with each adapter through the
 // whole real path (detection → token endpoint → emulator token service → rights URL →
 // emulator rights endpoint → ClearKey license → decryption), the profile table and the
 // step log shown, and no token readable anywhere on the page.
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import puppeteer, { type Browser, type LaunchOptions, type Page } from 'puppeteer-core';
 // @ts-expect-error -- scripts/*.mjs are plain JavaScript without type declarations.
-import { CHROME_ARGS as CHROME_ARGS_UNTYPED } from '../../../scripts/find-chrome.mjs';
+import * as browsersUntyped from '../../../scripts/browsers.mjs';
 
-const CHROME_ARGS = CHROME_ARGS_UNTYPED as string[];
+type Engine = 'chromium' | 'firefox';
+const browsers = browsersUntyped as {
+  selectedEngines(): Engine[];
+  ensureBrowsers(engines: Engine[]): Record<Engine, string>;
+  launchOptions(engine: Engine, executablePath: string): LaunchOptions;
+};
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const resultsDir = join(root, 'test-results');
 
@@ -33,7 +40,6 @@ let server: ChildProcess | undefined;
 let serverLog = '';
 let baseUrl = '';
 let config: DemoConfig;
-let browser: Browser;
 
 /** Starts `npm start` in its own process group (npm → node), resolves with the one URL it prints. */
 function startDemo(): Promise<string> {
@@ -62,11 +68,9 @@ before(async () => {
   baseUrl = await startDemo();
   const res = await fetch(new URL('demo/config.json', baseUrl));
   config = (await res.json()) as DemoConfig;
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: [...CHROME_ARGS, '--headless=new'] });
 }, { timeout: 300_000 });
 
 after(async () => {
-  await browser?.close();
   const child = server;
   if (child?.pid !== undefined && child.exitCode === null) {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -105,60 +109,68 @@ async function pageText(page: Page): Promise<string> {
   });
 }
 
+const text = (page: Page, selector: string) => page.$eval(selector, (el) => el.textContent ?? '');
+
 // Every adapter, each with the ESM build and with the drop-in script tag.
 const CASES = [
-  { adapter: 'shaka', page: '', mode: 'ESM build', stream: 'cenc-h264', shot: 'demo-shaka.png' },
-  { adapter: 'shaka', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9', shot: 'demo-shaka-umd.png' },
-  { adapter: 'videojs', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9', shot: 'demo-videojs.png' },
-  { adapter: 'videojs', page: '', mode: 'ESM build', stream: 'cenc-h264', shot: 'demo-videojs-esm.png' },
-  { adapter: 'hlsjs', page: '', mode: 'ESM build', stream: 'clearkey-hls-a', shot: 'demo-hlsjs-esm.png' },
-  { adapter: 'hlsjs', page: 'umd.html', mode: 'script tag', stream: 'clearkey-hls-b', shot: 'demo-hlsjs-umd.png' },
-  { adapter: 'dashjs', page: '', mode: 'ESM build', stream: 'clearkey-dash-cenc', shot: 'demo-dashjs-esm.png' },
-  { adapter: 'dashjs', page: 'umd.html', mode: 'script tag', stream: 'clearkey-dash-cbcs', shot: 'demo-dashjs-umd.png' },
+  { adapter: 'shaka', page: '', mode: 'ESM build', stream: 'cenc-h264', shot: 'demo-shaka' },
+  { adapter: 'shaka', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9', shot: 'demo-shaka-umd' },
+  { adapter: 'videojs', page: 'umd.html', mode: 'script tag', stream: 'cbcs-vp9', shot: 'demo-videojs' },
+  { adapter: 'videojs', page: '', mode: 'ESM build', stream: 'cenc-h264', shot: 'demo-videojs-esm' },
+  { adapter: 'hlsjs', page: '', mode: 'ESM build', stream: 'clearkey-hls-a', shot: 'demo-hlsjs-esm' },
+  { adapter: 'hlsjs', page: 'umd.html', mode: 'script tag', stream: 'clearkey-hls-b', shot: 'demo-hlsjs-umd' },
+  { adapter: 'dashjs', page: '', mode: 'ESM build', stream: 'clearkey-dash-cenc', shot: 'demo-dashjs-esm' },
+  { adapter: 'dashjs', page: 'umd.html', mode: 'script tag', stream: 'clearkey-dash-cbcs', shot: 'demo-dashjs-umd' },
 ] as const;
 
-for (const c of CASES) {
-  test(`demo: ${c.adapter} (${c.mode}) plays ${c.stream} past 1 s; profile, step log, redaction`, { timeout: 60_000 }, async () => {
+async function newPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  return page;
+}
+
+/** The demo as a user plays it, in one engine. */
+function playTest(engine: Engine, browser: () => Browser, c: (typeof CASES)[number]): void {
+  test(`demo in ${engine}: ${c.adapter} (${c.mode}) plays ${c.stream} past 1 s; profile, step log, redaction`, { timeout: 60_000 }, async () => {
     const before = await emulatorStats();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage(browser());
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
     const tokens = collectTokens(page);
     try {
       await page.goto(new URL(`demo/${c.page}`, baseUrl).href);
       // As a user: pick the player and the stream, press Play.
-      await page.locator(`input[name=adapter][value=${c.adapter}]`).check();
-      await page.locator('select[name=stream]').selectOption(c.stream);
-      await page.locator('#play').click();
+      await page.click(`input[name=adapter][value=${c.adapter}]`);
+      await page.select('select[name=stream]', c.stream);
+      await page.click('#play');
       await page.waitForFunction(() => {
         const video = document.querySelector<HTMLVideoElement>('#player video');
         return video !== null && video.currentTime > 1;
-      }, null, { timeout: 30_000 });
+      }, { timeout: 30_000 });
 
       // The DRM profile table: one row per key system, ClearKey supported here.
-      const rows = page.locator('#profile tbody tr');
-      assert.equal(await rows.count(), 4);
-      assert.equal(await page.locator('#profile tr[data-drm=clearkey] td').nth(1).textContent(), 'yes');
-      assert.equal(await page.locator('#profile tr[data-drm=widevine] td').nth(1).textContent(), 'no');
-      assert.match((await page.locator('#drm-note').textContent()) ?? '', /ClearKey/);
+      assert.equal(await page.$$eval('#profile tbody tr', (rows) => rows.length), 4);
+      assert.equal(await text(page, '#profile tr[data-drm=clearkey] td:nth-child(3)'), 'yes');
+      assert.equal(await text(page, '#profile tr[data-drm=widevine] td:nth-child(3)'), 'no');
+      assert.match(await text(page, '#drm-note'), /ClearKey/);
 
       // The step log: the whole flow, in order.
       await page.waitForSelector('#steps li[data-kind=played]');
-      const kinds = await page.locator('#steps li').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.kind ?? ''));
+      const kinds = await page.$$eval('#steps li', (els) => els.map((el) => (el as HTMLElement).dataset.kind ?? ''));
       const order = ['token-request', 'rights-url', 'license-request', 'license', 'playing', 'played'];
       for (const kind of order) assert.ok(kinds.includes(kind), `step ${kind} missing from ${kinds.join(', ')}`);
       const at = (kind: string) => kinds.indexOf(kind);
       assert.ok(at('token-request') < at('rights-url') && at('rights-url') < at('license-request') && at('license-request') < at('license') && at('license') < at('played'), kinds.join(', '));
-      assert.match((await page.locator('#steps li[data-kind=rights-url] .detail').first().textContent()) ?? '', /ExpressPlayToken=.{0,4}…\[redacted\]/);
-      assert.equal(await page.locator('#error').isHidden(), true, 'no error shown');
+      assert.match(await text(page, '#steps li[data-kind=rights-url] .detail'), /ExpressPlayToken=.{0,4}…\[redacted\]/);
+      assert.equal(await page.$eval('#error', (el) => (el as HTMLElement).hidden || getComputedStyle(el).display === 'none'), true, 'no error shown');
 
       // No token in the clear, anywhere on the page.
       assert.ok(tokens.length >= 1, 'the page got a token from the token endpoint');
-      const text = await pageText(page);
+      const all = await pageText(page);
       for (const token of tokens) {
-        assert.ok(!text.includes(token), 'a full token is on the page');
+        assert.ok(!all.includes(token), 'a full token is on the page');
         // The redaction keeps 4 characters; any longer piece of the token must not appear.
-        assert.ok(!text.includes(token.slice(4, 24)), 'part of a token is on the page');
+        assert.ok(!all.includes(token.slice(4, 24)), 'part of a token is on the page');
       }
 
       // The real path was taken: the emulator issued a token and served a ClearKey license.
@@ -166,30 +178,52 @@ for (const c of CASES) {
       assert.ok((stats.tokensIssued['widevine'] ?? 0) > (before.tokensIssued['widevine'] ?? 0), 'emulator issued a token');
       assert.ok(stats.licensesServed.clearkey > before.licensesServed.clearkey, 'emulator served a ClearKey license');
       assert.deepEqual(errors, []);
-      await page.screenshot({ path: join(resultsDir, c.shot), fullPage: true });
+      await page.screenshot({ path: join(resultsDir, `${c.shot}-${engine}.png`), fullPage: true });
     } finally {
       await page.close();
     }
   });
 }
 
-test('demo: a refused token shows its seed code, the catalog message and a plain-language hint', { timeout: 60_000 }, async () => {
-  const faults = new URL('/__emulator/faults', config.emulator.url).href;
-  // The token service refuses the back end's authenticator, as ExpressPlay does with a production key on the test service.
-  await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: { failNext: 10, status: 401, code: -2018 } }) });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  try {
-    await page.goto(new URL('demo/?adapter=shaka&stream=cenc-h264&autoplay=1', baseUrl).href);
-    await page.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
-    assert.equal(await page.locator('#error .code').textContent(), '-2018');
-    assert.match((await page.locator('#error .message').textContent()) ?? '', /Invalid authenticator/);
-    assert.match((await page.locator('#error .hint').textContent()) ?? '', /authenticator/i);
-    await page.screenshot({ path: join(resultsDir, 'demo-error.png'), fullPage: true });
-  } finally {
-    await page.close();
-    await fetch(new URL('/__emulator/reset', config.emulator.url).href, { method: 'POST' });
-  }
-});
+function errorTest(engine: Engine, browser: () => Browser): void {
+  test(`demo in ${engine}: a refused token shows its seed code, the catalog message and a plain-language hint`, { timeout: 60_000 }, async () => {
+    const faults = new URL('/__emulator/faults', config.emulator.url).href;
+    // The token service refuses the back end's authenticator, as ExpressPlay does with a production key on the test service.
+    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: { failNext: 10, status: 401, code: -2018 } }) });
+    const page = await newPage(browser());
+    try {
+      await page.goto(new URL('demo/?adapter=shaka&stream=cenc-h264&autoplay=1', baseUrl).href);
+      await page.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
+      assert.equal(await text(page, '#error .code'), '-2018');
+      assert.match(await text(page, '#error .message'), /Invalid authenticator/);
+      assert.match(await text(page, '#error .hint'), /authenticator/i);
+      await page.screenshot({ path: join(resultsDir, `demo-error-${engine}.png`), fullPage: true });
+    } finally {
+      await page.close();
+      await fetch(new URL('/__emulator/reset', config.emulator.url).href, { method: 'POST' });
+    }
+  });
+}
+
+// scripts/test.mjs has made sure every engine is installed before any test starts.
+for (const engine of browsers.selectedEngines()) {
+  describe(`demo in ${engine}`, () => {
+    let browser: Browser | undefined;
+    const current = () => {
+      if (!browser) throw new Error(`${engine} did not start`);
+      return browser;
+    };
+    before(async () => {
+      const path = browsers.ensureBrowsers([engine])[engine];
+      browser = await puppeteer.launch(browsers.launchOptions(engine, path));
+    }, { timeout: 120_000 });
+    after(async () => {
+      await browser?.close();
+    });
+    for (const c of CASES) playTest(engine, current, c);
+    errorTest(engine, current);
+  });
+}
 
 test('npm start: no keys reachable from the browser, no way out of the served folders', async () => {
   const streams = JSON.parse(readFileSync(join(root, 'test/media/streams.json'), 'utf8')) as Record<string, { key: string; iv: string }>;
