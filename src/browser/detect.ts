@@ -153,8 +153,9 @@ async function probeEme(plan: KeySystemPlan, s: ProbeSettings): Promise<KeySyste
     if (v !== undefined) result.securityLevel = v;
     if (a !== undefined) result.audioSecurityLevel = a;
   }
+  // ClearKey has no output protection to report (see DetectOptions.hdcp).
   const [hdcp, hasPersistent] = await Promise.all([
-    s.hdcp
+    s.hdcp && plan.drm !== 'clearkey'
       ? withTimeout(
           access.createMediaKeys().then((keys) => probeHdcp(keys)),
           s.timeoutMs,

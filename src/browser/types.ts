@@ -81,7 +81,12 @@ export interface DetectDrmOptions {
   videoContentTypes?: readonly string[];
   /** Audio content types to probe; default AAC in MP4. An empty list probes video only. */
   audioContentTypes?: readonly string[];
-  /** Walk HDCP versions with getStatusForPolicy (default true). */
+  /**
+   * Walk HDCP versions with getStatusForPolicy (default true) for Widevine and PlayReady.
+   * ClearKey is never walked: it has no output protection (its CDMs answer from a fixed
+   * table), and starting its CDM only to ask would cost the first detection 100 ms or more
+   * in Firefox. ClearKey's `hdcp` is always `'unknown'`.
+   */
   hdcp?: boolean;
   /** Bypass the per-page memo and probe again. */
   refresh?: boolean;

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { detectDrm } from '../../../src/browser/index.js';
 import { engine } from '../support/engine.js';
+import { probeHdcp } from '../../../src/browser/hdcp.js';
 import { createEmeDoubles, hdcp1OnlyDevice, legacyWebKitFairPlayDevice, modernFairPlayDevice, widevineL1Device } from '../support/eme-doubles.js';
 
 /** Whether the page's own EME grants a key system: false on rejection, or when it has not answered after `ms` (Firefox's Widevine never does). */
@@ -33,10 +34,18 @@ describe(`detectDrm in real headless ${engine}`, () => {
     expect(profile.clearkey?.encryptionSchemesSource).to.equal('probed');
     expect(profile.clearkey?.encryptionSchemes).to.include.members(['cenc', 'cbcs']);
     expect(profile.preferred?.drm).to.equal('clearkey');
-    // Both ClearKey CDMs implement getStatusForPolicy: 'usable' up to 2.3 in Chromium, 2.1 in Firefox.
-    expect(profile.clearkey?.hdcp).to.equal(2);
-    expect(profile.clearkey?.hdcpVersion).to.equal(engine === 'firefox' ? '2.1' : '2.3');
+    // ClearKey has no output protection: detection does not start its CDM to ask.
+    expect(profile.clearkey?.hdcp).to.equal('unknown');
     expect(profile.durationMs).to.be.a('number');
+  });
+
+  it('probeHdcp against a real CDM: both ClearKey CDMs implement getStatusForPolicy (usable up to 2.3 in Chromium, 2.1 in Firefox)', async () => {
+    const access = await navigator.requestMediaKeySystemAccess('org.w3.clearkey', [
+      { initDataTypes: ['cenc'], videoCapabilities: [{ contentType: 'video/mp4; codecs="avc1.42E01E"' }] },
+    ]);
+    const result = await probeHdcp(await access.createMediaKeys());
+    expect(result.hdcp).to.equal(2);
+    expect(result.version).to.equal(engine === 'firefox' ? '2.1' : '2.3');
   });
 
   it('leaves ClearKey out unless asked, and prefers nothing on this device', async () => {
@@ -175,8 +184,8 @@ describe('detectDrm against scripted EME devices', () => {
     expect(profile.widevine).to.deep.include({ supported: false, pending: true });
     expect(profile.clearkey).to.include({ supported: true });
     expect(profile.clearkey?.pending).to.equal(undefined);
-    // PlayReady and FairPlay answered (rejected) before ClearKey's HDCP walk ended: not pending.
-    expect(profile.playready.pending).to.equal(undefined);
+    // PlayReady is not in the preference: rejected or still pending, it is reported unsupported.
+    expect(profile.playready.supported).to.equal(false);
 
     // A DRM not in the preference at all never holds detection either.
     const onlyClearKey = await detectDrm({ environment, includeClearKey: true, preference: ['clearkey'], probeTimeoutMs, refresh: true });
