@@ -1,24 +1,9 @@
 // The seed protocol: pure, no DOM, no Node. Runs in a browser and in a back end.
-export * from './catalog.js';
-export * from './errors.js';
+// What a browser page runs is `client-side.ts`; the token request builder and
+// validator below are for back ends (and the emulator) only.
+export * from './client-side.js';
 export * from './params.js';
 export * from './serialize.js';
 export * from './rules.js';
 export * from './form.js';
 export * from './request.js';
-export * from './response.js';
-export * from './fairplay.js';
-export * from './initdata.js';
-export * from './redact.js';
-export {
-  isHex,
-  isBase64,
-  hexToBytes,
-  bytesToHex,
-  base64ToBytes,
-  bytesToBase64,
-  bytesToBase64Url,
-  utf8Encode,
-  utf8Decode,
-  toBytes,
-} from './encoding.js';
