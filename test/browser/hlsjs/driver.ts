@@ -14,7 +14,7 @@ export const HLS_STREAMS = [
 const EVENTS = ['expressplay:detected', 'expressplay:token', 'expressplay:license', 'expressplay:keystatus', 'expressplay:error'];
 
 /** A driver for the hls.js build at `script` (e.g. the oldest claimed version's). */
-export function hlsDriver(name: string, script: string): PlayerDriver & { readonly hls: Hls } {
+export function hlsDriver(name: string, script: string, rejectsAfterDestroy?: string): PlayerDriver & { readonly hls: Hls } {
   let hls: Hls | undefined;
   let video: HTMLVideoElement | undefined;
   const events: ExpressPlayEvent[] = [];
@@ -29,6 +29,7 @@ export function hlsDriver(name: string, script: string): PlayerDriver & { readon
       if (!hls) throw new Error('no hls.js instance');
       return hls;
     },
+    ...(rejectsAfterDestroy ? { rejectsAfterDestroy: { file: script, why: rejectsAfterDestroy } } : {}),
     loadPlayer: () => loadScript(script),
     create(v, scope) {
       events.length = 0;
