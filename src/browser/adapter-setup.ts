@@ -173,7 +173,18 @@ export class AdapterCore {
   }
 
   /**
-   * The license for `challenge` with the current load's token (refresh once on a
+   * The load a key session's license request belongs to: `owner`, the load its key
+   * was requested under, while the player is on it; a later load of the same content
+   * (players reuse key sessions); else `owner`, left, whose request `license()` parks.
+   * Never another content's load, whatever load is current when the request comes.
+   */
+  loadOwning(owner: ContentLoad): ContentLoad {
+    const { current } = this;
+    return owner.signal.aborted && current?.context.contentId === owner.context.contentId ? current : owner;
+  }
+
+  /**
+   * The license for `challenge` with the token of the load `loadFor` returns (refresh once on a
    * refused token), through the browser layer: the CKC unwrapped for FairPlay.
    * Emits `expressplay:license`; a failure is reported and rethrown. A request
    * whose load the player left waits for the next load of the same content (the
@@ -185,7 +196,7 @@ export class AdapterCore {
       let load: ContentLoad | undefined;
       try {
         load = loadFor();
-        return await this.licenseOnce(load, challenge, headers);
+        if (!load.signal.aborted) return await this.licenseOnce(load, challenge, headers);
       } catch (err) {
         if (!load?.signal.aborted) throw this.report(err, load?.context.contentId);
       }

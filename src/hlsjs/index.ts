@@ -18,7 +18,7 @@
  * imported from hls.js.
  */
 import type Hls from 'hls.js';
-import type { ErrorData, Events, HlsConfig, ManifestLoadingData } from 'hls.js';
+import type { ErrorData, Events, HlsConfig, KeyLoadingData, ManifestLoadingData } from 'hls.js';
 import { AdapterCore } from '../browser/adapter-setup.js';
 import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup.js';
 import type { ContentLoad } from '../browser/content-load.js';
@@ -29,6 +29,7 @@ import { bytesToBase64Url, ClientCode, ExpressPlayError, isExpressPlayError, utf
 /** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
 const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
 const MANIFEST_LOADING = 'hlsManifestLoading' as Events.MANIFEST_LOADING;
+const KEY_LOADING = 'hlsKeyLoading' as Events.KEY_LOADING;
 const ERROR = 'hlsError' as Events.ERROR;
 const DESTROYING = 'hlsDestroying' as Events.DESTROYING;
 
@@ -126,6 +127,11 @@ class HlsHooks {
   private readonly handoff = new LicenseHandoff();
   /** One license attempt per challenge: hls.js calls `licenseXhrSetup` a second time when the first one throws. */
   private readonly attempts = new WeakMap<Uint8Array, Promise<string>>();
+  /**
+   * The load each key (id in base64url) was requested under: hls.js may open a key
+   * session, and ask for its license, after the player moved on to another source.
+   */
+  private readonly keyLoads = new Map<string, ContentLoad>();
   private readonly saved: EmeConfig;
   private certificateUrl: string | undefined;
   private detached = false;
@@ -160,6 +166,7 @@ class HlsHooks {
       },
     } satisfies Partial<EmeConfig>);
     this.hls.on(MANIFEST_LOADING, this.onManifestLoading, this);
+    this.hls.on(KEY_LOADING, this.onKeyLoading, this);
     this.hls.on(ERROR, this.onError, this);
     this.hls.on(DESTROYING, this.detach, this);
     const url = this.hls.url;
@@ -170,6 +177,13 @@ class HlsHooks {
 
   private onManifestLoading(_event: Events.MANIFEST_LOADING, data: ManifestLoadingData): void {
     this.core.beginLoad(data.url);
+  }
+
+  /** A fragment of the current load asks for its key: the key belongs to this load. */
+  private onKeyLoading(_event: Events.KEY_LOADING, data: KeyLoadingData): void {
+    const keyId = data.frag.decryptdata?.keyId;
+    const { load } = this.core;
+    if (keyId && load) this.keyLoads.set(bytesToBase64Url(keyId), load);
   }
 
   /** Gets the license (refresh once) and opens hls.js's XHR on it; a failure goes to `fail()` and the XHR is never sent. */
@@ -188,8 +202,15 @@ class HlsHooks {
     });
   }
 
-  /** The current load; for FairPlay without an app content id, one made from the key's `skd://` URI. */
+  /**
+   * The load of the session's key (see `AdapterCore.loadOwning`); a key no fragment
+   * asked for (e.g. from init data only): the current load; for FairPlay without an
+   * app content id, one made from the key's `skd://` URI.
+   */
   private loadFor(keyContext: KeyContext): ContentLoad {
+    const keyId = keyContext.decryptdata?.keyId;
+    const owner = keyId ? this.keyLoads.get(bytesToBase64Url(keyId)) : undefined;
+    if (owner) return this.core.loadOwning(owner);
     const { load } = this.core;
     if (load) return load;
     const skd = keyContext.decryptdata?.uri;
@@ -220,11 +241,13 @@ class HlsHooks {
     if (this.detached) return;
     this.detached = true;
     this.hls.off(MANIFEST_LOADING, this.onManifestLoading, this);
+    this.hls.off(KEY_LOADING, this.onKeyLoading, this);
     this.hls.off(ERROR, this.onError, this);
     this.hls.off(DESTROYING, this.detach, this);
     // hls.js clears its config on destroy; restoring first is harmless then.
     if (this.hls.config) Object.assign(this.hls.config, this.saved);
     this.handoff.revokeAll();
+    this.keyLoads.clear();
     this.core.close();
   }
 }
