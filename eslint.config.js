@@ -12,23 +12,56 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', {
-        selector: "AssignmentExpression[left.property.name='innerHTML']",
-        message: 'Never insert text as HTML: use textContent.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "AssignmentExpression[left.property.name='innerHTML']",
+          message: 'Never insert text as HTML: use textContent.',
+        },
+      ],
     },
   },
   {
     // Layering: core imports nothing from the other layers, browser never a player or Node.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../browser/*', '../server/*', '../shaka/*', '../videojs/*', '../hlsjs/*', '../dashjs/*', 'node:*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '../browser/*',
+            '../server/*',
+            '../shaka/*',
+            '../videojs/*',
+            '../hlsjs/*',
+            '../dashjs/*',
+            'node:*',
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/browser/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../server/*', '../shaka/*', '../videojs/*', '../hlsjs/*', '../dashjs/*', 'node:*', 'shaka-player*', 'video.js', 'videojs-contrib-eme', 'hls.js*', 'dashjs*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '../server/*',
+            '../shaka/*',
+            '../videojs/*',
+            '../hlsjs/*',
+            '../dashjs/*',
+            'node:*',
+            'shaka-player*',
+            'video.js',
+            'videojs-contrib-eme',
+            'hls.js*',
+            'dashjs*',
+          ],
+        },
+      ],
     },
   },
   // A file imports a player only in that player's adapter, and only its types there
@@ -41,12 +74,26 @@ export default tseslint.config(
   }).map(([adapter, own], _i, all) => ({
     files: [`src/${adapter}/**/*.ts`],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [
-          { group: [...all.filter(([a]) => a !== adapter).flatMap(([a, players]) => [`../${a}/*`, ...players]), '../server/*', 'node:*'], message: 'Adapters import only src/browser, src/core and their own player.' },
-          { group: own, allowTypeImports: true, message: 'Import only types of the player: the app supplies it at run time.' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...all.filter(([a]) => a !== adapter).flatMap(([a, players]) => [`../${a}/*`, ...players]),
+                '../server/*',
+                'node:*',
+              ],
+              message: 'Adapters import only src/browser, src/core and their own player.',
+            },
+            {
+              group: own,
+              allowTypeImports: true,
+              message: 'Import only types of the player: the app supplies it at run time.',
+            },
+          ],
+        },
+      ],
     },
   })),
   {
@@ -54,7 +101,10 @@ export default tseslint.config(
     // Web APIs only, nothing from Node or from the node:http server side.
     files: ['src/fetch/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../browser/*', '../server/*', '../shaka/*', '../videojs/*', 'node:*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['../browser/*', '../server/*', '../shaka/*', '../videojs/*', 'node:*'] },
+      ],
       'no-restricted-globals': ['error', 'Buffer', 'process', 'require', '__dirname', 'setImmediate'],
     },
   },

@@ -6,7 +6,12 @@ import terser from '@rollup/plugin-terser';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 
 // Type errors are caught by `npm run typecheck`; the plugin only transpiles here.
-const ts = () => typescript({ tsconfig: './tsconfig.json', noEmitOnError: false, compilerOptions: { noEmit: false, declaration: false, outDir: undefined } });
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    noEmitOnError: false,
+    compilerOptions: { noEmit: false, declaration: false, outDir: undefined },
+  });
 const isNodeBuiltin = (id) => id.startsWith('node:');
 
 export default [

@@ -27,9 +27,14 @@ const engine = process.env.WTR_ENGINE || 'chromium';
  * dispose. Shaka's files join when its oldest claimed version differs from the
  * newest (test/browser/support/players.ts: OLDEST).
  */
-const MATRIX_FILES = ['test/browser/players.test.ts', 'test/browser/videojs/play.test.ts', 'test/browser/videojs/recovery.test.ts'];
+const MATRIX_FILES = [
+  'test/browser/players.test.ts',
+  'test/browser/videojs/play.test.ts',
+  'test/browser/videojs/recovery.test.ts',
+];
 const oldest = process.env.WTR_PLAYERS === 'oldest';
-if (process.env.WTR_PLAYERS && !oldest) throw new Error(`WTR_PLAYERS=${process.env.WTR_PLAYERS}: only "oldest" is known`);
+if (process.env.WTR_PLAYERS && !oldest)
+  throw new Error(`WTR_PLAYERS=${process.env.WTR_PLAYERS}: only "oldest" is known`);
 
 /** The test page: the default one, with the player packages set first in the matrix run. */
 function testRunnerHtml(testFramework) {
@@ -39,7 +44,11 @@ function testRunnerHtml(testFramework) {
 const executablePath = process.env.WTR_ENGINE_PATH || ensureBrowsers([engine])[engine];
 
 export default {
-  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : oldest ? MATRIX_FILES : ['test/browser/**/*.test.ts'],
+  files: process.env.WTR_FILES
+    ? process.env.WTR_FILES.split(',')
+    : oldest
+      ? MATRIX_FILES
+      : ['test/browser/**/*.test.ts'],
   testRunnerHtml,
   nodeResolve: true,
   concurrency: 1,

@@ -39,13 +39,20 @@ export interface EngineDetectionRow {
 export const DEMO_DETECTION_TARGET_MS = 50;
 
 /** `pages` fresh pages per engine, `rounds` re-probes in each. */
-export async function engineDetection(servers: BenchServers, instrumentJs: string, pages: number, rounds: number, engines: Engine[] = ['chromium', 'firefox']): Promise<EngineDetectionRow[]> {
+export async function engineDetection(
+  servers: BenchServers,
+  instrumentJs: string,
+  pages: number,
+  rounds: number,
+  engines: Engine[] = ['chromium', 'firefox'],
+): Promise<EngineDetectionRow[]> {
   const paths = browsers.ensureBrowsers(engines);
   const rows: EngineDetectionRow[] = [];
   for (const engine of engines) {
     const browser = await puppeteer.launch(browsers.launchOptions(engine, paths[engine]));
     try {
-      for (const hdcp of [true, false]) rows.push(await measure(engine, paths[engine], hdcp, browser, servers, instrumentJs, pages, rounds));
+      for (const hdcp of [true, false])
+        rows.push(await measure(engine, paths[engine], hdcp, browser, servers, instrumentJs, pages, rounds));
     } finally {
       await browser.close();
     }
@@ -53,7 +60,16 @@ export async function engineDetection(servers: BenchServers, instrumentJs: strin
   return rows;
 }
 
-async function measure(engine: Engine, executable: string, hdcp: boolean, browser: Browser, servers: BenchServers, instrumentJs: string, pages: number, rounds: number): Promise<EngineDetectionRow> {
+async function measure(
+  engine: Engine,
+  executable: string,
+  hdcp: boolean,
+  browser: Browser,
+  servers: BenchServers,
+  instrumentJs: string,
+  pages: number,
+  rounds: number,
+): Promise<EngineDetectionRow> {
   const results: DemoDetectResult[] = [];
   for (let i = 0; i < pages; i++) {
     const page = await browser.newPage();
@@ -62,7 +78,11 @@ async function measure(engine: Engine, executable: string, hdcp: boolean, browse
       await page.goto(`${servers.appUrl}/shaka.html`);
       await page.waitForFunction(() => typeof window.__bench?.demoDetect === 'function');
       // JSON across the wire: WebDriver BiDi drops repeated references in results.
-      const json = await page.evaluate(async (n, h) => JSON.stringify(await window.__bench.demoDetect(n, h)), rounds, hdcp);
+      const json = await page.evaluate(
+        async (n, h) => JSON.stringify(await window.__bench.demoDetect(n, h)),
+        rounds,
+        hdcp,
+      );
       results.push(JSON.parse(json) as DemoDetectResult);
     } finally {
       await page.close();
@@ -90,8 +110,15 @@ async function measure(engine: Engine, executable: string, hdcp: boolean, browse
 
 /** The rows as a table for the console. */
 export function renderEngineDetection(rows: readonly EngineDetectionRow[]): string {
-  const out = ['Detection in the demo\'s set-up (ClearKey preferred), per engine', '| engine | HDCP check | pages | first call median (max) | re-probe median (p90) | preferred | not waited for | ≤ 50 ms |', '|---|---|---|---|---|---|---|---|'];
+  const out = [
+    "Detection in the demo's set-up (ClearKey preferred), per engine",
+    '| engine | HDCP check | pages | first call median (max) | re-probe median (p90) | preferred | not waited for | ≤ 50 ms |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   const f = (n: number) => `${n.toFixed(1)} ms`;
-  for (const r of rows) out.push(`| ${r.engine} | ${r.hdcp ? 'yes (default)' : 'no (hdcp: false)'} | ${r.pages} | ${f(r.firstMedianMs)} (${f(r.firstMaxMs)}) | ${f(r.repeatMedianMs)} (${f(r.repeatP90Ms)}) | ${r.preferred ?? '—'} | ${r.pending.join(', ') || '—'} | ${r.meetsTarget ? 'yes' : 'NO'} |`);
+  for (const r of rows)
+    out.push(
+      `| ${r.engine} | ${r.hdcp ? 'yes (default)' : 'no (hdcp: false)'} | ${r.pages} | ${f(r.firstMedianMs)} (${f(r.firstMaxMs)}) | ${f(r.repeatMedianMs)} (${f(r.repeatP90Ms)}) | ${r.preferred ?? '—'} | ${r.pending.join(', ') || '—'} | ${r.meetsTarget ? 'yes' : 'NO'} |`,
+    );
   return out.join('\n');
 }

@@ -54,13 +54,25 @@ async function worker() {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  process.send({ requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50Ms: pct(50), p99Ms: pct(99), maxMs: latencies.at(-1) });
+  process.send({
+    requests: latencies.length,
+    errors,
+    seconds,
+    rps: latencies.length / seconds,
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+    maxMs: latencies.at(-1),
+  });
 }
 
 async function main() {
   const { startEmulator } = await import('../src/server/index.ts');
   const emulator = await startEmulator({ authenticators: { test: [AUTH] } });
-  const child = fork(new URL(import.meta.url).pathname, ['--worker', '--url', emulator.url, '--n', String(N), '--concurrency', String(CONCURRENCY)], { stdio: 'inherit' });
+  const child = fork(
+    new URL(import.meta.url).pathname,
+    ['--worker', '--url', emulator.url, '--n', String(N), '--concurrency', String(CONCURRENCY)],
+    { stdio: 'inherit' },
+  );
   const deadline = setTimeout(() => child.kill(), Number(values.timeout) * 1000);
   let result;
   try {
@@ -73,10 +85,19 @@ async function main() {
     await emulator.close();
   }
   const stats = emulator.stats();
-  const out = { date: new Date().toISOString(), node: process.version, n: N, concurrency: CONCURRENCY, ...result, tokensIssued: stats.tokensIssued.widevine };
+  const out = {
+    date: new Date().toISOString(),
+    node: process.version,
+    n: N,
+    concurrency: CONCURRENCY,
+    ...result,
+    tokensIssued: stats.tokensIssued.widevine,
+  };
   mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./out/load.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`${out.requests} token requests, concurrency ${CONCURRENCY}: ${out.rps.toFixed(0)} req/s, p50 ${out.p50Ms.toFixed(1)} ms, p99 ${out.p99Ms.toFixed(1)} ms, max ${out.maxMs.toFixed(1)} ms, ${out.errors} errors`);
+  console.log(
+    `${out.requests} token requests, concurrency ${CONCURRENCY}: ${out.rps.toFixed(0)} req/s, p50 ${out.p50Ms.toFixed(1)} ms, p99 ${out.p99Ms.toFixed(1)} ms, max ${out.maxMs.toFixed(1)} ms, ${out.errors} errors`,
+  );
   if (out.errors > 0 || out.requests !== N) process.exitCode = 1;
 }
 

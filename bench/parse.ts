@@ -11,11 +11,30 @@ function fill(unit: string, bytes: number): string {
 }
 
 /** Shape name → the answer at a size; each is parsed as the browser and the handler do. */
-const SHAPES: Record<string, (bytes: number) => { parse: (i: TokenResponseInput) => unknown; input: TokenResponseInput }> = {
-  'html <head prefix': (n) => ({ parse: parseErrorResponse, input: { status: 500, contentType: 'text/html', body: fill('<head', n) } }),
-  'html <a ': (n) => ({ parse: parseErrorResponse, input: { status: 500, contentType: 'text/html', body: fill('<a ', n) } }),
-  'json rightsUrl': (n) => ({ parse: parseTokenResponse, input: { status: 200, contentType: 'application/json', body: JSON.stringify({ rightsUrl: `https://${fill('a', n - 40)} x` }) } }),
-  'uri-list line': (n) => ({ parse: parseTokenResponse, input: { status: 200, contentType: 'text/uri-list', body: `https://${fill('a', n - 20)} x` } }),
+const SHAPES: Record<
+  string,
+  (bytes: number) => { parse: (i: TokenResponseInput) => unknown; input: TokenResponseInput }
+> = {
+  'html <head prefix': (n) => ({
+    parse: parseErrorResponse,
+    input: { status: 500, contentType: 'text/html', body: fill('<head', n) },
+  }),
+  'html <a ': (n) => ({
+    parse: parseErrorResponse,
+    input: { status: 500, contentType: 'text/html', body: fill('<a ', n) },
+  }),
+  'json rightsUrl': (n) => ({
+    parse: parseTokenResponse,
+    input: {
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ rightsUrl: `https://${fill('a', n - 40)} x` }),
+    },
+  }),
+  'uri-list line': (n) => ({
+    parse: parseTokenResponse,
+    input: { status: 200, contentType: 'text/uri-list', body: `https://${fill('a', n - 20)} x` },
+  }),
 };
 
 export interface ParseCostRow {
@@ -53,6 +72,10 @@ export function parseCost(runs = 41): ParseCostRow[] {
 
 export function renderParseTable(rows: readonly ParseCostRow[]): string {
   const head = `| shape | ${SIZES_KIB.map((k) => `${k} KiB (µs)`).join(' | ')} | 64/1 |`;
-  const lines = rows.map((r) => `| ${r.shape} | ${SIZES_KIB.map((k) => r.microsByKiB[String(k)]).join(' | ')} | ${r.growth64over1}× |`);
-  return ['Parse cost of hostile answers (median)', head, `|${'---|'.repeat(SIZES_KIB.length + 2)}`, ...lines].join('\n');
+  const lines = rows.map(
+    (r) => `| ${r.shape} | ${SIZES_KIB.map((k) => r.microsByKiB[String(k)]).join(' | ')} | ${r.growth64over1}× |`,
+  );
+  return ['Parse cost of hostile answers (median)', head, `|${'---|'.repeat(SIZES_KIB.length + 2)}`, ...lines].join(
+    '\n',
+  );
 }

@@ -44,7 +44,12 @@ const SCENARIOS: Scenario[] = ['limit', 'naive', 'cold', 'prefetched', 'replay',
 const PRODUCTION: Latency = { mediaMs: 30, tokenMs: 300, rightsMs: 150 };
 const TOKEN_SWEEP = [100, 300, 600];
 /** The H.264 ClearKey stream each player plays here (hls.js: org.w3.clearkey HLS; dash.js: the DASH-IF ClearKey MPD). */
-const STREAMS: Record<PlayerName, string> = { shaka: 'cenc-h264', videojs: 'cenc-h264', hlsjs: 'clearkey-hls-a', dashjs: 'clearkey-dash-cenc' };
+const STREAMS: Record<PlayerName, string> = {
+  shaka: 'cenc-h264',
+  videojs: 'cenc-h264',
+  hlsjs: 'clearkey-hls-a',
+  dashjs: 'clearkey-dash-cenc',
+};
 const RUN_TIMEOUT_MS = 20_000;
 
 interface Sample {
@@ -72,12 +77,19 @@ function shuffle<T>(items: T[]): T[] {
 
 function emulatorTotals(servers: BenchServers): { tokens: number; licenses: number } {
   const s = servers.emulator.stats() as unknown as Record<string, unknown>;
-  const sum = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'object' && v !== null ? Object.values(v).reduce<number>((n, x) => n + sum(x), 0) : 0);
+  const sum = (v: unknown): number =>
+    typeof v === 'number'
+      ? v
+      : typeof v === 'object' && v !== null
+        ? Object.values(v).reduce<number>((n, x) => n + sum(x), 0)
+        : 0;
   return { tokens: sum(s['tokensIssued']), licenses: sum(s['licensesServed']) };
 }
 
 async function rightsUrlFor(servers: BenchServers, contentId: string): Promise<string> {
-  const r = await fetch(`${servers.appUrl}/api/token?drm=clearkey&contentId=${contentId}`, { headers: { accept: 'application/json' } });
+  const r = await fetch(`${servers.appUrl}/api/token?drm=clearkey&contentId=${contentId}`, {
+    headers: { accept: 'application/json' },
+  });
   if (!r.ok) throw new Error(`token endpoint: HTTP ${r.status} ${await r.text()}`);
   return ((await r.json()) as { rightsUrl: string }).rightsUrl;
 }
@@ -101,7 +113,14 @@ function readInstrument(servers: BenchServers): string {
   return instrumentJs;
 }
 
-async function runOnce(browser: Browser, servers: BenchServers, player: PlayerName, scenario: Scenario, tokenMs: number, streamId: string = STREAMS[player]): Promise<Sample> {
+async function runOnce(
+  browser: Browser,
+  servers: BenchServers,
+  player: PlayerName,
+  scenario: Scenario,
+  tokenMs: number,
+  streamId: string = STREAMS[player],
+): Promise<Sample> {
   const stream = servers.streams[streamId]!;
   const spec: RunSpec = {
     player,
@@ -121,9 +140,24 @@ async function runOnce(browser: Browser, servers: BenchServers, player: PlayerNa
   try {
     const r: RunResult = await page.evaluate((s) => window.__bench.run(s), spec);
     const after = emulatorTotals(servers);
-    return { player, scenario, tokenMs, firstFrameMs: r.firstFrameMs, setupMs: r.setupMs, counts: r.counts, ...(r.timedCounts ? { timedCounts: r.timedCounts } : {}), emulator: { tokens: after.tokens - before.tokens, licenses: after.licenses - before.licenses }, timeline: r.timeline };
+    return {
+      player,
+      scenario,
+      tokenMs,
+      firstFrameMs: r.firstFrameMs,
+      setupMs: r.setupMs,
+      counts: r.counts,
+      ...(r.timedCounts ? { timedCounts: r.timedCounts } : {}),
+      emulator: { tokens: after.tokens - before.tokens, licenses: after.licenses - before.licenses },
+      timeline: r.timeline,
+    };
   } catch (err) {
-    return { player, scenario, tokenMs, error: `${(err as Error).message.split('\n')[0]} | ${logs.slice(-5).join(' | ')}` };
+    return {
+      player,
+      scenario,
+      tokenMs,
+      error: `${(err as Error).message.split('\n')[0]} | ${logs.slice(-5).join(' | ')}`,
+    };
   } finally {
     await context.close();
   }
@@ -136,7 +170,8 @@ async function startup(browser: Browser, servers: BenchServers): Promise<Sample[
     servers.setLatency({ ...PRODUCTION, tokenMs });
     const combos = PLAYERS.flatMap((player) => SCENARIOS.map((scenario) => ({ player, scenario })));
     // Warm-up (not recorded): the first pages of a browser pay for process start-up.
-    if (tokenMs === TOKEN_SWEEP[0]) for (const c of combos) await runOnce(browser, servers, c.player, c.scenario, tokenMs);
+    if (tokenMs === TOKEN_SWEEP[0])
+      for (const c of combos) await runOnce(browser, servers, c.player, c.scenario, tokenMs);
     for (let round = 0; round < runs; round++) {
       // Interleaved: every scenario once per round, in a new random order each round.
       for (const c of shuffle(combos)) {
@@ -175,14 +210,24 @@ interface SizeEntry {
   underCeiling?: boolean;
 }
 
-function sizeRow(e: SizeEntry): { name: string; gzip: number; budget: number | null; ok: boolean; ceiling: number | null } {
+function sizeRow(e: SizeEntry): {
+  name: string;
+  gzip: number;
+  budget: number | null;
+  ok: boolean;
+  ceiling: number | null;
+} {
   const budget = e.target !== undefined ? e.target : (e.budget ?? null);
   const ok = e.meetsTarget !== undefined ? e.meetsTarget !== false : e.ok !== false;
   return { name: e.name, gzip: e.gzip, budget, ok, ceiling: e.ceiling ?? null };
 }
 
 function size(): { entries: SizeEntry[]; raw: unknown } | { error: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/size.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/size.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   const file = join(ROOT, 'bench/out/size.json');
   if (!existsSync(file)) return { error: `scripts/size.mjs exited ${r.status}: ${r.stderr.slice(-500)}` };
   const raw = JSON.parse(readFileSync(file, 'utf8')) as { entries?: SizeEntry[] };
@@ -198,23 +243,35 @@ function loadCheck(): { ran: boolean; status?: number | null; output?: string; j
   const output = `${r.stdout}${r.stderr}`.trim();
   const loadJson = join(ROOT, 'bench/out/load.json');
   // Only this run's answer: an older load.json must not pass for it.
-  const json: unknown = existsSync(loadJson) && statSync(loadJson).mtimeMs >= started - 1000 ? JSON.parse(readFileSync(loadJson, 'utf8')) : undefined;
+  const json: unknown =
+    existsSync(loadJson) && statSync(loadJson).mtimeMs >= started - 1000
+      ? JSON.parse(readFileSync(loadJson, 'utf8'))
+      : undefined;
   return { ran: true, status: r.status, output: output.slice(-4000), json };
 }
 
 /** bench/token-endpoint.ts: the token endpoint's latency (cold vs warm upstream connection), req/s at concurrency 50, the token cache row. */
 function tokenEndpointCheck(): { status: number | null; json?: unknown; tail: string } {
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/token-endpoint.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/token-endpoint.ts')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   const file = join(ROOT, 'bench/out/token-endpoint.json');
-  const json: unknown = existsSync(file) && statSync(file).mtimeMs >= started - 1000 ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  const json: unknown =
+    existsSync(file) && statSync(file).mtimeMs >= started - 1000 ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
   return { status: r.status, json, tail: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-3).join('\n') };
 }
 
 function summarise(samples: Sample[]) {
   const cell = (player: PlayerName, scenario: Scenario, tokenMs: number) => {
-    const ok = samples.filter((s) => s.player === player && s.scenario === scenario && s.tokenMs === tokenMs && s.firstFrameMs !== undefined);
-    const errors = samples.filter((s) => s.player === player && s.scenario === scenario && s.tokenMs === tokenMs && s.error).length;
+    const ok = samples.filter(
+      (s) => s.player === player && s.scenario === scenario && s.tokenMs === tokenMs && s.firstFrameMs !== undefined,
+    );
+    const errors = samples.filter(
+      (s) => s.player === player && s.scenario === scenario && s.tokenMs === tokenMs && s.error,
+    ).length;
     const ff = ok.map((s) => s.firstFrameMs!);
     const setup = ok.map((s) => s.setupMs!);
     // Per playback: the timed one (replay: the second playback only).
@@ -263,7 +320,9 @@ function extrasOnly(): void {
   const sizes = size();
   const load = loadCheck();
   results['size'] = 'error' in sizes ? sizes : sizes.entries.map(sizeRow);
-  results['load'] = load.ran ? { status: load.status, json: load.json ?? null, tail: load.output?.split('\n').slice(-15).join('\n') } : { ran: false, note: 'bench/load.mjs not present' };
+  results['load'] = load.ran
+    ? { status: load.status, json: load.json ?? null, tail: load.output?.split('\n').slice(-15).join('\n') }
+    : { ran: false, note: 'bench/load.mjs not present' };
   results['tokenEndpoint'] = tokenEndpointCheck();
   results['extrasRerunAt'] = new Date().toISOString();
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
@@ -287,7 +346,11 @@ function parseOnly(): void {
  */
 async function multikey(browser: Browser, servers: BenchServers): Promise<void> {
   servers.setLatency(PRODUCTION);
-  const combos = PLAYERS.flatMap((player) => ['cenc-h264', 'multikey-dash'].flatMap((stream) => (['cold', 'prefetched'] as const).map((scenario) => ({ player, stream, scenario }))));
+  const combos = PLAYERS.flatMap((player) =>
+    ['cenc-h264', 'multikey-dash'].flatMap((stream) =>
+      (['cold', 'prefetched'] as const).map((scenario) => ({ player, stream, scenario })),
+    ),
+  );
   for (const c of combos) await runOnce(browser, servers, c.player, c.scenario, PRODUCTION.tokenMs, c.stream); // warm-up
   const samples: Array<Sample & { stream: string }> = [];
   for (let round = 0; round < RUNS; round++) {
@@ -299,25 +362,49 @@ async function multikey(browser: Browser, servers: BenchServers): Promise<void> 
   }
   process.stderr.write('\n');
   const rows = combos.map((c) => {
-    const ok = samples.filter((s) => s.player === c.player && s.stream === c.stream && s.scenario === c.scenario && s.firstFrameMs !== undefined);
+    const ok = samples.filter(
+      (s) =>
+        s.player === c.player && s.stream === c.stream && s.scenario === c.scenario && s.firstFrameMs !== undefined,
+    );
     const med = (xs: number[]) => (xs.length ? Math.round(median(xs)) : NaN);
     return {
       ...c,
       n: ok.length,
-      errors: samples.filter((s) => s.player === c.player && s.stream === c.stream && s.scenario === c.scenario && s.error).length,
+      errors: samples.filter(
+        (s) => s.player === c.player && s.stream === c.stream && s.scenario === c.scenario && s.error,
+      ).length,
       firstFrameMedianMs: med(ok.map((s) => s.firstFrameMs!)),
-      p75Ms: ok.length ? Math.round(quantile(ok.map((s) => s.firstFrameMs!), 0.75)) : NaN,
+      p75Ms: ok.length
+        ? Math.round(
+            quantile(
+              ok.map((s) => s.firstFrameMs!),
+              0.75,
+            ),
+          )
+        : NaN,
       tokenRequestsPerPage: med(ok.map((s) => s.counts!.token)),
       tokensMintedPerPage: med(ok.map((s) => s.emulator?.tokens ?? NaN)),
       licensesPerPage: med(ok.map((s) => s.counts!.license)),
     };
   });
-  const out = { date: new Date().toISOString(), command: `npm run bench -- --multikey --runs ${RUNS}`, latency: PRODUCTION, loadavg: loadavg(), rows, failures: samples.filter((s) => s.error).map((s) => `${s.player}/${s.stream}/${s.scenario}: ${s.error}`).slice(0, 10) };
+  const out = {
+    date: new Date().toISOString(),
+    command: `npm run bench -- --multikey --runs ${RUNS}`,
+    latency: PRODUCTION,
+    loadavg: loadavg(),
+    rows,
+    failures: samples
+      .filter((s) => s.error)
+      .map((s) => `${s.player}/${s.stream}/${s.scenario}: ${s.error}`)
+      .slice(0, 10),
+  };
   mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/out/multikey.json'), JSON.stringify(out, null, 2) + '\n');
   console.log('player   stream         scenario    n  median  p75  token req  minted  licenses');
   for (const r of rows) {
-    console.log(`${r.player.padEnd(8)} ${r.stream.padEnd(14)} ${r.scenario.padEnd(10)} ${String(r.n).padStart(2)} ${String(r.firstFrameMedianMs).padStart(6)} ${String(r.p75Ms).padStart(5)} ${String(r.tokenRequestsPerPage).padStart(9)} ${String(r.tokensMintedPerPage).padStart(7)} ${String(r.licensesPerPage).padStart(9)}`);
+    console.log(
+      `${r.player.padEnd(8)} ${r.stream.padEnd(14)} ${r.scenario.padEnd(10)} ${String(r.n).padStart(2)} ${String(r.firstFrameMedianMs).padStart(6)} ${String(r.p75Ms).padStart(5)} ${String(r.tokenRequestsPerPage).padStart(9)} ${String(r.tokensMintedPerPage).padStart(7)} ${String(r.licensesPerPage).padStart(9)}`,
+    );
   }
   if (out.failures.length) console.log(out.failures.join('\n'));
 }
@@ -358,7 +445,10 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'bench/out'), { recursive: true });
   const servers = await startBenchServers();
   instrumentJs = await (await fetch(`${servers.appUrl}/instrument.js`)).text();
-  const browser = await chromium.launch({ executablePath: findChrome() as string, args: [...(CHROME_ARGS as string[]), '--headless=new'] });
+  const browser = await chromium.launch({
+    executablePath: findChrome() as string,
+    args: [...(CHROME_ARGS as string[]), '--headless=new'],
+  });
   let samples: Sample[] = [];
   let detect: DetectResult[] = [];
   let byEngine: EngineDetectionRow[] = [];
@@ -374,12 +464,14 @@ async function main(): Promise<void> {
   }
   const sampler = setInterval(() => loadDuring.push(loadavg()), 10_000);
   try {
-    console.error(`[bench] start-up: ${PLAYERS.join(', ')} × ${SCENARIOS.join('/')} × token ${TOKEN_SWEEP.join('/')} ms; ${RUNS} runs at 300 ms, ${SWEEP_RUNS} at the others`);
+    console.error(
+      `[bench] start-up: ${PLAYERS.join(', ')} × ${SCENARIOS.join('/')} × token ${TOKEN_SWEEP.join('/')} ms; ${RUNS} runs at 300 ms, ${SWEEP_RUNS} at the others`,
+    );
     samples = await startup(browser, servers);
     console.error('[bench] detection cost');
     servers.setLatency(PRODUCTION);
     detect = await detection(browser, servers);
-    console.error('[bench] detection in the demo\'s set-up, per engine');
+    console.error("[bench] detection in the demo's set-up, per engine");
     byEngine = await engineDetection(servers, instrumentJs, ENGINE_DETECT_PAGES, DETECT_ROUNDS);
   } finally {
     clearInterval(sampler);
@@ -403,7 +495,11 @@ async function main(): Promise<void> {
     oursMedianMs: median(detectOurs),
     shakaProbeSupportMedianMs: median(detectShaka),
     ratio: ratio(median(detectOurs), median(detectShaka)),
-    firstCall: { oursMedianMs: median(detect.map((d) => d.oursFirstMs)), shakaMedianMs: median(detect.map((d) => d.shakaFirstMs)), ratio: ratio(median(detect.map((d) => d.oursFirstMs)), median(detect.map((d) => d.shakaFirstMs))) },
+    firstCall: {
+      oursMedianMs: median(detect.map((d) => d.oursFirstMs)),
+      shakaMedianMs: median(detect.map((d) => d.shakaFirstMs)),
+      ratio: ratio(median(detect.map((d) => d.oursFirstMs)), median(detect.map((d) => d.shakaFirstMs))),
+    },
     preferredKeySystem: detect[0]?.oursPreferred,
     target: 0.5,
   };
@@ -440,17 +536,39 @@ async function main(): Promise<void> {
     durationS: Math.round((Date.now() - started) / 1000),
     quick: QUICK,
     machine,
-    setup: { streams: STREAMS, latency: PRODUCTION, tokenSweepMs: TOKEN_SWEEP, runsAtProduction: RUNS, runsInSweep: SWEEP_RUNS, measure: 'load()/src() → first currentTime > 0 (requestVideoFrameCallback, timeupdate and a 5 ms poll), fresh browser context per run, scenarios interleaved in random order per round' },
-    targets: { prefetchedOverLimit: 1.05, replayOverLimit: 1.05, replayOverLimitReplay: 1.05, coldOverNaive: 0.85, detectionOverShaka: 0.5, tokensPerContentPerLifetime: 1, certificatesPerUrlPerPage: 1, probeSetsPerPage: 1 },
+    setup: {
+      streams: STREAMS,
+      latency: PRODUCTION,
+      tokenSweepMs: TOKEN_SWEEP,
+      runsAtProduction: RUNS,
+      runsInSweep: SWEEP_RUNS,
+      measure:
+        'load()/src() → first currentTime > 0 (requestVideoFrameCallback, timeupdate and a 5 ms poll), fresh browser context per run, scenarios interleaved in random order per round',
+    },
+    targets: {
+      prefetchedOverLimit: 1.05,
+      replayOverLimit: 1.05,
+      replayOverLimitReplay: 1.05,
+      coldOverNaive: 0.85,
+      detectionOverShaka: 0.5,
+      tokensPerContentPerLifetime: 1,
+      certificatesPerUrlPerPage: 1,
+      probeSetsPerPage: 1,
+    },
     startup: startupTable,
     ratios,
     detection: detectionSummary,
     detectionByEngine: { date: new Date().toISOString(), loadavg: loadavg(), rows: byEngine },
     size: 'error' in sizes ? sizes : sizes.entries.map(sizeRow),
-    load: load.ran ? { status: load.status, json: load.json ?? null, tail: load.output?.split('\n').slice(-15).join('\n') } : { ran: false, note: 'bench/load.mjs not present' },
+    load: load.ran
+      ? { status: load.status, json: load.json ?? null, tail: load.output?.split('\n').slice(-15).join('\n') }
+      : { ran: false, note: 'bench/load.mjs not present' },
     tokenEndpoint,
     parse,
-    failures: samples.filter((s) => s.error).map((s) => `${s.player}/${s.scenario}@${s.tokenMs}: ${s.error}`).slice(0, 20),
+    failures: samples
+      .filter((s) => s.error)
+      .map((s) => `${s.player}/${s.scenario}@${s.tokenMs}: ${s.error}`)
+      .slice(0, 20),
   };
   writeFileSync(join(ROOT, 'bench/out/details.json'), JSON.stringify({ samples, detect }, null, 1));
   if (!QUICK) writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -91,7 +91,10 @@ async function bundle(entry: string): Promise<string> {
 }
 
 export async function startBenchServers(): Promise<BenchServers> {
-  const streams = JSON.parse(await readFile(join(ROOT, 'test/media/streams.json'), 'utf8')) as Record<string, StreamInfo>;
+  const streams = JSON.parse(await readFile(join(ROOT, 'test/media/streams.json'), 'utf8')) as Record<
+    string,
+    StreamInfo
+  >;
   const keyed = loadTestStreams();
   const emulator = await startEmulator({ authenticators: { test: [AUTHENTICATOR] }, control: true });
   const tokenHandler = createTokenHandler({
@@ -116,7 +119,13 @@ export async function startBenchServers(): Promise<BenchServers> {
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cache, 'access-control-allow-origin': '*' }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'cache-control': cache,
+          'access-control-allow-origin': '*',
+        })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -179,7 +188,11 @@ export async function startBenchServers(): Promise<BenchServers> {
     streams,
     setLatency(l) {
       emulator.faults.reset();
-      emulator.faults.set({ media: { latencyMs: l.mediaMs }, token: { latencyMs: l.tokenMs }, rights: { latencyMs: l.rightsMs } });
+      emulator.faults.set({
+        media: { latencyMs: l.mediaMs },
+        token: { latencyMs: l.tokenMs },
+        rights: { latencyMs: l.rightsMs },
+      });
     },
     appCounts: () => ({ ...counts }),
     resetCounts() {

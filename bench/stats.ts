@@ -30,11 +30,27 @@ interface Cell {
 interface Printable {
   date: string;
   durationS: number;
-  machine: { cpus: number; loadavgStart: number[]; loadavg1mDuringMax: number; loadavg1mDuringMedian: number | undefined };
-  setup: { latency: { mediaMs: number; tokenMs: number; rightsMs: number }; runsAtProduction: number; runsInSweep: number };
+  machine: {
+    cpus: number;
+    loadavgStart: number[];
+    loadavg1mDuringMax: number;
+    loadavg1mDuringMedian: number | undefined;
+  };
+  setup: {
+    latency: { mediaMs: number; tokenMs: number; rightsMs: number };
+    runsAtProduction: number;
+    runsInSweep: number;
+  };
   startup: Record<string, Record<string, Record<string, Cell>>>;
   ratios: Record<string, Record<string, number>>;
-  detection: { oursMedianMs: number; shakaProbeSupportMedianMs: number; ratio: number; firstCall: { oursMedianMs: number; shakaMedianMs: number; ratio: number }; pages: number; roundsPerPage: number };
+  detection: {
+    oursMedianMs: number;
+    shakaProbeSupportMedianMs: number;
+    ratio: number;
+    firstCall: { oursMedianMs: number; shakaMedianMs: number; ratio: number };
+    pages: number;
+    roundsPerPage: number;
+  };
   size: Array<{ name: string; gzip: number; budget: number | null; ok: boolean }> | { error: string };
   load: unknown;
   failures: string[];
@@ -49,40 +65,65 @@ const verdict = (x: number, target: number) => (Number.isFinite(x) ? (x <= targe
 export function renderTable(r: Printable): string {
   const out: string[] = [];
   const lat = r.setup.latency;
-  out.push(`expressplay-eme benchmarks — ${r.date} (${r.durationS} s; ${r.machine.cpus} CPUs; load avg 1 min at start ${r.machine.loadavgStart[0]!.toFixed(2)}, during: median ${r.machine.loadavg1mDuringMedian?.toFixed(2)}, max ${r.machine.loadavg1mDuringMax.toFixed(2)})`);
-  out.push(`Start-up: load()/src() → first frame, median [p25–p75] ms; media ${lat.mediaMs} ms, rights ${lat.rightsMs} ms, token as given; ${r.setup.runsAtProduction} runs per cell at token 300 ms, ${r.setup.runsInSweep} at 100/600 ms`);
+  out.push(
+    `expressplay-eme benchmarks — ${r.date} (${r.durationS} s; ${r.machine.cpus} CPUs; load avg 1 min at start ${r.machine.loadavgStart[0]!.toFixed(2)}, during: median ${r.machine.loadavg1mDuringMedian?.toFixed(2)}, max ${r.machine.loadavg1mDuringMax.toFixed(2)})`,
+  );
+  out.push(
+    `Start-up: load()/src() → first frame, median [p25–p75] ms; media ${lat.mediaMs} ms, rights ${lat.rightsMs} ms, token as given; ${r.setup.runsAtProduction} runs per cell at token 300 ms, ${r.setup.runsInSweep} at 100/600 ms`,
+  );
   for (const [player, byToken] of Object.entries(r.startup)) {
     out.push('');
     out.push(`${player}`);
-    out.push(`  ${pad('scenario', 12)}${['100', '300', '600'].map((t) => lpad(`token ${t} ms`, 22)).join('')}   setup@300  tok/lic/probes(ours) per playback @300`);
+    out.push(
+      `  ${pad('scenario', 12)}${['100', '300', '600'].map((t) => lpad(`token ${t} ms`, 22)).join('')}   setup@300  tok/lic/probes(ours) per playback @300`,
+    );
     for (const scenario of ['limit', 'naive', 'cold', 'prefetched', 'replay', 'limit-replay']) {
       const cells = ['100', '300', '600'].map((t) => byToken[t]?.[scenario]);
-      const line = cells.map((c) => lpad(c ? `${ms(c.medianMs)} [${ms(c.p25Ms)}–${ms(c.p75Ms)}]${c.errors ? ` ${c.errors}err` : ''}` : '—', 22)).join('');
+      const line = cells
+        .map((c) =>
+          lpad(c ? `${ms(c.medianMs)} [${ms(c.p25Ms)}–${ms(c.p75Ms)}]${c.errors ? ` ${c.errors}err` : ''}` : '—', 22),
+        )
+        .join('');
       const c300 = byToken['300']?.[scenario];
-      const counts = c300 ? `${c300.perPlayback.token}/${c300.perPlayback.license}/${c300.perPlayback.emeProbes}(${c300.perPlayback.emeProbesOurs})` : '—';
+      const counts = c300
+        ? `${c300.perPlayback.token}/${c300.perPlayback.license}/${c300.perPlayback.emeProbes}(${c300.perPlayback.emeProbesOurs})`
+        : '—';
       out.push(`  ${pad(scenario, 12)}${line}   ${lpad(c300 ? ms(c300.setupMedianMs) : '—', 9)}  ${counts}`);
     }
-    out.push(`  ratios        ${['100', '300', '600'].map((t) => {
-      const q = r.ratios[`${player}@${t}`];
-      return q ? `@${t}: naive/limit ${r2(q['naiveOverLimit']!)} cold/naive ${r2(q['coldOverNaive']!)} prefetched/limit ${r2(q['prefetchedOverLimit']!)} replay/limit ${r2(q['replayOverLimit']!)} replay/limit-replay ${r2(q['replayOverLimitReplay']!)}` : '';
-    }).join('\n                ')}`);
+    out.push(
+      `  ratios        ${['100', '300', '600']
+        .map((t) => {
+          const q = r.ratios[`${player}@${t}`];
+          return q
+            ? `@${t}: naive/limit ${r2(q['naiveOverLimit']!)} cold/naive ${r2(q['coldOverNaive']!)} prefetched/limit ${r2(q['prefetchedOverLimit']!)} replay/limit ${r2(q['replayOverLimit']!)} replay/limit-replay ${r2(q['replayOverLimitReplay']!)}`
+            : '';
+        })
+        .join('\n                ')}`,
+    );
     const q = r.ratios[`${player}@300`];
     if (q) {
-      out.push(`  targets @300  prefetched ≤ 1.05× limit: ${r2(q['prefetchedOverLimit']!)} ${verdict(q['prefetchedOverLimit']!, 1.05)}; replay ≤ 1.05× limit: ${r2(q['replayOverLimit']!)} ${verdict(q['replayOverLimit']!, 1.05)} (vs limit-replay ${r2(q['replayOverLimitReplay']!)} ${verdict(q['replayOverLimitReplay']!, 1.05)}); cold ≤ 0.85× naive: ${r2(q['coldOverNaive']!)} ${verdict(q['coldOverNaive']!, 0.85)}`);
+      out.push(
+        `  targets @300  prefetched ≤ 1.05× limit: ${r2(q['prefetchedOverLimit']!)} ${verdict(q['prefetchedOverLimit']!, 1.05)}; replay ≤ 1.05× limit: ${r2(q['replayOverLimit']!)} ${verdict(q['replayOverLimit']!, 1.05)} (vs limit-replay ${r2(q['replayOverLimitReplay']!)} ${verdict(q['replayOverLimitReplay']!, 1.05)}); cold ≤ 0.85× naive: ${r2(q['coldOverNaive']!)} ${verdict(q['coldOverNaive']!, 0.85)}`,
+      );
     }
   }
   const d = r.detection;
   out.push('');
-  out.push(`Detection (${d.pages} pages × ${d.roundsPerPage} alternated rounds): detectDrm({refresh:true}) ${r2(d.oursMedianMs)} ms vs shaka.Player.probeSupport() ${r2(d.shakaProbeSupportMedianMs)} ms → ${r2(d.ratio)}× (target ≤ 0.5: ${verdict(d.ratio, 0.5)}); first call in a page: ${r2(d.firstCall.oursMedianMs)} vs ${r2(d.firstCall.shakaMedianMs)} ms → ${r2(d.firstCall.ratio)}×`);
+  out.push(
+    `Detection (${d.pages} pages × ${d.roundsPerPage} alternated rounds): detectDrm({refresh:true}) ${r2(d.oursMedianMs)} ms vs shaka.Player.probeSupport() ${r2(d.shakaProbeSupportMedianMs)} ms → ${r2(d.ratio)}× (target ≤ 0.5: ${verdict(d.ratio, 0.5)}); first call in a page: ${r2(d.firstCall.oursMedianMs)} vs ${r2(d.firstCall.shakaMedianMs)} ms → ${r2(d.firstCall.ratio)}×`,
+  );
   out.push('');
   if (Array.isArray(r.size)) {
     out.push('Size (min + gzip -9, scripts/size.mjs)');
-    for (const e of r.size) out.push(`  ${pad(e.name, 40)}${lpad(e.gzip, 7)} B  budget ${lpad(e.budget ?? '-', 6)}  ${e.ok ? 'ok' : 'OVER'}`);
+    for (const e of r.size)
+      out.push(`  ${pad(e.name, 40)}${lpad(e.gzip, 7)} B  budget ${lpad(e.budget ?? '-', 6)}  ${e.ok ? 'ok' : 'OVER'}`);
   } else out.push(`Size: ${r.size.error}`);
   out.push('');
   const load = r.load as { status?: number | null; tail?: string; ran?: boolean; note?: string };
   const loadLine = load.tail ? load.tail.split('\n').filter(Boolean).slice(-1)[0] : (load.note ?? 'not run');
-  out.push(`Load check (bench/load.mjs): ${loadLine}${load.status !== undefined && load.status !== 0 ? ` (exit ${load.status})` : ''}`);
+  out.push(
+    `Load check (bench/load.mjs): ${loadLine}${load.status !== undefined && load.status !== 0 ? ` (exit ${load.status})` : ''}`,
+  );
   if (r.failures.length) {
     out.push('');
     out.push(`Failed runs (${r.failures.length} shown):`);

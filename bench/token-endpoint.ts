@@ -18,17 +18,33 @@ const UPSTREAM_MS = 50;
 const SEQUENTIAL = 40;
 const N = Number(process.argv[process.argv.indexOf('--n') + 1]) || 1000;
 const CONCURRENCY = 50;
-const PARAMS = { kid: '86bf0cec3721064d624f22d25849c816', contentKey: 'c5a24cdf823112f0f9a9f7b0fe643619', securityLevel: 1, hdcpOutputControl: 0, expirationTime: '+600' } as const;
+const PARAMS = {
+  kid: '86bf0cec3721064d624f22d25849c816',
+  contentKey: 'c5a24cdf823112f0f9a9f7b0fe643619',
+  securityLevel: 1,
+  hdcpOutputControl: 0,
+  expirationTime: '+600',
+} as const;
 
 /** Node's fetch opening a new connection per request (what no reuse costs). */
-const coldFetch: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), connection: 'close' } });
+const coldFetch: typeof fetch = (input, init) =>
+  fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), connection: 'close' } });
 
-async function endpoint(emu: Emulator, extra: Partial<TokenHandlerOptions>): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer(createTokenHandler({ authenticator: AUTH, service: emu.url, resolve: () => PARAMS, ...extra }));
+async function endpoint(
+  emu: Emulator,
+  extra: Partial<TokenHandlerOptions>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer(
+    createTokenHandler({ authenticator: AUTH, service: emu.url, resolve: () => PARAMS, ...extra }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -95,13 +111,20 @@ async function concurrent(emu: Emulator, fetchImpl: typeof fetch | undefined) {
 
 async function cacheRow(emu: Emulator, on: boolean) {
   const before = emu.stats().tokensIssued.widevine;
-  const cache = on ? { key: (req: { headers: Record<string, unknown> }, ctx: { contentId: string }) => `${String(req.headers['x-viewer'])}:${ctx.contentId}` } : undefined;
+  const cache = on
+    ? {
+        key: (req: { headers: Record<string, unknown> }, ctx: { contentId: string }) =>
+          `${String(req.headers['x-viewer'])}:${ctx.contentId}`,
+      }
+    : undefined;
   const ep = await endpoint(emu, cache ? { cache } : {});
   const agent = new Agent({ keepAlive: true, maxSockets: 10 });
   let errors = 0;
   try {
     for (let replay = 0; replay < 5; replay++) {
-      const results = await Promise.all(Array.from({ length: 100 }, (_, v) => get(agent, `${ep.url}?drm=widevine&contentId=movie`, `viewer-${v}`)));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, v) => get(agent, `${ep.url}?drm=widevine&contentId=movie`, `viewer-${v}`)),
+      );
       errors += results.filter((r) => !r.ok).length;
     }
   } finally {
@@ -119,11 +142,28 @@ try {
   const throughput = { warm: await concurrent(emu, undefined), cold };
   emu.faults.reset();
   const cache = { off: await cacheRow(emu, false), on: await cacheRow(emu, true), target: { onTokens: 100 } };
-  const out = { date: new Date().toISOString(), node: process.version, upstreamLatencyMs: UPSTREAM_MS, transport: 'http on loopback (no TLS: a TLS handshake would widen cold vs warm)', latency, concurrency: CONCURRENCY, throughput, cache };
+  const out = {
+    date: new Date().toISOString(),
+    node: process.version,
+    upstreamLatencyMs: UPSTREAM_MS,
+    transport: 'http on loopback (no TLS: a TLS handshake would widen cold vs warm)',
+    latency,
+    concurrency: CONCURRENCY,
+    throughput,
+    cache,
+  };
   mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./out/token-endpoint.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`token endpoint, upstream ${UPSTREAM_MS} ms: sequential p50 cold ${latency.cold.p50Ms.toFixed(1)} ms / warm ${latency.warm.p50Ms.toFixed(1)} ms; concurrency ${CONCURRENCY}: warm ${throughput.warm.rps.toFixed(0)} req/s (p99 ${throughput.warm.p99Ms.toFixed(0)} ms), cold ${throughput.cold.rps.toFixed(0)} req/s; cache 100 viewers × 5 replays: off ${cache.off.tokensMinted} tokens, on ${cache.on.tokensMinted} tokens`);
-  const errors = latency.cold.errors + latency.warm.errors + throughput.warm.errors + throughput.cold.errors + cache.off.errors + cache.on.errors;
+  console.log(
+    `token endpoint, upstream ${UPSTREAM_MS} ms: sequential p50 cold ${latency.cold.p50Ms.toFixed(1)} ms / warm ${latency.warm.p50Ms.toFixed(1)} ms; concurrency ${CONCURRENCY}: warm ${throughput.warm.rps.toFixed(0)} req/s (p99 ${throughput.warm.p99Ms.toFixed(0)} ms), cold ${throughput.cold.rps.toFixed(0)} req/s; cache 100 viewers × 5 replays: off ${cache.off.tokensMinted} tokens, on ${cache.on.tokensMinted} tokens`,
+  );
+  const errors =
+    latency.cold.errors +
+    latency.warm.errors +
+    throughput.warm.errors +
+    throughput.cold.errors +
+    cache.off.errors +
+    cache.on.errors;
   if (errors > 0) process.exitCode = 1;
 } finally {
   await emu.close();

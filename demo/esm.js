@@ -16,5 +16,6 @@ startDemo({
   attachShaka: attachExpressPlay,
   attachHls,
   attachDash,
-  howLoaded: "import { detectDrm } from 'expressplay-eme'; import { attachExpressPlay } from 'expressplay-eme/shaka'; import { registerExpressPlay } from 'expressplay-eme/videojs'; import { attachExpressPlay } from 'expressplay-eme/hlsjs' (or '/dashjs')",
+  howLoaded:
+    "import { detectDrm } from 'expressplay-eme'; import { attachExpressPlay } from 'expressplay-eme/shaka'; import { registerExpressPlay } from 'expressplay-eme/videojs'; import { attachExpressPlay } from 'expressplay-eme/hlsjs' (or '/dashjs')",
 });

@@ -12,5 +12,6 @@ startDemo({
   // hls.js and dash.js have drop-ins of their own.
   attachHls: window.ExpressPlayEMEHlsjs?.attachExpressPlay,
   attachDash: window.ExpressPlayEMEDashjs?.attachExpressPlay,
-  howLoaded: '<script src="expressplay-eme.min.js"> → window.ExpressPlayEME (Video.js plugin registered automatically); expressplay-eme-hlsjs.min.js / -dashjs.min.js for hls.js / dash.js',
+  howLoaded:
+    '<script src="expressplay-eme.min.js"> → window.ExpressPlayEME (Video.js plugin registered automatically); expressplay-eme-hlsjs.min.js / -dashjs.min.js for hls.js / dash.js',
 });

@@ -42,7 +42,12 @@ export const ENGINES = {
   chromium: {
     name: 'Chromium',
     env: 'CHROME_PATH',
-    candidates: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'],
+    candidates: [
+      '/usr/bin/chromium',
+      '/usr/bin/chromium-browser',
+      '/usr/bin/google-chrome',
+      '/usr/bin/google-chrome-stable',
+    ],
     aptPackage: 'chromium',
   },
   firefox: {
@@ -57,9 +62,15 @@ export const ENGINES = {
 export function selectedEngines(env = process.env) {
   const raw = env.TEST_ENGINES?.trim();
   if (!raw) return Object.keys(ENGINES);
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = list.filter((e) => !(e in ENGINES));
-  if (unknown.length) throw new Error(`TEST_ENGINES names unknown engine(s) ${unknown.join(', ')}; known: ${Object.keys(ENGINES).join(', ')}.`);
+  if (unknown.length)
+    throw new Error(
+      `TEST_ENGINES names unknown engine(s) ${unknown.join(', ')}; known: ${Object.keys(ENGINES).join(', ')}.`,
+    );
   return list;
 }
 
@@ -84,7 +95,8 @@ function defaultHost() {
   return {
     isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
     hasApt: existsSync('/usr/bin/apt-get'),
-    run: (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }),
+    run: (cmd, args) =>
+      execFileSync(cmd, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }),
   };
 }
 
@@ -93,18 +105,24 @@ function defaultHost() {
  * when root and apt-get are available. Returns `{ chromium: path, firefox: path }`
  * (for the engines asked); throws with the exact install command otherwise.
  */
-export function ensureBrowsers(engines = selectedEngines(), { env = process.env, exists = existsSync, host = defaultHost(), install = true } = {}) {
+export function ensureBrowsers(
+  engines = selectedEngines(),
+  { env = process.env, exists = existsSync, host = defaultHost(), install = true } = {},
+) {
   const paths = {};
   /** Fills `paths` with what is installed; returns the engines still missing. */
-  const missingOf = (list) => list.filter((engine) => {
-    const path = locate(engine, { env, exists });
-    if (path) paths[engine] = path;
-    return !path;
-  });
+  const missingOf = (list) =>
+    list.filter((engine) => {
+      const path = locate(engine, { env, exists });
+      if (path) paths[engine] = path;
+      return !path;
+    });
   let missing = missingOf(engines);
   if (missing.length > 0 && install && host.isRoot && host.hasApt) {
     const pkgs = missing.map((e) => ENGINES[e].aptPackage);
-    console.error(`[expressplay-eme] ${missing.map((e) => ENGINES[e].name).join(' and ')} not found: installing Debian's ${pkgs.join(', ')} (apt-get update; apt-get install -y ${pkgs.join(' ')})…`);
+    console.error(
+      `[expressplay-eme] ${missing.map((e) => ENGINES[e].name).join(' and ')} not found: installing Debian's ${pkgs.join(', ')} (apt-get update; apt-get install -y ${pkgs.join(' ')})…`,
+    );
     host.run('apt-get', ['update']);
     host.run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs]);
     missing = missingOf(missing);
@@ -112,7 +130,9 @@ export function ensureBrowsers(engines = selectedEngines(), { env = process.env,
   if (missing.length === 0) return paths;
   const names = missing.map((e) => ENGINES[e].name).join(' and ');
   const hints = missing.map((e) => ENGINES[e].env).join(' / ');
-  throw new Error(`No ${names} found. Install with:\n  ${installCommand(missing)}\nor point ${hints} at the browser binary.`);
+  throw new Error(
+    `No ${names} found. Install with:\n  ${installCommand(missing)}\nor point ${hints} at the browser binary.`,
+  );
 }
 
 /** Chromium's binary (installing it when root with apt-get). */
@@ -128,7 +148,13 @@ export function findFirefox(options) {
 /** puppeteer-core launch options for an engine's headless browser. */
 export function launchOptions(engine, executablePath) {
   if (engine === 'firefox') {
-    return { browser: 'firefox', executablePath, headless: true, extraPrefsFirefox: FIREFOX_PREFS, protocolTimeout: 60_000 };
+    return {
+      browser: 'firefox',
+      executablePath,
+      headless: true,
+      extraPrefsFirefox: FIREFOX_PREFS,
+      protocolTimeout: 60_000,
+    };
   }
   return { browser: 'chrome', executablePath, headless: true, args: CHROME_ARGS, protocolTimeout: 60_000 };
 }

@@ -19,7 +19,8 @@ const args = process.argv.slice(2);
 const WRONG = args.includes('--wrong-key');
 const wanted = args.filter((a) => !a.startsWith('--'));
 const ids = Object.keys(streams).filter((id) =>
-  wanted.length ? wanted.includes(id) : streams[id].type === 'application/dash+xml');
+  wanted.length ? wanted.includes(id) : streams[id].type === 'application/dash+xml',
+);
 
 /** kid → key for Shaka's drm.clearKeys: the stream's one key, or each key of a multi-key stream (`keys`). */
 function clearKeysOf(s, wrong) {
@@ -28,9 +29,13 @@ function clearKeysOf(s, wrong) {
 }
 
 const TYPES = {
-  '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json',
-  '.mpd': 'application/dash+xml', '.m3u8': 'application/x-mpegURL',
-  '.mp4': 'video/mp4', '.m4s': 'video/iso.segment',
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.mpd': 'application/dash+xml',
+  '.m3u8': 'application/x-mpegURL',
+  '.mp4': 'video/mp4',
+  '.m4s': 'video/iso.segment',
 };
 
 const PAGE = `<!doctype html><meta charset="utf-8">
@@ -66,40 +71,47 @@ try {
     page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
     await page.goto(base + '/');
-    const result = await page.evaluate(async ({ manifest, clearKeys }) => {
-      const video = document.getElementById('v');
-      shaka.polyfill.installAll();
-      const player = new shaka.Player();
-      await player.attach(video);
-      const errors = [];
-      player.addEventListener('error', (e) => errors.push(String(e.detail?.code) + ' ' + JSON.stringify(e.detail?.data ?? [])));
-      player.configure({ drm: { clearKeys } });
-      try {
-        await player.load('/' + manifest);
-      } catch (e) {
-        return { ok: false, error: `load failed: ${e.code} ${JSON.stringify(e.data ?? [])}` };
-      }
-      await video.play().catch(() => {});
-      const t0 = performance.now();
-      while (video.currentTime <= 1 && performance.now() - t0 < 10000 && !video.error) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const keySystem = player.keySystem();
-      const out = {
-        ok: video.currentTime > 1,
-        currentTime: video.currentTime,
-        keySystem,
-        decodedFrames: video.getVideoPlaybackQuality?.().totalVideoFrames,
-        mediaError: video.error ? `${video.error.code} ${video.error.message}` : null,
-        errors,
-      };
-      await player.destroy();
-      return out;
-    }, { manifest: s.manifest, clearKeys: clearKeysOf(s, WRONG) });
+    const result = await page.evaluate(
+      async ({ manifest, clearKeys }) => {
+        const video = document.getElementById('v');
+        shaka.polyfill.installAll();
+        const player = new shaka.Player();
+        await player.attach(video);
+        const errors = [];
+        player.addEventListener('error', (e) =>
+          errors.push(String(e.detail?.code) + ' ' + JSON.stringify(e.detail?.data ?? [])),
+        );
+        player.configure({ drm: { clearKeys } });
+        try {
+          await player.load('/' + manifest);
+        } catch (e) {
+          return { ok: false, error: `load failed: ${e.code} ${JSON.stringify(e.data ?? [])}` };
+        }
+        await video.play().catch(() => {});
+        const t0 = performance.now();
+        while (video.currentTime <= 1 && performance.now() - t0 < 10000 && !video.error) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const keySystem = player.keySystem();
+        const out = {
+          ok: video.currentTime > 1,
+          currentTime: video.currentTime,
+          keySystem,
+          decodedFrames: video.getVideoPlaybackQuality?.().totalVideoFrames,
+          mediaError: video.error ? `${video.error.code} ${video.error.message}` : null,
+          errors,
+        };
+        await player.destroy();
+        return out;
+      },
+      { manifest: s.manifest, clearKeys: clearKeysOf(s, WRONG) },
+    );
     if (WRONG) result.ok = !result.ok;
-    const line = `${result.ok ? 'PASS' : 'FAIL'}${WRONG ? ' (wrong key, must not play)' : ''} ${id} (${s.scheme}, ${s.codecs}): ` +
+    const line =
+      `${result.ok ? 'PASS' : 'FAIL'}${WRONG ? ' (wrong key, must not play)' : ''} ${id} (${s.scheme}, ${s.codecs}): ` +
       `currentTime=${result.currentTime?.toFixed(2)} keySystem=${result.keySystem} frames=${result.decodedFrames}` +
-      (result.error ? ` ${result.error}` : '') + (result.mediaError ? ` mediaError=${result.mediaError}` : '') +
+      (result.error ? ` ${result.error}` : '') +
+      (result.mediaError ? ` mediaError=${result.mediaError}` : '') +
       (result.errors?.length ? ` errors=${result.errors.join('; ')}` : '');
     console.log(line);
     if (!result.ok) {

@@ -20,7 +20,9 @@ const SOURCE_LABEL = { widevine: 'Widevine', fairplay: 'FairPlay', client: 'this
 
 /** Markdown cells must not break the table: pipes escaped, no newlines. */
 function cell(text) {
-  return String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  return String(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ');
 }
 
 /** The table for a list of catalog entries (as `ERROR_CATALOG.values()` gives them). */
@@ -36,7 +38,9 @@ export function renderErrorTable(entries) {
   for (const e of rows) {
     const http = e.httpStatus === 0 ? '–' : String(e.httpStatus);
     const source = e.sources.map((s) => SOURCE_LABEL[s] ?? s).join(', ');
-    lines.push(`| ${e.code} | ${cell(e.message)} | ${e.category} | ${e.retryable ? 'yes' : 'no'} | ${http} | ${source} |`);
+    lines.push(
+      `| ${e.code} | ${cell(e.message)} | ${e.category} | ${e.retryable ? 'yes' : 'no'} | ${http} | ${source} |`,
+    );
   }
   lines.push('', END);
   return lines.join('\n');

@@ -11,10 +11,14 @@ export default async function* countReporter(source) {
     if (data.details?.type === 'suite') continue;
     if (data.skip !== undefined || data.todo !== undefined) {
       counts.skipped++;
-      const reason = typeof data.skip === 'string' ? data.skip : typeof data.todo === 'string' ? `todo: ${data.todo}` : 'no reason given';
+      const reason =
+        typeof data.skip === 'string'
+          ? data.skip
+          : typeof data.todo === 'string'
+            ? `todo: ${data.todo}`
+            : 'no reason given';
       counts.skippedTests.push(`${data.file ?? ''}: ${data.name} [${reason}]`);
-    }
-    else if (event.type === 'test:pass') counts.passed++;
+    } else if (event.type === 'test:pass') counts.passed++;
     else counts.failed++;
   }
   if (process.env.EXPRESSPLAY_COUNT_FILE) writeFileSync(process.env.EXPRESSPLAY_COUNT_FILE, JSON.stringify(counts));

@@ -40,7 +40,13 @@ function newestMtime(dir) {
 }
 
 // What the page and this script load; if any is missing or older than src/, rebuild.
-const BUILD_OUTPUTS = ['dist/esm/index.js', 'dist/esm/shaka.js', 'dist/esm/videojs.js', 'dist/esm/server.js', 'dist/umd/expressplay-eme.min.js'];
+const BUILD_OUTPUTS = [
+  'dist/esm/index.js',
+  'dist/esm/shaka.js',
+  'dist/esm/videojs.js',
+  'dist/esm/server.js',
+  'dist/umd/expressplay-eme.min.js',
+];
 
 function ensureBuilt() {
   if (!existsSync(join(root, 'node_modules'))) {
@@ -55,7 +61,8 @@ function ensureBuilt() {
   // stdout of the build goes to stderr so that the URL stays the only line on stdout.
   const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 2, 2] });
   if (r.status !== 0) {
-    if (outputs.every((f) => existsSync(f))) say(`the build failed (exit ${r.status}); serving the previous dist/ — fix the errors above and restart.`);
+    if (outputs.every((f) => existsSync(f)))
+      say(`the build failed (exit ${r.status}); serving the previous dist/ — fix the errors above and restart.`);
     else {
       say(`the build failed (exit ${r.status}) and dist/ is incomplete.`);
       process.exit(1);
@@ -90,7 +97,11 @@ function loadStreams() {
 function makeResolve(streams, ExpressPlayError) {
   return (_req, ctx) => {
     const stream = Object.hasOwn(streams, ctx.contentId) ? streams[ctx.contentId] : undefined;
-    if (!stream) throw new ExpressPlayError(-9023, { httpStatus: 404, details: `no content ${JSON.stringify(ctx.contentId.slice(0, 64))}` });
+    if (!stream)
+      throw new ExpressPlayError(-9023, {
+        httpStatus: 404,
+        details: `no content ${JSON.stringify(ctx.contentId.slice(0, 64))}`,
+      });
     const common = { contentKey: stream.key, expirationTime: '+600', cookie: `demo-${ctx.contentId}`.slice(0, 32) };
     if (ctx.drm === 'fairplay') return { ...common, iv: stream.iv };
     if (ctx.drm === 'widevine' || ctx.drm === 'clearkey') {
@@ -125,7 +136,11 @@ const MOUNTS = [
   ['/demo/', 'demo'],
   ['/dist/', 'dist'],
   // Media files only: test/media/streams.json holds the keys, which only `resolve` may read.
-  ['/test/media/', 'test/media', new Set(['.mpd', '.m4s', '.mp4', '.m4a', '.m4v', '.webm', '.m3u8', '.ts', '.aac', '.vtt'])],
+  [
+    '/test/media/',
+    'test/media',
+    new Set(['.mpd', '.m4s', '.mp4', '.m4a', '.m4v', '.webm', '.m3u8', '.ts', '.aac', '.vtt']),
+  ],
   ['/vendor/shaka-player/', 'node_modules/shaka-player/dist'],
   ['/vendor/video.js/', 'node_modules/video.js/dist'],
   ['/vendor/videojs-contrib-eme/', 'node_modules/videojs-contrib-eme/dist'],
@@ -190,13 +205,24 @@ function serveFile(req, res, { serve, rel }) {
 }
 
 function send(res, status, type, body, headers = {}) {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(body);
 }
 
 /** Host names the site answers to: loopback only, plus ALLOWED_HOSTS (comma-separated) if set. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-const EXTRA_HOSTS = new Set((process.env.ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+const EXTRA_HOSTS = new Set(
+  (process.env.ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean),
+);
 
 /** DNS rebinding guard: a page on a name the attacker re-points at 127.0.0.1 sends that name as Host. */
 function hostAllowed(host) {
@@ -209,7 +235,8 @@ function hostAllowed(host) {
 /** `app` is filled in once the emulator and the token endpoint are up (the URL is printed after that). */
 function createSiteHandler(app) {
   return (req, res) => {
-    if (!hostAllowed(req.headers.host)) return send(res, 403, 'text/plain; charset=utf-8', 'Host not allowed (set ALLOWED_HOSTS to serve other names)\n');
+    if (!hostAllowed(req.headers.host))
+      return send(res, 403, 'text/plain; charset=utf-8', 'Host not allowed (set ALLOWED_HOSTS to serve other names)\n');
     if (!app.tokenHandler) return send(res, 503, 'text/plain; charset=utf-8', 'Starting\n');
     let pathname;
     try {
@@ -218,9 +245,11 @@ function createSiteHandler(app) {
       return send(res, 400, 'text/plain; charset=utf-8', 'Bad request\n');
     }
     if (pathname === '/api/token') return app.tokenHandler(req, res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n', { allow: 'GET, HEAD' });
     if (pathname === '/') return send(res, 302, 'text/plain; charset=utf-8', 'See /demo/\n', { location: '/demo/' });
-    if (pathname === '/demo/config.json') return send(res, 200, EXTRA_TYPES['.json'], JSON.stringify(app.demoConfig, null, 2));
+    if (pathname === '/demo/config.json')
+      return send(res, 200, EXTRA_TYPES['.json'], JSON.stringify(app.demoConfig, null, 2));
     const file = fileFor(pathname);
     if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'Not found\n');
     serveFile(req, res, file);
@@ -232,7 +261,12 @@ function createSiteHandler(app) {
  * (Node's defaults are 60 s and 300 s), checked every second. Responses (media) are not
  * limited: requestTimeout covers receiving the request only.
  */
-const SERVER_TIMEOUTS = { headersTimeout: 5_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000 };
+const SERVER_TIMEOUTS = {
+  headersTimeout: 5_000,
+  requestTimeout: 10_000,
+  connectionsCheckingInterval: 1_000,
+  keepAliveTimeout: 5_000,
+};
 
 /* ------------------------------------------------------------------ ports */
 
@@ -305,7 +339,8 @@ async function main() {
     service: emulator.url,
     resolve: makeResolve(streams, core.ExpressPlayError),
     log: (e) => {
-      if (process.env.EXPRESSPLAY_DEMO_LOG) say(`token ${e.status} ${e.drm ?? ''} ${e.contentId ?? ''} ${e.code ?? ''} ${e.durationMs} ms`);
+      if (process.env.EXPRESSPLAY_DEMO_LOG)
+        say(`token ${e.status} ${e.drm ?? ''} ${e.contentId ?? ''} ${e.code ?? ''} ${e.durationMs} ms`);
     },
   });
 
@@ -315,7 +350,14 @@ async function main() {
     allowedRightsHosts: [new URL(emulator.url).host],
     emulator: { url: emulator.url, stats: `${emulator.url}/__emulator/stats` },
     streams: Object.entries(streams)
-      .map(([id, s]) => ({ contentId: id, manifest: `/${s.manifest}`, type: s.type, scheme: s.scheme, codecs: s.codecs, players: demoPlayersOf(id, s) }))
+      .map(([id, s]) => ({
+        contentId: id,
+        manifest: `/${s.manifest}`,
+        type: s.type,
+        scheme: s.scheme,
+        codecs: s.codecs,
+        players: demoPlayersOf(id, s),
+      }))
       .filter((s) => s.players.length > 0),
   };
   // The one line a user (and the acceptance test) reads.

@@ -68,14 +68,20 @@ function add(counts, label, exitCode, seconds) {
   // A runner that exits non-zero without a failing test (a crash, a file that did not load) is a failure.
   if (exitCode !== 0 && counts.failed === 0) total.failed++;
   for (const name of counts.skippedTests ?? []) console.log(`[test] ${label} skipped: ${name}`);
-  console.log(`[test] ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped in ${seconds} s`);
+  console.log(
+    `[test] ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped in ${seconds} s`,
+  );
   parts.push(`${label} ${counts.passed}/${counts.failed}/${counts.skipped}`);
 }
 
 function run(label, argv, env) {
   const countFile = join(tmp, `${label}.json`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, argv, { stdio: 'inherit', cwd: root, env: { ...process.env, ...browserEnv, ...env, EXPRESSPLAY_COUNT_FILE: countFile } });
+  const r = spawnSync(process.execPath, argv, {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, ...browserEnv, ...env, EXPRESSPLAY_COUNT_FILE: countFile },
+  });
   add(readCounts(countFile), label, r.status, Math.round((Date.now() - started) / 1000));
 }
 
@@ -88,16 +94,31 @@ if (!existsSync(join(root, 'dist/umd/expressplay-eme.min.js')) || args.has('--bu
 
 if (!args.has('--browser-only')) {
   const files = listTests(join(root, 'test/node'), '.test.ts');
-  run('node', [
-    '--import', 'tsx', '--test', '--test-concurrency=2',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    `--test-reporter=${join(root, 'scripts/node-count-reporter.mjs')}`, '--test-reporter-destination=stderr',
-    ...files,
-  ], { TEST_ENGINES: engines.join(',') });
+  run(
+    'node',
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${join(root, 'scripts/node-count-reporter.mjs')}`,
+      '--test-reporter-destination=stderr',
+      ...files,
+    ],
+    { TEST_ENGINES: engines.join(',') },
+  );
 }
 
 if (!args.has('--node-only')) {
-  const wtr = ['--import', 'tsx', join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'];
+  const wtr = [
+    '--import',
+    'tsx',
+    join(root, 'node_modules/@web/test-runner/dist/bin.js'),
+    '--config',
+    'web-test-runner.config.mjs',
+  ];
   for (const engine of engines) {
     console.log(`[test] browser tests in ${ENGINES[engine].name}`);
     run(engine, wtr, { WTR_ENGINE: engine, WTR_ENGINE_PATH: paths[engine] });
@@ -105,12 +126,20 @@ if (!args.has('--node-only')) {
   // The peer matrix: the adapters' end-to-end tests on the oldest player versions package.json claims.
   if (!process.env.WTR_FILES) {
     for (const engine of engines) {
-      console.log(`[test] the oldest player versions peerDependencies claim (test/browser/support/players.ts: OLDEST) in ${ENGINES[engine].name}`);
-      run(`${engine}-oldest-players`, wtr, { WTR_ENGINE: engine, WTR_ENGINE_PATH: paths[engine], WTR_PLAYERS: 'oldest' });
+      console.log(
+        `[test] the oldest player versions peerDependencies claim (test/browser/support/players.ts: OLDEST) in ${ENGINES[engine].name}`,
+      );
+      run(`${engine}-oldest-players`, wtr, {
+        WTR_ENGINE: engine,
+        WTR_ENGINE_PATH: paths[engine],
+        WTR_PLAYERS: 'oldest',
+      });
     }
   }
 }
 
 rmSync(tmp, { recursive: true, force: true });
-console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped (passed/failed/skipped: ${parts.join('; ')})`);
+console.log(
+  `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped (passed/failed/skipped: ${parts.join('; ')})`,
+);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);

@@ -31,10 +31,26 @@ interface WebKitMediaKeySession extends EventTarget {
   readonly sessionId: string;
   update(key: Uint8Array): void;
   close(): void;
-  addEventListener<K extends keyof WebKitMediaKeySessionEventMap>(type: K, listener: (this: WebKitMediaKeySession, ev: WebKitMediaKeySessionEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
-  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof WebKitMediaKeySessionEventMap>(type: K, listener: (this: WebKitMediaKeySession, ev: WebKitMediaKeySessionEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
-  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+  addEventListener<K extends keyof WebKitMediaKeySessionEventMap>(
+    type: K,
+    listener: (this: WebKitMediaKeySession, ev: WebKitMediaKeySessionEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof WebKitMediaKeySessionEventMap>(
+    type: K,
+    listener: (this: WebKitMediaKeySession, ev: WebKitMediaKeySessionEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions,
+  ): void;
 }
 
 interface WebKitMediaKeys {

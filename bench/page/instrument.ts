@@ -24,7 +24,12 @@ function install(): void {
   };
   const open = XMLHttpRequest.prototype.open;
   // Counted at open(): VHS and contrib-eme open each request once.
-  XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+  XMLHttpRequest.prototype.open = function (
+    this: XMLHttpRequest,
+    method: string,
+    url: string | URL,
+    ...rest: unknown[]
+  ) {
     window.__benchCounts[kindOf(String(url))] += 1;
     return (open as (...args: unknown[]) => void).call(this, method, url, ...rest);
   } as typeof XMLHttpRequest.prototype.open;
@@ -39,7 +44,8 @@ function install(): void {
   const decodingInfo = mc?.decodingInfo?.bind(mc);
   if (mc && decodingInfo) {
     mc.decodingInfo = (config: MediaDecodingConfiguration) => {
-      if ((config as MediaDecodingConfiguration & { keySystemConfiguration?: unknown }).keySystemConfiguration) window.__benchCounts.emeProbes += 1;
+      if ((config as MediaDecodingConfiguration & { keySystemConfiguration?: unknown }).keySystemConfiguration)
+        window.__benchCounts.emeProbes += 1;
       return decodingInfo(config);
     };
   }

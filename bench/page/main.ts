@@ -138,7 +138,12 @@ function firstFrame(video: HTMLVideoElement, timeoutMs: number): Promise<number>
       clearTimeout(timer);
       video.removeEventListener('timeupdate', check);
       if (ok) resolve(value!);
-      else reject(new Error(`no frame within ${timeoutMs} ms (currentTime ${video.currentTime}, error ${video.error?.code ?? 'none'})`));
+      else
+        reject(
+          new Error(
+            `no frame within ${timeoutMs} ms (currentTime ${video.currentTime}, error ${video.error?.code ?? 'none'})`,
+          ),
+        );
     };
     function check() {
       if (video.currentTime > 0) finish(true, performance.now());
@@ -159,7 +164,11 @@ function timeline(t0: number, from: number, to: number): TimelineEntry[] {
   return performance
     .getEntriesByType('resource')
     .filter((e) => e.startTime >= from && e.startTime <= to)
-    .map((e) => ({ kind: kindOf(e.name), start: Math.round(e.startTime - t0), end: Math.round((e as PerformanceResourceTiming).responseEnd - t0) }))
+    .map((e) => ({
+      kind: kindOf(e.name),
+      start: Math.round(e.startTime - t0),
+      end: Math.round((e as PerformanceResourceTiming).responseEnd - t0),
+    }))
     .filter((e) => e.kind !== 'other')
     .slice(0, 12);
 }
@@ -205,9 +214,16 @@ async function shakaPlayback(spec: RunSpec, shared: { client?: TokenClient }): P
     naiveShaka(player, spec.tokenEndpoint, spec.contentId);
   } else {
     shared.client ??= createTokenClient({ endpoint: spec.tokenEndpoint, allowedRightsHosts: [spec.rightsHost] });
-    const ep = await attachExpressPlay(player, { token: shared.client, contentId: spec.contentId, detect: detectOptions });
+    const ep = await attachExpressPlay(player, {
+      token: shared.client,
+      contentId: spec.contentId,
+      detect: detectOptions,
+    });
     detach = () => ep.detach();
-    if (spec.scenario === 'prefetched') await Promise.all(spec.kids ? spec.kids.map((kid) => ep.prefetch(spec.contentId, [kid])) : [ep.prefetch(spec.contentId)]);
+    if (spec.scenario === 'prefetched')
+      await Promise.all(
+        spec.kids ? spec.kids.map((kid) => ep.prefetch(spec.contentId, [kid])) : [ep.prefetch(spec.contentId)],
+      );
   }
   const t0 = performance.now();
   const frame = firstFrame(video, spec.timeoutMs);
@@ -238,7 +254,8 @@ async function videojsPlayback(spec: RunSpec, shared: { client?: TokenClient }):
   const player = vjs(el, { autoplay: true, muted: true, preload: 'auto', controls: false });
   let source: Record<string, unknown> = { src: spec.manifest, type: spec.type };
   if (spec.scenario === 'limit') {
-    if (typeof (player as unknown as { eme?: () => void }).eme === 'function') (player as unknown as { eme: () => void }).eme();
+    if (typeof (player as unknown as { eme?: () => void }).eme === 'function')
+      (player as unknown as { eme: () => void }).eme();
     source = { ...source, keySystems: { 'org.w3.clearkey': { url: spec.rightsUrl! } } };
   } else if (spec.scenario === 'naive') {
     (player as unknown as { eme: () => void }).eme();
@@ -248,14 +265,19 @@ async function videojsPlayback(spec: RunSpec, shared: { client?: TokenClient }):
     player.expressplay({ tokenClient: shared.client, detect: detectOptions });
     if (spec.scenario === 'prefetched') {
       const kidSets = spec.kids ? spec.kids.map((kid) => [kid]) : [undefined];
-      await Promise.all(kidSets.map((kids) => shared.client!.prefetch({ drm: 'clearkey', contentId: spec.contentId, ...(kids ? { kids } : {}) })));
+      await Promise.all(
+        kidSets.map((kids) =>
+          shared.client!.prefetch({ drm: 'clearkey', contentId: spec.contentId, ...(kids ? { kids } : {}) }),
+        ),
+      );
     }
     source = { ...source, expressplay: { contentId: spec.contentId } };
   }
   // Video.js's autoplay: play once the source has data (it is muted, so allowed).
   player.on('loadedmetadata', () => void player.play()?.catch(() => undefined));
   await new Promise<void>((r) => setTimeout(r, 0));
-  const video = player.tech({ IWillNotUseThisInPlugins: true })?.el() ?? (el.tagName === 'VIDEO' ? el : el.querySelector('video')!);
+  const video =
+    player.tech({ IWillNotUseThisInPlugins: true })?.el() ?? (el.tagName === 'VIDEO' ? el : el.querySelector('video')!);
   const t0 = performance.now();
   const frame = firstFrame(video, spec.timeoutMs);
   player.src(source);
@@ -281,7 +303,13 @@ function benchVideo(): HTMLVideoElement {
 }
 
 /** Times `start()` → first frame on `video`; the teardown removes the video after `stop()`. */
-async function timedPlayback(spec: RunSpec, setupStart: number, video: HTMLVideoElement, start: () => void, stop: () => void): Promise<Playback> {
+async function timedPlayback(
+  spec: RunSpec,
+  setupStart: number,
+  video: HTMLVideoElement,
+  start: () => void,
+  stop: () => void,
+): Promise<Playback> {
   const t0 = performance.now();
   const frame = firstFrame(video, spec.timeoutMs);
   start();
@@ -303,7 +331,8 @@ async function hlsPlayback(spec: RunSpec, shared: { client?: TokenClient }): Pro
   const setupStart = performance.now();
   const video = benchVideo();
   let config: Record<string, unknown> = {};
-  if (spec.scenario === 'limit') config = { emeEnabled: true, drmSystems: { 'org.w3.clearkey': { licenseUrl: spec.rightsUrl! } } };
+  if (spec.scenario === 'limit')
+    config = { emeEnabled: true, drmSystems: { 'org.w3.clearkey': { licenseUrl: spec.rightsUrl! } } };
   else if (spec.scenario === 'naive') config = naiveHlsConfig(spec.tokenEndpoint, spec.contentId);
   const hls = new HlsClass(config);
   let detach: (() => void) | undefined;
@@ -314,10 +343,16 @@ async function hlsPlayback(spec: RunSpec, shared: { client?: TokenClient }): Pro
     if (spec.scenario === 'prefetched') await ep.prefetch(spec.contentId);
   }
   hls.attachMedia(video);
-  return timedPlayback(spec, setupStart, video, () => hls.loadSource(spec.manifest), () => {
-    detach?.();
-    hls.destroy();
-  });
+  return timedPlayback(
+    spec,
+    setupStart,
+    video,
+    () => hls.loadSource(spec.manifest),
+    () => {
+      detach?.();
+      hls.destroy();
+    },
+  );
 }
 
 async function dashPlayback(spec: RunSpec, shared: { client?: TokenClient }): Promise<Playback> {
@@ -340,10 +375,16 @@ async function dashPlayback(spec: RunSpec, shared: { client?: TokenClient }): Pr
     detach = () => ep.detach();
     if (spec.scenario === 'prefetched') await ep.prefetch(spec.contentId);
   }
-  return timedPlayback(spec, setupStart, video, () => player.attachSource(spec.manifest), () => {
-    detach?.();
-    player.destroy();
-  });
+  return timedPlayback(
+    spec,
+    setupStart,
+    video,
+    () => player.attachSource(spec.manifest),
+    () => {
+      detach?.();
+      player.destroy();
+    },
+  );
 }
 
 const PLAYBACKS: Record<PlayerName, (spec: RunSpec, shared: { client?: TokenClient }) => Promise<Playback>> = {
@@ -370,7 +411,13 @@ async function run(spec: RunSpec): Promise<RunResult> {
   const second = await playback({ ...spec, scenario: each }, shared);
   await second.teardown();
   const after = snapshot();
-  return { firstFrameMs: second.firstFrameMs, setupMs: second.setupMs, counts: after, timedCounts: diff(before, after), timeline: second.timeline };
+  return {
+    firstFrameMs: second.firstFrameMs,
+    setupMs: second.setupMs,
+    counts: after,
+    timedCounts: diff(before, after),
+    timeline: second.timeline,
+  };
 }
 
 /** detectDrm() (a fresh probe each time) vs shaka.Player.probeSupport(), alternated in one page. */
@@ -426,7 +473,12 @@ async function demoDetect(rounds: number, hdcp: boolean): Promise<DemoDetectResu
     await detectDrm(options);
     ms.push(performance.now() - t);
   }
-  return { firstMs, ms, preferred: first.preferred?.keySystem, pending: (['widevine', 'playready', 'fairplay'] as const).filter((d) => first[d].pending) };
+  return {
+    firstMs,
+    ms,
+    preferred: first.preferred?.keySystem,
+    pending: (['widevine', 'playready', 'fairplay'] as const).filter((d) => first[d].pending),
+  };
 }
 
 window.__bench = { run, detect, demoDetect };

@@ -13,7 +13,9 @@ interface TokenAnswer {
 }
 
 async function fetchRightsUrl(tokenEndpoint: string, contentId: string): Promise<string> {
-  const r = await fetch(`${tokenEndpoint}?drm=clearkey&contentId=${encodeURIComponent(contentId)}`, { headers: { accept: 'application/json' } });
+  const r = await fetch(`${tokenEndpoint}?drm=clearkey&contentId=${encodeURIComponent(contentId)}`, {
+    headers: { accept: 'application/json' },
+  });
   if (!r.ok) throw new Error(`token endpoint: HTTP ${r.status}`);
   return ((await r.json()) as TokenAnswer).rightsUrl;
 }
@@ -34,7 +36,13 @@ export function naiveVideoJs(tokenEndpoint: string, contentId: string): Record<s
     'org.w3.clearkey': {
       getLicense(_emeOptions: unknown, keyMessage: ArrayBuffer, callback: Callback) {
         fetchRightsUrl(tokenEndpoint, contentId)
-          .then((rightsUrl) => fetch(rightsUrl, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: keyMessage }))
+          .then((rightsUrl) =>
+            fetch(rightsUrl, {
+              method: 'POST',
+              headers: { 'content-type': 'application/octet-stream' },
+              body: keyMessage,
+            }),
+          )
           .then(async (r) => {
             if (!r.ok) throw new Error(`license: HTTP ${r.status}`);
             callback(null, new Uint8Array(await r.arrayBuffer()));
@@ -61,7 +69,10 @@ interface DashLicenseRequest {
 }
 
 /** dash.js's license request filter, as its docs show: the token fetched when the license request is made. */
-export function naiveDashFilter(tokenEndpoint: string, contentId: string): (request: DashLicenseRequest) => Promise<void> {
+export function naiveDashFilter(
+  tokenEndpoint: string,
+  contentId: string,
+): (request: DashLicenseRequest) => Promise<void> {
   return async (request) => {
     request.url = await fetchRightsUrl(tokenEndpoint, contentId);
   };

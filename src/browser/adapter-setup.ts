@@ -16,7 +16,15 @@ import { requestLicense } from './license.js';
 import { createLogger } from './log.js';
 import { ContentLoad } from './content-load.js';
 import { createTokenClient } from './token-client.js';
-import type { DetectDrmOptions, DrmProfile, ExpressPlayEvent, KeySystemSupport, TokenClient, TokenClientOptions, TokenContext } from './types.js';
+import type {
+  DetectDrmOptions,
+  DrmProfile,
+  ExpressPlayEvent,
+  KeySystemSupport,
+  TokenClient,
+  TokenClientOptions,
+  TokenContext,
+} from './types.js';
 
 /** The options every adapter takes (each adds its player's own). */
 export interface AdapterOptions {
@@ -95,13 +103,26 @@ export class AdapterCore {
     try {
       const profile = await detectDrm(options.detect);
       const support = profile.preferred;
-      if (!support?.supported || !support.keySystem) throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { details: 'no supported DRM on this device' });
+      if (!support?.supported || !support.keySystem)
+        throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { details: 'no supported DRM on this device' });
       let certificate: Uint8Array | undefined;
       if (support.drm === 'fairplay') {
-        if (!options.fairplay?.certificate) throw new ExpressPlayError(ClientCode.CERTIFICATE_INVALID, { details: 'FairPlay needs options.fairplay.certificate', drm: 'fairplay' });
+        if (!options.fairplay?.certificate)
+          throw new ExpressPlayError(ClientCode.CERTIFICATE_INVALID, {
+            details: 'FairPlay needs options.fairplay.certificate',
+            drm: 'fairplay',
+          });
         certificate = await getFairPlayCertificate(options.fairplay.certificate);
       }
-      const core = new AdapterCore(options, client, owned, profile, { ...support, keySystem: support.keySystem }, certificate, sink);
+      const core = new AdapterCore(
+        options,
+        client,
+        owned,
+        profile,
+        { ...support, keySystem: support.keySystem },
+        certificate,
+        sink,
+      );
       core.emit({ type: 'expressplay:detected', drm: support.drm, profile, durationMs: profile.durationMs });
       return core;
     } catch (err) {
@@ -127,7 +148,11 @@ export class AdapterCore {
     try {
       return typeof contentId === 'function' ? contentId(manifestUrl) : contentId;
     } catch (err) {
-      throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'options.contentId threw for this load', drm: this.drm, cause: err });
+      throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+        details: 'options.contentId threw for this load',
+        drm: this.drm,
+        cause: err,
+      });
     }
   }
 
@@ -163,7 +188,15 @@ export class AdapterCore {
   startLoad(contentId: string): ContentLoad {
     this.current?.abort();
     const load = new ContentLoad(this.client, this.context(contentId), {
-      onRights: (info, durationMs) => this.emit({ type: 'expressplay:token', drm: info.drm, contentId: info.contentId, rightsUrl: info.rightsUrl, source: info.source, durationMs }),
+      onRights: (info, durationMs) =>
+        this.emit({
+          type: 'expressplay:token',
+          drm: info.drm,
+          contentId: info.contentId,
+          rightsUrl: info.rightsUrl,
+          source: info.source,
+          durationMs,
+        }),
     }).start();
     this.current = load;
     const waiting = this.parked.get(contentId) ?? [];
@@ -191,7 +224,11 @@ export class AdapterCore {
    * player may reuse its key session there) and never settles otherwise:
    * nothing is sent with another content's token, and nothing is reported.
    */
-  async license(loadFor: () => ContentLoad, challenge: Uint8Array, headers: Record<string, string> = {}): Promise<Uint8Array> {
+  async license(
+    loadFor: () => ContentLoad,
+    challenge: Uint8Array,
+    headers: Record<string, string> = {},
+  ): Promise<Uint8Array> {
     for (;;) {
       let load: ContentLoad | undefined;
       try {
@@ -205,14 +242,30 @@ export class AdapterCore {
     }
   }
 
-  private async licenseOnce(load: ContentLoad, challenge: Uint8Array, headers: Record<string, string>): Promise<Uint8Array> {
+  private async licenseOnce(
+    load: ContentLoad,
+    challenge: Uint8Array,
+    headers: Record<string, string>,
+  ): Promise<Uint8Array> {
     const started = performance.now();
-    const common = { timeoutMs: this.options.licenseTimeoutMs, headers: { ...headers, ...this.options.licenseHeaders } };
+    const common = {
+      timeoutMs: this.options.licenseTimeoutMs,
+      headers: { ...headers, ...this.options.licenseHeaders },
+    };
     const { result, info } = await load.license((url, signal) => {
       this.client.assertAllowedRightsUrl(url);
-      return this.drm === 'fairplay' ? requestCkc(url, challenge, { ...common, signal }) : requestLicense(url, challenge, { ...common, signal, drm: this.drm });
+      return this.drm === 'fairplay'
+        ? requestCkc(url, challenge, { ...common, signal })
+        : requestLicense(url, challenge, { ...common, signal, drm: this.drm });
     });
-    this.emit({ type: 'expressplay:license', drm: this.drm, contentId: load.context.contentId, rightsUrl: info.rightsUrl, source: info.source, durationMs: performance.now() - started });
+    this.emit({
+      type: 'expressplay:license',
+      drm: this.drm,
+      contentId: load.context.contentId,
+      rightsUrl: info.rightsUrl,
+      source: info.source,
+      durationMs: performance.now() - started,
+    });
     return result;
   }
 
@@ -223,7 +276,8 @@ export class AdapterCore {
       support: this.support,
       tokenClient: this.client,
       prefetch: (contentId) => this.client.prefetch(this.context(contentId)),
-      setRightsUrl: (contentId, rightsUrl, expiresAt) => this.client.setRightsUrl(this.context(contentId), rightsUrl, expiresAt),
+      setRightsUrl: (contentId, rightsUrl, expiresAt) =>
+        this.client.setRightsUrl(this.context(contentId), rightsUrl, expiresAt),
       detach,
     };
   }
@@ -236,7 +290,9 @@ export class AdapterCore {
 
   /** Emits `expressplay:error` once per error; aborts and disposal are not errors of the content. */
   report(error: unknown, contentId?: string): ExpressPlayError {
-    const err = isExpressPlayError(error) ? error : new ExpressPlayError(ClientCode.LICENSE_REJECTED, { details: String(error), drm: this.drm, cause: error });
+    const err = isExpressPlayError(error)
+      ? error
+      : new ExpressPlayError(ClientCode.LICENSE_REJECTED, { details: String(error), drm: this.drm, cause: error });
     if (!this.reported.has(err) && err.code !== ClientCode.ABORTED && err.code !== ClientCode.DISPOSED) {
       this.emit({ type: 'expressplay:error', drm: err.drm ?? this.drm, contentId, error: err });
     }

@@ -47,16 +47,28 @@ export function assertRightsUrl(url: string, allowed: ReadonlyArray<string | Reg
  * to or takes something from (rights URLs, the FairPlay certificate); `optionName`
  * names the allowlist in the error.
  */
-export function assertAllowedUrl(url: string, allowed: ReadonlyArray<string | RegExp> | undefined, drm: Drm | undefined, optionName: string): void {
+export function assertAllowedUrl(
+  url: string,
+  allowed: ReadonlyArray<string | RegExp> | undefined,
+  drm: Drm | undefined,
+  optionName: string,
+): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ExpressPlayError(ClientCode.INSECURE_URL, { drm, details: `not an absolute URL: ${redactTokens(url).slice(0, 200)}` });
+    throw new ExpressPlayError(ClientCode.INSECURE_URL, {
+      drm,
+      details: `not an absolute URL: ${redactTokens(url).slice(0, 200)}`,
+    });
   }
   const secure = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname));
-  if (!secure) throw new ExpressPlayError(ClientCode.INSECURE_URL, { drm, details: `${parsed.protocol}//${parsed.host}` });
+  if (!secure)
+    throw new ExpressPlayError(ClientCode.INSECURE_URL, { drm, details: `${parsed.protocol}//${parsed.host}` });
   if (allowed !== undefined && !allowed.some((p) => hostMatches(parsed, p))) {
-    throw new ExpressPlayError(ClientCode.RIGHTS_URL_NOT_ALLOWED, { drm, details: `${parsed.host} is not in ${optionName}` });
+    throw new ExpressPlayError(ClientCode.RIGHTS_URL_NOT_ALLOWED, {
+      drm,
+      details: `${parsed.host} is not in ${optionName}`,
+    });
   }
 }

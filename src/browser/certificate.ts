@@ -110,9 +110,17 @@ function waitFor(url: string, entry: SharedFetch, signal: AbortSignal | undefine
   });
 }
 
-async function fetchCertificate(url: string, options: FairPlayCertificateOptions, signal: AbortSignal): Promise<Uint8Array> {
+async function fetchCertificate(
+  url: string,
+  options: FairPlayCertificateOptions,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
   // The signal is the shared fetch's own: aborted only when no caller is left.
-  const res = await fetchOnce(url, { method: 'GET', credentials: options.credentials ?? 'same-origin' }, { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, drm: 'fairplay', signal });
+  const res = await fetchOnce(
+    url,
+    { method: 'GET', credentials: options.credentials ?? 'same-origin' },
+    { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, drm: 'fairplay', signal },
+  );
   if (res.status < 200 || res.status > 299) throw errorFromResponse(res, 'fairplay');
   return decodeCertificate(res.body);
 }
@@ -141,7 +149,10 @@ async function fetchCertificate(url: string, options: FairPlayCertificateOptions
  * await mediaKeys.setServerCertificate(cert);
  * ```
  */
-export async function getFairPlayCertificate(source: string | ArrayBuffer | Uint8Array, options: FairPlayCertificateOptions = {}): Promise<Uint8Array> {
+export async function getFairPlayCertificate(
+  source: string | ArrayBuffer | Uint8Array,
+  options: FairPlayCertificateOptions = {},
+): Promise<Uint8Array> {
   if (source instanceof ArrayBuffer) return decodeCertificate(new Uint8Array(source)).slice();
   if (source instanceof Uint8Array) return decodeCertificate(source).slice();
   if (typeof source !== 'string' || source.trim() === '') throw invalid('expected a URL, base64 text or bytes');
@@ -152,7 +163,12 @@ export async function getFairPlayCertificate(source: string | ArrayBuffer | Uint
   let shared = cache.get(url);
   if (!shared) {
     const controller = new AbortController();
-    const entry: SharedFetch = { promise: fetchCertificate(url, options, controller.signal), controller, waiters: 0, settled: false };
+    const entry: SharedFetch = {
+      promise: fetchCertificate(url, options, controller.signal),
+      controller,
+      waiters: 0,
+      settled: false,
+    };
     cache.set(url, entry);
     entry.promise.then(
       () => {

@@ -56,7 +56,9 @@ export class ContentLoad {
    * shared by every session of the load, and one resend; any other failure, or
    * a second refusal, rejects with the typed error. Rejects with -9012 once aborted.
    */
-  async license<T>(send: (rightsUrl: string, signal: AbortSignal) => Promise<T>): Promise<{ result: T; info: RightsInfo }> {
+  async license<T>(
+    send: (rightsUrl: string, signal: AbortSignal) => Promise<T>,
+  ): Promise<{ result: T; info: RightsInfo }> {
     const used = this.rights();
     let info = await used;
     let result: T;

@@ -78,9 +78,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function capabilities(types: readonly string[], robustness: readonly string[], schemes: readonly EncryptionScheme[]): MediaKeySystemMediaCapability[] {
+function capabilities(
+  types: readonly string[],
+  robustness: readonly string[],
+  schemes: readonly EncryptionScheme[],
+): MediaKeySystemMediaCapability[] {
   const out: MediaKeySystemMediaCapability[] = [];
-  for (const r of robustness) for (const encryptionScheme of schemes) for (const contentType of types) out.push({ contentType, robustness: r, encryptionScheme });
+  for (const r of robustness)
+    for (const encryptionScheme of schemes)
+      for (const contentType of types) out.push({ contentType, robustness: r, encryptionScheme });
   return out;
 }
 
@@ -108,7 +114,10 @@ function persistentConfig(plan: KeySystemPlan, s: ProbeSettings): MediaKeySystem
 }
 
 /** Best first in `ladder` among the robustness strings the browser returned. */
-function best(returned: readonly MediaKeySystemMediaCapability[] | undefined, ladder: readonly string[]): string | undefined {
+function best(
+  returned: readonly MediaKeySystemMediaCapability[] | undefined,
+  ladder: readonly string[],
+): string | undefined {
   const got = new Set((returned ?? []).map((c) => c.robustness ?? ''));
   return ladder.find((r) => r !== '' && got.has(r));
 }
@@ -169,7 +178,13 @@ async function probeEme(plan: KeySystemPlan, s: ProbeSettings): Promise<KeySyste
   return result;
 }
 
-const plan = (drm: Drm, keySystem: string, initDataTypes: string[], robustness: readonly string[], baselineSchemes: EncryptionScheme[] = ['cenc']): KeySystemPlan => ({ drm, keySystem, initDataTypes, robustness, baselineSchemes });
+const plan = (
+  drm: Drm,
+  keySystem: string,
+  initDataTypes: string[],
+  robustness: readonly string[],
+  baselineSchemes: EncryptionScheme[] = ['cenc'],
+): KeySystemPlan => ({ drm, keySystem, initDataTypes, robustness, baselineSchemes });
 
 async function probePlayReady(s: ProbeSettings): Promise<KeySystemSupport> {
   const ladder = [...PLAYREADY_LADDER, ''];
@@ -195,7 +210,16 @@ function probeLegacyFairPlay(s: ProbeSettings): KeySystemSupport {
     }
     if (ok) {
       // The legacy API has no HDCP query and no scheme query: FairPlay is cbcs by definition.
-      return { drm: 'fairplay', supported: true, keySystem: ks, api: 'webkit-legacy', hdcp: 'unknown', encryptionSchemes: ['cbcs'], encryptionSchemesSource: 'assumed', sessionTypes: ['temporary'] };
+      return {
+        drm: 'fairplay',
+        supported: true,
+        keySystem: ks,
+        api: 'webkit-legacy',
+        hdcp: 'unknown',
+        encryptionSchemes: ['cbcs'],
+        encryptionSchemesSource: 'assumed',
+        sessionTypes: ['temporary'],
+      };
     }
   }
   return unsupported('fairplay');
@@ -210,14 +234,20 @@ function defaultEnvironment(): EmeEnvironment {
   const nav = globalThis.navigator as Navigator | undefined;
   const env: EmeEnvironment = {};
   // Missing outside secure contexts and on browsers without EME.
-  if (nav && typeof nav.requestMediaKeySystemAccess === 'function') env.requestMediaKeySystemAccess = nav.requestMediaKeySystemAccess.bind(nav);
+  if (nav && typeof nav.requestMediaKeySystemAccess === 'function')
+    env.requestMediaKeySystemAccess = nav.requestMediaKeySystemAccess.bind(nav);
   const WebKit = (globalThis as unknown as Window).WebKitMediaKeys;
   if (WebKit) env.WebKitMediaKeys = WebKit;
   return env;
 }
 
 function defaultPreference(options: DetectDrmOptions): readonly Drm[] {
-  return options.preference ?? (options.includeClearKey ? ['widevine', 'playready', 'fairplay', 'clearkey'] : ['widevine', 'playready', 'fairplay']);
+  return (
+    options.preference ??
+    (options.includeClearKey
+      ? ['widevine', 'playready', 'fairplay', 'clearkey']
+      : ['widevine', 'playready', 'fairplay'])
+  );
 }
 
 /**
@@ -228,7 +258,10 @@ function defaultPreference(options: DetectDrmOptions): readonly Drm[] {
  * answers (Firefox's Widevine before its CDM is installed) thus costs nothing
  * unless it is preferred over every supported one.
  */
-function settleEarly(probes: ReadonlyMap<Drm, Promise<KeySystemSupport>>, preference: readonly Drm[]): Promise<Map<Drm, KeySystemSupport>> {
+function settleEarly(
+  probes: ReadonlyMap<Drm, Promise<KeySystemSupport>>,
+  preference: readonly Drm[],
+): Promise<Map<Drm, KeySystemSupport>> {
   const answers = new Map<Drm, KeySystemSupport>();
   const decided = (): boolean => {
     for (const drm of preference) {
@@ -268,14 +301,23 @@ async function probeAll(options: DetectDrmOptions): Promise<DrmProfile> {
     env: options.environment ?? defaultEnvironment(),
   };
   const probes = new Map<Drm, Promise<KeySystemSupport>>([
-    ['widevine', probeEme(plan('widevine', KEY_SYSTEMS.widevine, ['cenc'], [...WIDEVINE_LADDER.map(([r]) => r), '']), s)],
+    [
+      'widevine',
+      probeEme(plan('widevine', KEY_SYSTEMS.widevine, ['cenc'], [...WIDEVINE_LADDER.map(([r]) => r), '']), s),
+    ],
     ['playready', probePlayReady(s)],
     ['fairplay', probeFairPlay(s)],
   ]);
-  if (options.includeClearKey) probes.set('clearkey', probeEme(plan('clearkey', KEY_SYSTEMS.clearkey, ['keyids', 'cenc', 'webm'], ['']), s));
+  if (options.includeClearKey)
+    probes.set('clearkey', probeEme(plan('clearkey', KEY_SYSTEMS.clearkey, ['keyids', 'cenc', 'webm'], ['']), s));
   const preference = defaultPreference(options);
   const answers = await settleEarly(probes, preference);
-  const profile: DrmProfile = { widevine: answers.get('widevine')!, playready: answers.get('playready')!, fairplay: answers.get('fairplay')!, durationMs: 0 };
+  const profile: DrmProfile = {
+    widevine: answers.get('widevine')!,
+    playready: answers.get('playready')!,
+    fairplay: answers.get('fairplay')!,
+    durationMs: 0,
+  };
   const clearkey = answers.get('clearkey');
   if (clearkey) profile.clearkey = clearkey;
   const preferred = preferredIn(profile, preference);

@@ -21,7 +21,8 @@ type FairPlayApi = 'eme' | 'webkit-legacy';
 function pageEnvironment(): EmeEnvironment {
   const env: EmeEnvironment = {};
   const nav = globalThis.navigator as Navigator | undefined;
-  if (nav && typeof nav.requestMediaKeySystemAccess === 'function') env.requestMediaKeySystemAccess = nav.requestMediaKeySystemAccess.bind(nav);
+  if (nav && typeof nav.requestMediaKeySystemAccess === 'function')
+    env.requestMediaKeySystemAccess = nav.requestMediaKeySystemAccess.bind(nav);
   const WebKit = (globalThis as unknown as Window).WebKitMediaKeys;
   if (WebKit) env.WebKitMediaKeys = WebKit;
   return env;
@@ -135,7 +136,11 @@ class FairPlayController {
   #fetchCertificate(): Promise<Uint8Array> {
     const { certificate, timeoutMs, fetch } = this.#options;
     if (typeof certificate === 'string') preconnectFairPlayCertificate(certificate);
-    const pending = getFairPlayCertificate(certificate, { signal: this.#abort.signal, timeoutMs, ...(fetch ? { fetch } : {}) });
+    const pending = getFairPlayCertificate(certificate, {
+      signal: this.#abort.signal,
+      timeoutMs,
+      ...(fetch ? { fetch } : {}),
+    });
     pending.catch(() => undefined);
     return pending;
   }
@@ -191,7 +196,10 @@ class FairPlayController {
  */
 export function attachFairPlay(video: HTMLMediaElement, options: AttachFairPlayOptions): FairPlayAttachment {
   if (!options || options.certificate === undefined) {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { drm: 'fairplay', details: 'attachFairPlay needs a certificate' });
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      drm: 'fairplay',
+      details: 'attachFairPlay needs a certificate',
+    });
   }
   const controller = new FairPlayController(video, options);
   return { detach: () => controller.destroy() };

@@ -30,7 +30,14 @@ export type FairPlayEmit = (event: Omit<ExpressPlayEvent, 'time'>) => void;
 /** What {@link FairPlayLicenser} reads of the options. */
 export type LicenserOptions = Pick<
   AttachFairPlayOptions,
-  'tokenClient' | 'rightsUrl' | 'contentId' | 'contentIdStrategy' | 'allowedRightsHosts' | 'timeoutMs' | 'headers' | 'fetch'
+  | 'tokenClient'
+  | 'rightsUrl'
+  | 'contentId'
+  | 'contentIdStrategy'
+  | 'allowedRightsHosts'
+  | 'timeoutMs'
+  | 'headers'
+  | 'fetch'
 >;
 
 /** What the modern and legacy key handlers of one attachment get from it. */
@@ -84,7 +91,11 @@ export class KeySessions<S extends EventTarget & { close(): unknown }> {
 /** An skd URI's rights URL; plain http only for a loopback host (the emulator in development). */
 function skdRightsUrl(skd: string | undefined): string | undefined {
   if (skd === undefined) return undefined;
-  const host = skd.trim().slice('skd://'.length).split(/[/?#:]/)[0] ?? '';
+  const host =
+    skd
+      .trim()
+      .slice('skd://'.length)
+      .split(/[/?#:]/)[0] ?? '';
   return rightsUrlFromSkd(skd, isLoopbackHost(host) ? 'http' : 'https');
 }
 
@@ -114,7 +125,10 @@ export class FairPlayLicenser {
     const kids = keyIdsFromInitData(initDataType, initData);
     const contentId = this.#options.contentId ?? kids[0];
     if (contentId === undefined) {
-      throw new ExpressPlayError(ClientCode.SKD_INVALID, { drm: 'fairplay', details: `no content id in ${initDataType} initData: pass contentId` });
+      throw new ExpressPlayError(ClientCode.SKD_INVALID, {
+        drm: 'fairplay',
+        details: `no content id in ${initDataType} initData: pass contentId`,
+      });
     }
     return { contentId };
   }
@@ -139,7 +153,13 @@ export class FairPlayLicenser {
       ckc = await this.#send(url, spc);
     }
     this.#options.tokenClient?.licenseAcquired(this.#tokenContext(key));
-    this.#emit({ type: 'expressplay:license', durationMs: performance.now() - started, contentId: key.contentId, rightsUrl: url, source: rights.source });
+    this.#emit({
+      type: 'expressplay:license',
+      durationMs: performance.now() - started,
+      contentId: key.contentId,
+      rightsUrl: url,
+      source: rights.source,
+    });
     return ckc;
   }
 
@@ -167,7 +187,12 @@ export class FairPlayLicenser {
 
   #send(url: string, spc: Uint8Array): Promise<Uint8Array> {
     const { timeoutMs, headers, fetch } = this.#options;
-    return requestCkc(url, spc, { signal: this.#signal, timeoutMs, ...(headers ? { headers } : {}), ...(fetch ? { fetch } : {}) });
+    return requestCkc(url, spc, {
+      signal: this.#signal,
+      timeoutMs,
+      ...(headers ? { headers } : {}),
+      ...(fetch ? { fetch } : {}),
+    });
   }
 
   #tokenContext(key: KeyRequest): TokenContext {

@@ -26,7 +26,8 @@ export class LegacyFairPlay {
   async addKey(initData: Uint8Array): Promise<void> {
     const { env, licenser, certificate } = this.#context;
     const WebKit = env.WebKitMediaKeys;
-    if (!WebKit) throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: 'no WebKitMediaKeys' });
+    if (!WebKit)
+      throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: 'no WebKitMediaKeys' });
     const key = licenser.keyRequest('skd', initData);
     const keys = this.#ensureKeys(WebKit);
     const cert = await certificate;
@@ -56,19 +57,29 @@ export class LegacyFairPlay {
   }
 
   #onKeyAdded(key: KeyRequest): void {
-    this.#context.emit({ type: 'expressplay:keystatus', contentId: key.contentId, keyStatus: { keyId: key.contentId, status: 'usable' } });
+    this.#context.emit({
+      type: 'expressplay:keystatus',
+      contentId: key.contentId,
+      keyStatus: { keyId: key.contentId, status: 'usable' },
+    });
   }
 
   #onKeyError(session: LegacyWebKitMediaKeySession, key: KeyRequest): void {
     const error = session.error;
-    this.#context.fail(emeError(`WebKit key error ${error?.code ?? '?'} (system code ${error?.systemCode ?? '?'})`), key.contentId);
+    this.#context.fail(
+      emeError(`WebKit key error ${error?.code ?? '?'} (system code ${error?.systemCode ?? '?'})`),
+      key.contentId,
+    );
   }
 
   /** One WebKitMediaKeys per element, set on it at the first key. */
   #ensureKeys(WebKit: LegacyWebKitMediaKeysConstructor): LegacyWebKitMediaKeys {
     if (this.#keys) return this.#keys;
     if (!WebKit.isTypeSupported(LEGACY_KEY_SYSTEM, 'video/mp4')) {
-      throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: `${LEGACY_KEY_SYSTEM} is not supported` });
+      throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {
+        drm: 'fairplay',
+        details: `${LEGACY_KEY_SYSTEM} is not supported`,
+      });
     }
     this.#keys = new WebKit(LEGACY_KEY_SYSTEM);
     // Safari's own type is the ambient WebKitMediaKeys; ours is the same shape.

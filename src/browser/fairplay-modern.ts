@@ -54,12 +54,18 @@ export class ModernFairPlay {
     this.#context.licenser
       .ckcFor(spc, key)
       .then((ckc) => (this.#sessions.closed ? undefined : session.update(new Uint8Array(ckc))))
-      .catch((err: unknown) => this.#context.fail(isExpressPlayError(err) ? err : emeError('update() refused the CKC', err), key.contentId));
+      .catch((err: unknown) =>
+        this.#context.fail(isExpressPlayError(err) ? err : emeError('update() refused the CKC', err), key.contentId),
+      );
   }
 
   #onKeyStatusesChange(session: MediaKeySession, key: KeyRequest): void {
     session.keyStatuses.forEach((status, keyId) =>
-      this.#context.emit({ type: 'expressplay:keystatus', contentId: key.contentId, keyStatus: { keyId: bytesToHex(toBytes(keyId)), status } }),
+      this.#context.emit({
+        type: 'expressplay:keystatus',
+        contentId: key.contentId,
+        keyStatus: { keyId: bytesToHex(toBytes(keyId)), status },
+      }),
     );
   }
 
@@ -72,19 +78,31 @@ export class ModernFairPlay {
   async #createMediaKeys(initDataType: string): Promise<MediaKeys> {
     const { env, certificate, video } = this.#context;
     const request = env.requestMediaKeySystemAccess;
-    if (!request) throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: 'no requestMediaKeySystemAccess' });
+    if (!request)
+      throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {
+        drm: 'fairplay',
+        details: 'no requestMediaKeySystemAccess',
+      });
     let access: MediaKeySystemAccess;
     try {
       access = await request(MODERN_KEY_SYSTEM, [{ ...FPS_CONFIG, initDataTypes: [initDataType] }]);
     } catch (err) {
-      throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { drm: 'fairplay', details: `${MODERN_KEY_SYSTEM} is not available`, cause: err });
+      throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {
+        drm: 'fairplay',
+        details: `${MODERN_KEY_SYSTEM} is not available`,
+        cause: err,
+      });
     }
     const keys = await access.createMediaKeys();
     const cert = await certificate;
     try {
       await keys.setServerCertificate(new Uint8Array(cert));
     } catch (err) {
-      throw new ExpressPlayError(ClientCode.CERTIFICATE_INVALID, { drm: 'fairplay', details: 'the CDM refused the certificate', cause: err });
+      throw new ExpressPlayError(ClientCode.CERTIFICATE_INVALID, {
+        drm: 'fairplay',
+        details: 'the CDM refused the certificate',
+        cause: err,
+      });
     }
     await video.setMediaKeys(keys);
     return keys;

@@ -26,7 +26,15 @@ export type CkcRequestOptions = Omit<LicenseRequestOptions, 'drm' | 'contentType
  * });
  * ```
  */
-export async function requestCkc(rightsUrl: string, spc: Uint8Array, options: CkcRequestOptions = {}): Promise<Uint8Array> {
-  const answer = await requestLicense(rightsUrl, spc, { ...options, drm: 'fairplay', contentType: options.contentType ?? 'application/octet-stream' });
+export async function requestCkc(
+  rightsUrl: string,
+  spc: Uint8Array,
+  options: CkcRequestOptions = {},
+): Promise<Uint8Array> {
+  const answer = await requestLicense(rightsUrl, spc, {
+    ...options,
+    drm: 'fairplay',
+    contentType: options.contentType ?? 'application/octet-stream',
+  });
   return unwrapCkc(answer);
 }

@@ -51,7 +51,12 @@ export interface RetryHttpOptions extends HttpOptions {
 /** Default per-attempt timeout (10 s). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Default retry policy: 3 attempts, 250 ms base delay, 4 s cap per delay, 20 s in all. */
-export const DEFAULT_RETRY: Required<RetryOptions> = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4_000, maxTotalMs: 20_000 };
+export const DEFAULT_RETRY: Required<RetryOptions> = {
+  maxAttempts: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+  maxTotalMs: 20_000,
+};
 
 function abortReason(signal: AbortSignal, drm: Drm | undefined): ExpressPlayError {
   const reason: unknown = signal.reason;
@@ -76,10 +81,18 @@ export async function fetchOnce(url: string, init: RequestInit, options: HttpOpt
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const res = await fetchFn(url, { ...init, signal: controller.signal });
-    const body = await readCappedBody(res.body, { maxBytes: options.maxBodyBytes, contentLength: res.headers.get('content-length'), drm });
+    const body = await readCappedBody(res.body, {
+      maxBytes: options.maxBodyBytes,
+      contentLength: res.headers.get('content-length'),
+      drm,
+    });
     return { status: res.status, headers: res.headers, body, text: () => new TextDecoder().decode(body) };
   } catch (err) {
-    if (timedOut) throw new ExpressPlayError(ClientCode.TIMEOUT, { drm, details: `no answer within ${timeoutMs} ms from ${redactTokens(originOf(url))}` });
+    if (timedOut)
+      throw new ExpressPlayError(ClientCode.TIMEOUT, {
+        drm,
+        details: `no answer within ${timeoutMs} ms from ${redactTokens(originOf(url))}`,
+      });
     if (options.signal?.aborted) throw abortReason(options.signal, drm);
     if (isExpressPlayError(err)) throw err;
     // fetch only rejects for network failures (DNS, TLS, CORS, reset): its
@@ -101,11 +114,21 @@ function originOf(url: string): string {
 
 /** The typed error for a non-2xx answer (seed code when the body has one). */
 export function errorFromResponse(res: HttpResponse, drm?: Drm): ExpressPlayError {
-  return parseErrorResponse({ status: res.status, contentType: res.headers.get('content-type'), body: res.text(), drm, retryAfter: res.headers.get('retry-after') });
+  return parseErrorResponse({
+    status: res.status,
+    contentType: res.headers.get('content-type'),
+    body: res.text(),
+    drm,
+    retryAfter: res.headers.get('retry-after'),
+  });
 }
 
 /** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^(attempt-1))]. */
-export function backoffDelay(attempt: number, retry: Required<RetryOptions>, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  retry: Required<RetryOptions>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }
@@ -136,7 +159,11 @@ export function sleep(ms: number, signal?: AbortSignal, drm?: Drm): Promise<void
  * timeout shrinks to what is left). A Retry-After longer than the time left
  * ends the retries with the server's error rather than a pointless wait.
  */
-export async function fetchWithRetry(url: string, init: RequestInit, options: RetryHttpOptions = {}): Promise<HttpResponse> {
+export async function fetchWithRetry(
+  url: string,
+  init: RequestInit,
+  options: RetryHttpOptions = {},
+): Promise<HttpResponse> {
   const retry: Required<RetryOptions> = { ...DEFAULT_RETRY, ...definedOnly(options.retry) };
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -3,7 +3,12 @@
 export { detectDrm, preferredIn, KEY_SYSTEMS, LEGACY_FAIRPLAY_KEY_SYSTEMS, WIDEVINE_LADDER } from './detect.js';
 export { createTokenClient } from './token-client.js';
 export { requestLicense } from './license.js';
-export { getFairPlayCertificate, clearFairPlayCertificateCache, preconnectFairPlayCertificate, decodeCertificate } from './certificate.js';
+export {
+  getFairPlayCertificate,
+  clearFairPlayCertificateCache,
+  preconnectFairPlayCertificate,
+  decodeCertificate,
+} from './certificate.js';
 export { requestCkc, type CkcRequestOptions } from './fairplay.js';
 export { preconnect } from './preconnect.js';
 export { createLogger, type RedactingLogger } from './log.js';

@@ -33,14 +33,28 @@ import type { LicenseRequestOptions } from './types.js';
  * await session.update(license);
  * ```
  */
-export async function requestLicense(rightsUrl: string, body: Uint8Array, options: LicenseRequestOptions): Promise<Uint8Array> {
+export async function requestLicense(
+  rightsUrl: string,
+  body: Uint8Array,
+  options: LicenseRequestOptions,
+): Promise<Uint8Array> {
   assertRightsUrl(rightsUrl, options.allowedRightsHosts, options.drm);
-  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/octet-stream', ...options.headers };
+  const headers: Record<string, string> = {
+    'content-type': options.contentType ?? 'application/octet-stream',
+    ...options.headers,
+  };
   const res = await fetchWithRetry(
     rightsUrl,
     // A copy, so a body that is a view on a larger buffer sends only its bytes.
     { method: 'POST', headers, body: body.slice(), credentials: options.credentials ?? 'omit', cache: 'no-store' },
-    { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, signal: options.signal, drm: options.drm, retry: options.retry ?? ONE_ATTEMPT },
+    {
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      maxBodyBytes: options.maxBodyBytes,
+      signal: options.signal,
+      drm: options.drm,
+      retry: options.retry ?? ONE_ATTEMPT,
+    },
   );
   // fetchWithRetry answers only 2xx; every other answer is its typed error.
   return res.body;

@@ -24,7 +24,12 @@ const MAX_DEPTH = 4;
 /** Deep copy with every string redacted; errors become their (redacted) message. */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactTokens(value);
-  if (value instanceof Error) return { name: value.name, message: redactTokens(value.message), ...('code' in value ? { code: (value as { code: unknown }).code } : {}) };
+  if (value instanceof Error)
+    return {
+      name: value.name,
+      message: redactTokens(value.message),
+      ...('code' in value ? { code: (value as { code: unknown }).code } : {}),
+    };
   if (depth >= MAX_DEPTH || value === null || typeof value !== 'object') return value;
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));

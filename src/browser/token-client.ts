@@ -45,10 +45,17 @@ function contentKeyOf(context: TokenContext): string {
   return `${context.drm}\u0000${context.contentId}\u0000`;
 }
 
-
 function checkContext(context: TokenContext): void {
-  if (typeof context !== 'object' || context === null || typeof context.drm !== 'string' || typeof context.contentId !== 'string' || context.contentId === '') {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'a token context needs drm and a non-empty contentId' });
+  if (
+    typeof context !== 'object' ||
+    context === null ||
+    typeof context.drm !== 'string' ||
+    typeof context.contentId !== 'string' ||
+    context.contentId === ''
+  ) {
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: 'a token context needs drm and a non-empty contentId',
+    });
   }
 }
 
@@ -94,20 +101,31 @@ function assertAuthenticatorTarget(url: string): void {
  * ```
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  if (typeof options !== 'object' || options === null || (typeof options.endpoint !== 'string' && typeof options.endpoint !== 'function') || options.endpoint === '') {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'createTokenClient needs an endpoint (URL or function)' });
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    (typeof options.endpoint !== 'string' && typeof options.endpoint !== 'function') ||
+    options.endpoint === ''
+  ) {
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: 'createTokenClient needs an endpoint (URL or function)',
+    });
   }
   const log = createLogger(options.logger);
   const extraFields: Record<string, string> = {};
   if (options.customerAuthenticator !== undefined) {
-    if (options.dangerouslyAllowAuthenticatorInBrowser !== true) throw authenticatorRefused('customerAuthenticator found in the browser configuration');
+    if (options.dangerouslyAllowAuthenticatorInBrowser !== true)
+      throw authenticatorRefused('customerAuthenticator found in the browser configuration');
     if (typeof options.endpoint === 'string') assertAuthenticatorTarget(options.endpoint);
     extraFields['customerAuthenticator'] = options.customerAuthenticator;
-    log.warn('DEVELOPMENT ONLY: customerAuthenticator is in the browser (dangerouslyAllowAuthenticatorInBrowser). Never ship this.');
+    log.warn(
+      'DEVELOPMENT ONLY: customerAuthenticator is in the browser (dangerouslyAllowAuthenticatorInBrowser). Never ship this.',
+    );
   }
   // The token request is the first request of a cold start and the slowest (back end →
   // ExpressPlay): open its connection now, before any content is chosen.
-  if (options.preconnect !== false && typeof options.endpoint === 'string') preconnect(options.endpoint, options.credentials === 'include');
+  if (options.preconnect !== false && typeof options.endpoint === 'string')
+    preconnect(options.endpoint, options.credentials === 'include');
   const allowed = options.allowedRightsHosts ?? DEFAULT_RIGHTS_HOSTS;
   const marginMs = options.expiryMarginMs ?? DEFAULT_MARGIN_MS;
   const lifetimeMs = options.defaultTokenLifetimeMs ?? DEFAULT_LIFETIME_MS;
@@ -139,11 +157,27 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   function announce(info: RightsInfo, durationMs: number): void {
     if (options.preconnect !== false) preconnect(info.rightsUrl);
-    log.debug(`rights URL for ${info.drm}/${info.contentId}${info.kids ? ` [${info.kids.join(',')}]` : ''} (${info.source}, ${Math.round(durationMs)} ms): ${info.rightsUrl}`);
-    emit({ type: 'expressplay:token', durationMs, drm: info.drm, contentId: info.contentId, ...(info.kids ? { kids: info.kids } : {}), rightsUrl: info.rightsUrl, source: info.source });
+    log.debug(
+      `rights URL for ${info.drm}/${info.contentId}${info.kids ? ` [${info.kids.join(',')}]` : ''} (${info.source}, ${Math.round(durationMs)} ms): ${info.rightsUrl}`,
+    );
+    emit({
+      type: 'expressplay:token',
+      durationMs,
+      drm: info.drm,
+      contentId: info.contentId,
+      ...(info.kids ? { kids: info.kids } : {}),
+      rightsUrl: info.rightsUrl,
+      source: info.source,
+    });
   }
 
-  function rightsInfo(context: TokenContext, rightsUrl: string, source: RightsSource, expiresAt: Date | undefined, token: string | undefined): RightsInfo {
+  function rightsInfo(
+    context: TokenContext,
+    rightsUrl: string,
+    source: RightsSource,
+    expiresAt: Date | undefined,
+    token: string | undefined,
+  ): RightsInfo {
     const info: RightsInfo = {
       rightsUrl,
       drm: context.drm,
@@ -161,7 +195,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   async function fetchRights(context: TokenContext, signal: AbortSignal): Promise<RightsInfo> {
     const req = await buildEndpointRequest(options, context, extraFields);
     if (options.customerAuthenticator !== undefined) assertAuthenticatorTarget(req.url);
-    const init: RequestInit = { method: req.method, headers: req.headers, credentials: options.credentials ?? 'same-origin', cache: 'no-store' };
+    const init: RequestInit = {
+      method: req.method,
+      headers: req.headers,
+      credentials: options.credentials ?? 'same-origin',
+      cache: 'no-store',
+    };
     if (req.body !== undefined) init.body = req.body;
     const res = await fetchWithRetry(req.url, init, {
       fetch: options.fetch,
@@ -170,9 +209,15 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       signal,
       drm: context.drm,
       retry: options.retry,
-      onRetry: ({ attempt, delayMs, error }) => log.info(`token request attempt ${attempt} failed (${error.message}); retrying in ${delayMs} ms`),
+      onRetry: ({ attempt, delayMs, error }) =>
+        log.info(`token request attempt ${attempt} failed (${error.message}); retrying in ${delayMs} ms`),
     });
-    const result = parseTokenResponse({ status: res.status, contentType: res.headers.get('content-type'), body: res.text(), drm: context.drm });
+    const result = parseTokenResponse({
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: res.text(),
+      drm: context.drm,
+    });
     // Policy before anything else sees it: a rights URL off the allowlist is never handed out.
     assertRightsUrl(result.rightsUrl, allowed, context.drm);
     return rightsInfo(context, result.rightsUrl, 'endpoint', result.expiresAt, result.token);
@@ -183,7 +228,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     controllers.add(controller);
     const started = performance.now();
     const gen = generation(key);
-    const flight: Flight = { controller, waiters: 0, settled: false, promise: Promise.resolve(undefined as unknown as RightsInfo) };
+    const flight: Flight = {
+      controller,
+      waiters: 0,
+      settled: false,
+      promise: Promise.resolve(undefined as unknown as RightsInfo),
+    };
     flight.promise = fetchRights(context, controller.signal)
       .then((info) => {
         if (!disposed && generation(key) === gen) cache.set(key, info);
@@ -191,13 +241,30 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         return info;
       })
       .catch((err: unknown) => {
-        const error = isExpressPlayError(err) ? (err as ExpressPlayError) : new ExpressPlayError(ClientCode.MALFORMED_RESPONSE, { drm: context.drm, details: 'token endpoint answer could not be used', cause: err });
+        const error = isExpressPlayError(err)
+          ? (err as ExpressPlayError)
+          : new ExpressPlayError(ClientCode.MALFORMED_RESPONSE, {
+              drm: context.drm,
+              details: 'token endpoint answer could not be used',
+              cause: err,
+            });
         if (error.category === 'aborted') log.debug(`token request for ${context.drm}/${context.contentId} aborted`);
         // Not a failure yet: multi-key content is asked per key id, when its sessions say which.
-        else if (!context.kids && isKeyIdRequired(error)) log.debug(`${context.drm}/${context.contentId} has several keys: tokens are asked per key id`);
+        else if (!context.kids && isKeyIdRequired(error))
+          log.debug(`${context.drm}/${context.contentId} has several keys: tokens are asked per key id`);
         else {
-          log.warn(`token request for ${context.drm}/${context.contentId} failed: ${error.message}`, { code: error.code, httpStatus: error.httpStatus });
-          emit({ type: 'expressplay:error', drm: context.drm, contentId: context.contentId, ...(context.kids ? { kids: context.kids } : {}), error, durationMs: performance.now() - started });
+          log.warn(`token request for ${context.drm}/${context.contentId} failed: ${error.message}`, {
+            code: error.code,
+            httpStatus: error.httpStatus,
+          });
+          emit({
+            type: 'expressplay:error',
+            drm: context.drm,
+            contentId: context.contentId,
+            ...(context.kids ? { kids: context.kids } : {}),
+            error,
+            durationMs: performance.now() - started,
+          });
         }
         throw error;
       })
@@ -223,7 +290,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     return new Promise<RightsInfo>((resolve, reject) => {
       const onAbort = () => {
         flight.waiters--;
-        if (flight.waiters <= 0 && !flight.settled) flight.controller.abort(new ExpressPlayError(ClientCode.ABORTED, { drm: context.drm }));
+        if (flight.waiters <= 0 && !flight.settled)
+          flight.controller.abort(new ExpressPlayError(ClientCode.ABORTED, { drm: context.drm }));
         reject(new ExpressPlayError(ClientCode.ABORTED, { drm: context.drm, cause: signal.reason }));
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -246,7 +314,15 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     const cached = cache.get(key);
     if (!fresh(cached)) return undefined;
     const hit: RightsInfo = { ...cached, source: cached.source === 'app' ? 'app' : 'cache' };
-    emit({ type: 'expressplay:token', durationMs: 0, drm: hit.drm, contentId: hit.contentId, ...(hit.kids ? { kids: hit.kids } : {}), rightsUrl: hit.rightsUrl, source: hit.source });
+    emit({
+      type: 'expressplay:token',
+      durationMs: 0,
+      drm: hit.drm,
+      contentId: hit.contentId,
+      ...(hit.kids ? { kids: hit.kids } : {}),
+      rightsUrl: hit.rightsUrl,
+      source: hit.source,
+    });
     return hit;
   }
 
@@ -287,9 +363,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       flight = startFlight(key, context);
       // A token fetched afresh (not by a refresh) gets its own one refresh: a
       // settled refresh of an earlier, refused token no longer counts.
-      flight.promise.then(() => {
-        if (refreshes.get(key)?.settled) refreshes.delete(key);
-      }, () => undefined);
+      flight.promise.then(
+        () => {
+          if (refreshes.get(key)?.settled) refreshes.delete(key);
+        },
+        () => undefined,
+      );
     }
     return join(flight, context, opts.signal);
   }
@@ -353,7 +432,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         emit({ type: 'expressplay:error', drm: context.drm, contentId: context.contentId, error });
         throw error;
       }
-      log.info(`license server refused the token for ${context.drm}/${context.contentId} (${error.message}); fetching a fresh one`);
+      log.info(
+        `license server refused the token for ${context.drm}/${context.contentId} (${error.message}); fetching a fresh one`,
+      );
       drop(key);
       // The refused token may have been the content's (single-key content): not handed out again either.
       if (context.kids) drop(contentKeyOf(context));
@@ -394,7 +475,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const controller of controllers) controller.abort(new ExpressPlayError(ClientCode.DISPOSED, { details: 'token client disposed' }));
+      for (const controller of controllers)
+        controller.abort(new ExpressPlayError(ClientCode.DISPOSED, { details: 'token client disposed' }));
       controllers.clear();
       cache.clear();
       flights.clear();

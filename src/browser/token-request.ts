@@ -44,12 +44,21 @@ function isRequestObject(value: string | TokenEndpointRequest): value is TokenEn
  * URL) gets the standard fields as a query (GET) or body (POST form/JSON); a
  * function returning a complete request is sent as it is, headers merged.
  */
-export async function buildEndpointRequest(options: TokenClientOptions, context: TokenContext, extra: Record<string, string> = {}): Promise<EndpointHttpRequest> {
+export async function buildEndpointRequest(
+  options: TokenClientOptions,
+  context: TokenContext,
+  extra: Record<string, string> = {},
+): Promise<EndpointHttpRequest> {
   const resolved = typeof options.endpoint === 'function' ? await options.endpoint(context) : options.endpoint;
   const appHeaders = typeof options.headers === 'function' ? options.headers(context) : (options.headers ?? {});
   const headers: Record<string, string> = { accept: TOKEN_ACCEPT, ...appHeaders };
   if (isRequestObject(resolved)) {
-    return { url: resolved.url, method: resolved.method ?? 'GET', headers: { ...headers, ...resolved.headers }, ...(resolved.body === undefined ? {} : { body: resolved.body }) };
+    return {
+      url: resolved.url,
+      method: resolved.method ?? 'GET',
+      headers: { ...headers, ...resolved.headers },
+      ...(resolved.body === undefined ? {} : { body: resolved.body }),
+    };
   }
   const method = options.method ?? 'GET';
   if (method === 'GET') {
@@ -57,7 +66,17 @@ export async function buildEndpointRequest(options: TokenClientOptions, context:
     return { url: `${resolved}${resolved.includes('?') ? '&' : '?'}${query}`, method, headers };
   }
   if (options.bodyFormat === 'json') {
-    return { url: resolved, method, headers: { ...headers, 'content-type': 'application/json' }, body: jsonBody(context, extra) };
+    return {
+      url: resolved,
+      method,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: jsonBody(context, extra),
+    };
   }
-  return { url: resolved, method, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(contextFields(context, extra)).toString() };
+  return {
+    url: resolved,
+    method,
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(contextFields(context, extra)).toString(),
+  };
 }

@@ -108,7 +108,10 @@ export interface DetectDrmOptions {
 /** EME entry points; defaults to `navigator.requestMediaKeySystemAccess` and `window.WebKitMediaKeys`. */
 export interface EmeEnvironment {
   /** Standard EME (`navigator.requestMediaKeySystemAccess`). */
-  requestMediaKeySystemAccess?: (keySystem: string, configurations: MediaKeySystemConfiguration[]) => Promise<MediaKeySystemAccess>;
+  requestMediaKeySystemAccess?: (
+    keySystem: string,
+    configurations: MediaKeySystemConfiguration[],
+  ) => Promise<MediaKeySystemAccess>;
   /** Safari's legacy prefixed API (`window.WebKitMediaKeys`). */
   WebKitMediaKeys?: LegacyWebKitMediaKeysConstructor;
 }
@@ -185,7 +188,8 @@ export interface TokenEndpointRequest {
 }
 
 /** A URL, or a function of the context returning a URL or a complete request. */
-export type TokenEndpoint = string | ((context: TokenContext) => string | TokenEndpointRequest | Promise<string | TokenEndpointRequest>);
+export type TokenEndpoint =
+  string | ((context: TokenContext) => string | TokenEndpointRequest | Promise<string | TokenEndpointRequest>);
 
 /** Retry policy for token requests (network errors, timeouts, 429 and 5xx). */
 export interface RetryOptions {
@@ -322,11 +326,7 @@ export interface TokenClient {
 
 /** The events both adapters (and `attachFairPlay`, the token client) emit. */
 export type ExpressPlayEventType =
-  | 'expressplay:detected'
-  | 'expressplay:token'
-  | 'expressplay:license'
-  | 'expressplay:keystatus'
-  | 'expressplay:error';
+  'expressplay:detected' | 'expressplay:token' | 'expressplay:license' | 'expressplay:keystatus' | 'expressplay:error';
 
 /**
  * The payload of every `expressplay:*` event. Fields are set where they apply:

@@ -58,12 +58,18 @@ function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
  * @throws {@link ExpressPlayError} from `tooLarge` (default -9061); whatever the
  * stream's `read()` rejects with (an abort, a network error) is passed on as it is.
  */
-export async function readCappedBody(body: ByteStream | null | undefined, options: CappedReadOptions = {}): Promise<Uint8Array> {
+export async function readCappedBody(
+  body: ByteStream | null | undefined,
+  options: CappedReadOptions = {},
+): Promise<Uint8Array> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const tooLarge = () => (options.tooLarge ? options.tooLarge(maxBytes) : defaultTooLarge(maxBytes, options.drm));
   const declared = options.contentLength == null ? Number.NaN : Number(options.contentLength);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await body?.getReader().cancel().catch(() => undefined);
+    await body
+      ?.getReader()
+      .cancel()
+      .catch(() => undefined);
     throw tooLarge();
   }
   if (body == null) return new Uint8Array(0);

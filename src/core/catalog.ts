@@ -5,16 +5,7 @@
 
 /** What kind of failure an error is; adapters and apps branch on this, not on codes. */
 export type ErrorCategory =
-  | 'auth'
-  | 'input'
-  | 'quota'
-  | 'device'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'aborted'
-  | 'policy'
-  | 'unsupported';
+  'auth' | 'input' | 'quota' | 'device' | 'server' | 'network' | 'timeout' | 'aborted' | 'policy' | 'unsupported';
 
 /** The DRM tables a seed code appears in (`'client'` for codes of this library). */
 export type CatalogSource = 'widevine' | 'fairplay' | 'client';
@@ -53,7 +44,14 @@ const ROWS: readonly Row[] = [
   [-2005, 'Invalid content encryption key', WF, 'input', false, 400],
   [-2008, 'Invalid output control flag', WF, 'input', false, 400],
   [-2017, 'An authenticator must be supplied', WF, 'auth', false, 401],
-  [-2018, 'Invalid authenticator (wrong key, or a production key used on the test service or vice versa)', WF, 'auth', false, 401],
+  [
+    -2018,
+    'Invalid authenticator (wrong key, or a production key used on the test service or vice versa)',
+    WF,
+    'auth',
+    false,
+    401,
+  ],
   [-2019, 'Not enough tokens available', WF, 'quota', false, 400],
   [-2020, 'Rights type missing', F, 'input', false, 400],
   [-2021, 'Invalid rights type', F, 'input', false, 400],

@@ -3,7 +3,10 @@
 // TextEncoder, TextDecoder, atob and btoa exist in every browser, in workers and
 // in Node >= 16, so no codec is hand-written here (smaller bundles).
 declare const TextEncoder: new () => { encode(text: string): Uint8Array };
-declare const TextDecoder: new (label?: string, options?: { ignoreBOM?: boolean }) => { decode(bytes: Uint8Array): string };
+declare const TextDecoder: new (
+  label?: string,
+  options?: { ignoreBOM?: boolean },
+) => { decode(bytes: Uint8Array): string };
 declare function atob(base64: string): string;
 declare function btoa(binary: string): string;
 

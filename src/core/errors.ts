@@ -30,7 +30,7 @@ export interface ExpressPlayErrorInit {
 function withoutEcho(details: string, code: number, base: string): string {
   const echo = new RegExp(`^(?:\\[${code}\\]|(?:ExpressPlay )?error ${code})\\s*:?\\s*`, 'i');
   let d = details.trim();
-  for (let prev = ''; d !== prev; ) {
+  for (let prev = ''; d !== prev;) {
     prev = d;
     d = d.replace(echo, '');
     if (d.startsWith(base)) d = d.slice(base.length).replace(/^\s*:?\s*/, '');
@@ -97,7 +97,10 @@ export class ExpressPlayError extends Error {
     const entry = catalogEntry(code);
     const base = entry?.message ?? `ExpressPlay error ${code}`;
     const details = init.details === undefined ? undefined : withoutEcho(redactTokens(init.details), code, base);
-    super(`[${code}] ${base}${details ? `: ${details}` : ''}`, init.cause === undefined ? undefined : { cause: init.cause });
+    super(
+      `[${code}] ${base}${details ? `: ${details}` : ''}`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
     this.code = code;
     this.httpStatus = init.httpStatus;
     this.category = init.category ?? categoryFor(code, init.httpStatus);
@@ -132,7 +135,13 @@ export class ExpressPlayError extends Error {
  * `code`, not only `instanceof`.
  */
 export function isExpressPlayError(value: unknown): value is ExpressPlayError {
-  return value instanceof ExpressPlayError || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'ExpressPlayError' && typeof (value as { code?: unknown }).code === 'number');
+  return (
+    value instanceof ExpressPlayError ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'ExpressPlayError' &&
+      typeof (value as { code?: unknown }).code === 'number')
+  );
 }
 
 /**

@@ -2,7 +2,16 @@
 // skd URI means, the legacy initData layout, and the CKC in every wrapping a
 // license server is known to use.
 
-import { base64ToBytes, concatBytes, isBase64, toBytes, utf16leDecode, utf16leEncode, utf8Decode, utf8Encode } from './encoding.js';
+import {
+  base64ToBytes,
+  concatBytes,
+  isBase64,
+  toBytes,
+  utf16leDecode,
+  utf16leEncode,
+  utf8Decode,
+  utf8Encode,
+} from './encoding.js';
 import { ClientCode } from './catalog.js';
 import { ExpressPlayError } from './errors.js';
 
@@ -33,7 +42,10 @@ function percentEncodeHost(host: string): string {
   let out = '';
   for (const ch of host) {
     const c = ch.charCodeAt(0);
-    out += c >= 0x20 && c <= 0x7e ? ch : [...utf8Encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    out +=
+      c >= 0x20 && c <= 0x7e
+        ? ch
+        : [...utf8Encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
   }
   return out;
 }
@@ -126,14 +138,22 @@ function u32le(n: number): Uint8Array {
  * @throws {@link ExpressPlayError} -9042 when `skd` holds no skd URI; -9040 when the certificate is empty
  *   (the legacy CDM cannot make an SPC without it).
  */
-export function legacyFairPlayInitData(skd: string | ArrayBuffer | ArrayBufferView, contentId: string, certificate: ArrayBuffer | ArrayBufferView): Uint8Array {
+export function legacyFairPlayInitData(
+  skd: string | ArrayBuffer | ArrayBufferView,
+  contentId: string,
+  certificate: ArrayBuffer | ArrayBufferView,
+): Uint8Array {
   let uri: string;
   if (typeof skd === 'string') {
     uri = skd.trim();
     if (!isSkdUri(uri)) skdFail('expected an skd:// URI');
   } else uri = skdFromInitData(skd);
   const cert = toBytes(certificate);
-  if (cert.length === 0) throw new ExpressPlayError(ClientCode.CERTIFICATE_INVALID, { details: 'legacy FairPlay initData needs the certificate', drm: 'fairplay' });
+  if (cert.length === 0)
+    throw new ExpressPlayError(ClientCode.CERTIFICATE_INVALID, {
+      details: 'legacy FairPlay initData needs the certificate',
+      drm: 'fairplay',
+    });
   const text = utf16leEncode(uri);
   const id = utf16leEncode(contentId);
   return concatBytes(u32le(text.length), text, u32le(id.length), id, u32le(cert.length), cert);

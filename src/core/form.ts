@@ -42,6 +42,8 @@ export function decodeForm(text: string): [string, string][] {
     .filter((part) => part !== '')
     .map((part) => {
       const eq = part.indexOf('=');
-      return eq < 0 ? [decodeComponent(part), ''] : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))];
+      return eq < 0
+        ? [decodeComponent(part), '']
+        : [decodeComponent(part.slice(0, eq)), decodeComponent(part.slice(eq + 1))];
     });
 }

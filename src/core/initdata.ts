@@ -15,7 +15,12 @@ function type4(b: Uint8Array, o: number): string {
 }
 
 /** Walks ISO-BMFF boxes, descending into the given container types; never reads past the end. */
-function* boxes(b: Uint8Array, start: number, end: number, containers: ReadonlySet<string>): Generator<{ type: string; start: number; end: number; body: number }> {
+function* boxes(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  containers: ReadonlySet<string>,
+): Generator<{ type: string; start: number; end: number; body: number }> {
   let o = start;
   while (o + 8 <= end) {
     let size = u32(b, o);
@@ -117,7 +122,8 @@ export function keyIdsFromSinf(initData: ArrayBuffer | ArrayBufferView): string[
       const b = base64ToBytes(item);
       for (const box of boxes(b, 0, b.length, new Set(['sinf', 'schi']))) {
         // tenc (full box): version/flags 4, reserved/pattern 2, isProtected 1, ivSize 1, KID 16.
-        if (box.type === 'tenc' && box.body + 24 <= box.end) out.push(bytesToHex(b.subarray(box.body + 8, box.body + 24)));
+        if (box.type === 'tenc' && box.body + 24 <= box.end)
+          out.push(bytesToHex(b.subarray(box.body + 8, box.body + 24)));
       }
     }
   } catch {

@@ -11,7 +11,11 @@
 export function encodedNamePattern(name: string): string {
   return [...name]
     .map((c) => {
-      const spellings = new Set([c, `%${c.toLowerCase().charCodeAt(0).toString(16)}`, `%${c.toUpperCase().charCodeAt(0).toString(16)}`]);
+      const spellings = new Set([
+        c,
+        `%${c.toLowerCase().charCodeAt(0).toString(16)}`,
+        `%${c.toUpperCase().charCodeAt(0).toString(16)}`,
+      ]);
       return `(?:${[...spellings].join('|')})`;
     })
     .join('');

@@ -51,7 +51,9 @@ export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): 
   if (service === 'test') return `https://${seg}-gen.test.expressplay.com/hms/${seg}/token`;
   if (service === 'production') return `https://${seg}-gen.service.expressplay.com/hms/${seg}/token`;
   if (typeof service !== 'string' || !BASE_URL_RE.test(service)) {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `service must be 'test', 'production' or an http(s) base URL, got ${typeof service === 'string' ? JSON.stringify(service) : typeof service}` });
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: `service must be 'test', 'production' or an http(s) base URL, got ${typeof service === 'string' ? JSON.stringify(service) : typeof service}`,
+    });
     // (typeof for non-strings: JSON.stringify throws a TypeError on a bigint.)
   }
   return `${service.replace(/\/+$/, '')}/hms/${seg}/token`;
@@ -87,14 +89,21 @@ export function tokenServiceUrl(drm: TokenDrm, service: TokenService = 'test'): 
  * const { rightsUrl } = parseTokenResponse({ status: res.status, contentType: res.headers.get('content-type'), body: await res.text(), drm: 'widevine' });
  * ```
  */
-export function buildTokenRequest<D extends TokenDrm>(drm: D, params: TokenParamsByDrm[D], optionsArg: BuildTokenRequestOptions = {}): TokenHttpRequest {
+export function buildTokenRequest<D extends TokenDrm>(
+  drm: D,
+  params: TokenParamsByDrm[D],
+  optionsArg: BuildTokenRequestOptions = {},
+): TokenHttpRequest {
   // `?? {}`: a default parameter does not replace the `null` an untyped caller may pass.
   const options = optionsArg ?? {};
   const url = tokenServiceUrl(drm, options.service ?? 'test');
   const pairs = serializeTokenParams(drm, params);
   validateTokenParams(drm, pairs, { now: options.now });
   const method = options.method ?? 'POST';
-  if (method !== 'GET' && method !== 'POST') throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `method must be GET or POST, got ${String(method)}` });
+  if (method !== 'GET' && method !== 'POST')
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: `method must be GET or POST, got ${String(method)}`,
+    });
   const form = encodeForm(pairs);
   const accept = 'text/uri-list, application/json;q=0.9, text/html;q=0.5';
   if (method === 'GET') return { url: `${url}?${form}`, method, headers: { accept } };

@@ -103,7 +103,15 @@ function asCode(value: unknown): number | undefined {
   return undefined;
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  '#39': "'",
+  apos: "'",
+  nbsp: ' ',
+};
 /** Elements whose content is not text: the head (its title repeats the body), scripts, styles. */
 const SKIPPED_ELEMENTS = ['head', 'script', 'style'] as const;
 
@@ -207,7 +215,15 @@ function jsonErrorCode(root: Record<string, unknown>): { code?: number; message?
     obj = nested as Record<string, unknown>;
   }
   const code = asCode(field(obj, ['errorCode', 'code', 'error_code', 'ErrorCode', 'Code']));
-  const msg = field(obj, ['errorMessage', 'message', 'error', 'description', 'error_description', 'ErrorMessage', 'Message']);
+  const msg = field(obj, [
+    'errorMessage',
+    'message',
+    'error',
+    'description',
+    'error_description',
+    'ErrorMessage',
+    'Message',
+  ]);
   return { code, message: typeof msg === 'string' ? msg : undefined };
 }
 
@@ -221,10 +237,17 @@ function isOptionalText(value: unknown): boolean {
  */
 function checkInput(input: TokenResponseInput, fn: string): void {
   if (
-    typeof input !== 'object' || input === null || typeof input.status !== 'number' || !Number.isInteger(input.status) ||
-    typeof input.body !== 'string' || !isOptionalText(input.contentType) || !isOptionalText(input.retryAfter)
+    typeof input !== 'object' ||
+    input === null ||
+    typeof input.status !== 'number' ||
+    !Number.isInteger(input.status) ||
+    typeof input.body !== 'string' ||
+    !isOptionalText(input.contentType) ||
+    !isOptionalText(input.retryAfter)
   ) {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `${fn} needs { status: integer, body: string, contentType?: string, retryAfter?: string }` });
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: `${fn} needs { status: integer, body: string, contentType?: string, retryAfter?: string }`,
+    });
   }
 }
 
@@ -252,10 +275,29 @@ export function parseErrorResponse(input: TokenResponseInput): ExpressPlayError 
   if (code !== undefined && catalogEntry(code)) {
     // A 5xx is worth retrying even where the code's catalog entry says otherwise; a 4xx never is.
     const retryable = status >= 500 ? true : status === 429 ? true : status >= 400 ? false : undefined;
-    return new ExpressPlayError(code, { httpStatus: status, details, drm: input.drm, retryAfterMs, ...(retryable === undefined ? {} : { retryable }) });
+    return new ExpressPlayError(code, {
+      httpStatus: status,
+      details,
+      drm: input.drm,
+      retryAfterMs,
+      ...(retryable === undefined ? {} : { retryable }),
+    });
   }
-  const err = errorForHttpStatus(status >= 400 ? status : 502, code === undefined ? details : `code ${code}: ${details}`, input.drm);
-  return retryAfterMs === undefined ? err : new ExpressPlayError(err.code, { httpStatus: err.httpStatus, details: err.details, drm: err.drm, category: err.category, retryable: err.retryable, retryAfterMs });
+  const err = errorForHttpStatus(
+    status >= 400 ? status : 502,
+    code === undefined ? details : `code ${code}: ${details}`,
+    input.drm,
+  );
+  return retryAfterMs === undefined
+    ? err
+    : new ExpressPlayError(err.code, {
+        httpStatus: err.httpStatus,
+        details: err.details,
+        drm: err.drm,
+        category: err.category,
+        retryable: err.retryable,
+        retryAfterMs,
+      });
 }
 
 function malformed(input: TokenResponseInput, details: string): ExpressPlayError {
@@ -278,9 +320,13 @@ export function parseTokenResponse(input: TokenResponseInput): TokenResult {
   const type = mediaType(input.contentType);
   const json = type === 'application/json' || type === '' || type.endsWith('+json') ? tryJson(input.body) : undefined;
   if (json !== undefined) {
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw malformed(input, 'JSON answer is not an object');
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw malformed(input, 'JSON answer is not an object');
     const obj = json as Record<string, unknown>;
-    if (field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']) === undefined && jsonErrorCode(obj).code !== undefined) {
+    if (
+      field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']) === undefined &&
+      jsonErrorCode(obj).code !== undefined
+    ) {
       // The real status (2xx), not a made-up 502: a 5xx marked every such error retryable,
       // even -2018 (bad authenticator), so clients retried what can never succeed.
       throw parseErrorResponse(input);
@@ -300,7 +346,8 @@ export function parseTokenResponse(input: TokenResponseInput): TokenResult {
     }
     return result;
   }
-  if (type !== '' && type !== 'text/uri-list' && type !== 'text/plain') throw malformed(input, `unexpected content type ${type}`);
+  if (type !== '' && type !== 'text/uri-list' && type !== 'text/plain')
+    throw malformed(input, `unexpected content type ${type}`);
   const first = parseUriList(input.body)[0];
   const rightsUrl = checkedUrl(input, first);
   const token = tokenFromRightsUrl(rightsUrl);

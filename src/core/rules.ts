@@ -113,7 +113,15 @@ export function parseExpirationTime(value: string, now: number, fail: Fail): num
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
   const back = new Date(at);
   // Date.parse rolls 2026-02-31 over to March: compare the fields to refuse it.
-  if (Number.isNaN(at) || back.getUTCFullYear() !== y || back.getUTCMonth() + 1 !== mo || back.getUTCDate() !== d || back.getUTCHours() !== h || back.getUTCMinutes() !== mi || back.getUTCSeconds() !== s) {
+  if (
+    Number.isNaN(at) ||
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() + 1 !== mo ||
+    back.getUTCDate() !== d ||
+    back.getUTCHours() !== h ||
+    back.getUTCMinutes() !== mi ||
+    back.getUTCSeconds() !== s
+  ) {
     fail(-2002, `"${value}" is not a valid date-time`);
   }
   if (at <= now) fail(-2002, 'the expiration time is in the past');
@@ -124,17 +132,54 @@ export function parseExpirationTime(value: string, now: number, fail: Fail): num
 
 /** The table, in the spec's order. Order decides which error a request with several mistakes gets. */
 const RULES: Readonly<Record<string, Rule>> = {
-  customerAuthenticator: { drms: ALL, missing: { widevine: -2017, fairplay: -2017, playready: -2017 }, check: (v, fail) => { if (v.trim() === '') fail(-2017); } },
-  errorFormat: { drms: ALL, check: (v, fail) => { if (v !== 'html' && v !== 'json') fail(-3004, `"${v}"`); } },
+  customerAuthenticator: {
+    drms: ALL,
+    missing: { widevine: -2017, fairplay: -2017, playready: -2017 },
+    check: (v, fail) => {
+      if (v.trim() === '') fail(-2017);
+    },
+  },
+  errorFormat: {
+    drms: ALL,
+    check: (v, fail) => {
+      if (v !== 'html' && v !== 'json') fail(-3004, `"${v}"`);
+    },
+  },
   // (reading) "4-byte hex; only '0000' is accepted": any all-zero hex string of 4 or 8 digits.
-  generalFlags: { drms: ALL, check: (v, fail) => { if (!/^(?:[0-9a-fA-F]{4}|[0-9a-fA-F]{8})$/.test(v) || !/^0+$/.test(v)) fail(-5003, `"${v}"`); } },
-  kek: { drms: ALL, check: (v, fail) => { if (!isHex(v, 32)) fail(-4024, 'kek must be 32 hex characters'); } },
+  generalFlags: {
+    drms: ALL,
+    check: (v, fail) => {
+      if (!/^(?:[0-9a-fA-F]{4}|[0-9a-fA-F]{8})$/.test(v) || !/^0+$/.test(v)) fail(-5003, `"${v}"`);
+    },
+  },
+  kek: {
+    drms: ALL,
+    check: (v, fail) => {
+      if (!isHex(v, 32)) fail(-4024, 'kek must be 32 hex characters');
+    },
+  },
   kid: { drms: ALL, missing: { widevine: -4018, playready: -4018 }, check: checkKid },
   // A 16-byte key wrapped with RFC 3394 is 24 bytes.
-  ek: { drms: ALL, check: (v, fail) => { if (!isHex(v, 48)) fail(-4024, 'ek must be 48 hex characters (a wrapped 16-byte key)'); } },
-  contentKey: { drms: ALL, check: (v, fail) => { if (!isHex(v, 32)) fail(-2027, `got ${v.length} characters`); } },
+  ek: {
+    drms: ALL,
+    check: (v, fail) => {
+      if (!isHex(v, 48)) fail(-4024, 'ek must be 48 hex characters (a wrapped 16-byte key)');
+    },
+  },
+  contentKey: {
+    drms: ALL,
+    check: (v, fail) => {
+      if (!isHex(v, 32)) fail(-2027, `got ${v.length} characters`);
+    },
+  },
   contentId: { drms: WV },
-  securityLevel: { drms: WV, missing: { widevine: -7003 }, check: (v, fail) => { if (!/^[1-5]$/.test(v)) fail(-7004, `"${v}"`); } },
+  securityLevel: {
+    drms: WV,
+    missing: { widevine: -7003 },
+    check: (v, fail) => {
+      if (!/^[1-5]$/.test(v)) fail(-7004, `"${v}"`);
+    },
+  },
   hdcpOutputControl: {
     drms: WV,
     missing: { widevine: -7006 },
@@ -143,19 +188,47 @@ const RULES: Readonly<Record<string, Rule>> = {
       if (Number(v) > 2) fail(-2034, `hdcpOutputControl ${v} (0, 1 or 2)`);
     },
   },
-  licenseDuration: { drms: WV, check: (v, fail) => { if (!INT_RE.test(v) || !Number.isSafeInteger(Number(v))) fail(-7007, `"${v}"`); } },
+  licenseDuration: {
+    drms: WV,
+    check: (v, fail) => {
+      if (!INT_RE.test(v) || !Number.isSafeInteger(Number(v))) fail(-7007, `"${v}"`);
+    },
+  },
   wvExtension: { drms: WV, repeatable: true, check: checkExtension(-7009) },
-  iv: { drms: FP, missing: { fairplay: -6003 }, check: (v, fail) => { if (!isHex(v, 32)) fail(-6003, `got ${v.length} characters`); } },
-  rentalDuration: { drms: FP, check: (v, fail) => { if (!INT_RE.test(v) || !Number.isSafeInteger(Number(v))) fail(-6007, `"${v}"`); } },
+  iv: {
+    drms: FP,
+    missing: { fairplay: -6003 },
+    check: (v, fail) => {
+      if (!isHex(v, 32)) fail(-6003, `got ${v.length} characters`);
+    },
+  },
+  rentalDuration: {
+    drms: FP,
+    check: (v, fail) => {
+      if (!INT_RE.test(v) || !Number.isSafeInteger(Number(v))) fail(-6007, `"${v}"`);
+    },
+  },
   fpExtension: { drms: FP, repeatable: true, check: checkExtension(-6001) },
-  rightsType: { drms: ['fairplay', 'playready'], check: (v, fail) => { if (v !== 'BuyToOwn' && v !== 'Rental') fail(-2021, `"${v}"`); } },
+  rightsType: {
+    drms: ['fairplay', 'playready'],
+    check: (v, fail) => {
+      if (v !== 'BuyToOwn' && v !== 'Rental') fail(-2021, `"${v}"`);
+    },
+  },
   expirationTime: { drms: ALL },
-  cookie: { drms: ALL, check: (v, fail) => { if (v.length > 32) fail(-2033, `${v.length} characters (at most 32)`); } },
+  cookie: {
+    drms: ALL,
+    check: (v, fail) => {
+      if (v.length > 32) fail(-2033, `${v.length} characters (at most 32)`);
+    },
+  },
 };
 
 /** Names of the table's parameters for a DRM, in order. */
 export function tokenParamNames(drm: TokenDrm): string[] {
-  return Object.entries(RULES).filter(([, r]) => r.drms.includes(drm)).map(([name]) => name);
+  return Object.entries(RULES)
+    .filter(([, r]) => r.drms.includes(drm))
+    .map(([name]) => name);
 }
 
 /** Options of {@link validateTokenParams}. */
@@ -176,7 +249,11 @@ export interface ValidateOptions {
  * DRMs' tables or of no table are kept in `extra`. Shared by `buildTokenRequest`
  * and the emulator, so both refuse exactly the same requests.
  */
-export function validateTokenParams(drm: TokenDrm, pairs: WireParams, options: ValidateOptions = {}): NormalizedTokenParams {
+export function validateTokenParams(
+  drm: TokenDrm,
+  pairs: WireParams,
+  options: ValidateOptions = {},
+): NormalizedTokenParams {
   const now = options.now ?? Date.now();
   const fail: Fail = (code, details) => {
     throw new ExpressPlayError(code, { details, drm, httpStatus: undefined });
@@ -209,7 +286,8 @@ export function validateTokenParams(drm: TokenDrm, pairs: WireParams, options: V
       if (code !== undefined) fail(code);
       continue;
     }
-    if (list.length > 1 && !rule.repeatable) fail(ClientCode.DUPLICATE_PARAMETER, `${name} is given ${list.length} times`);
+    if (list.length > 1 && !rule.repeatable)
+      fail(ClientCode.DUPLICATE_PARAMETER, `${name} is given ${list.length} times`);
     for (const value of list) rule.check?.(value, fail, now);
   }
   // Parameters of another DRM's table, or outside every table, are forwarded as they are.

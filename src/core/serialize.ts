@@ -10,31 +10,50 @@ const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
 
 function wellFormed(name: string, text: string, drm: TokenDrm): string {
   if (LONE_SURROGATE_RE.test(name) || LONE_SURROGATE_RE.test(text)) {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'parameter names and values must be well-formed Unicode (lone surrogate)', drm });
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: 'parameter names and values must be well-formed Unicode (lone surrogate)',
+      drm,
+    });
   }
   return text;
 }
 
-const EXTENSION_PARAM: Readonly<Record<TokenDrm, string | undefined>> = { widevine: 'wvExtension', fairplay: 'fpExtension', playready: undefined };
+const EXTENSION_PARAM: Readonly<Record<TokenDrm, string | undefined>> = {
+  widevine: 'wvExtension',
+  fairplay: 'fpExtension',
+  playready: undefined,
+};
 
 function extensionToWire(ext: TokenExtension, drm: TokenDrm): string {
   if (typeof ext === 'string') return ext;
   if (typeof ext === 'object' && ext !== null && typeof ext.type === 'string') {
-    const payload = typeof ext.payload === 'string' ? ext.payload : ext.payload instanceof Uint8Array ? bytesToBase64(ext.payload) : undefined;
+    const payload =
+      typeof ext.payload === 'string'
+        ? ext.payload
+        : ext.payload instanceof Uint8Array
+          ? bytesToBase64(ext.payload)
+          : undefined;
     if (payload !== undefined) return `${ext.type},${payload}`;
   }
-  throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'an extension is "type,payload" or { type, payload }', drm });
+  throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+    details: 'an extension is "type,payload" or { type, payload }',
+    drm,
+  });
 }
 
 function scalarToWire(name: string, value: unknown, drm: TokenDrm): string {
   if (typeof value === 'string') return wellFormed(name, value, drm);
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new ExpressPlayError(-2002, { details: `${name} is an invalid Date`, drm });
+    if (Number.isNaN(value.getTime()))
+      throw new ExpressPlayError(-2002, { details: `${name} is an invalid Date`, drm });
     // RFC 3339 with the 'Z' designator and whole seconds, as in the seed's example.
     return value.toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
-  throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `${name} must be a string or a number, not ${value === null ? 'null' : typeof value}`, drm });
+  throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+    details: `${name} must be a string or a number, not ${value === null ? 'null' : typeof value}`,
+    drm,
+  });
 }
 
 // Every error carries the DRM, as the validator's do.
@@ -62,7 +81,8 @@ export function serializeTokenParams<D extends TokenDrm>(drm: D, params: TokenPa
   for (const [name, value] of Object.entries(record)) {
     if (value === undefined || value === null || name === 'extra') continue;
     if (name === 'wvExtension' || name === 'fpExtension') {
-      if (name !== extParam) throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `${name} does not apply to ${drm}`, drm });
+      if (name !== extParam)
+        throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: `${name} does not apply to ${drm}`, drm });
       const list = Array.isArray(value) ? (value as TokenExtension[]) : [value as TokenExtension];
       for (const ext of list) out.push([name, wellFormed(name, extensionToWire(ext, drm), drm)]);
       continue;
@@ -71,12 +91,17 @@ export function serializeTokenParams<D extends TokenDrm>(drm: D, params: TokenPa
   }
   const extra = record['extra'];
   if (extra !== undefined && extra !== null) {
-    if (typeof extra !== 'object') throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'extra must be an object', drm });
+    if (typeof extra !== 'object')
+      throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'extra must be an object', drm });
     for (const [name, value] of Object.entries(extra as Record<string, unknown>)) {
       if (value === undefined || value === null) continue;
       // Compare with the names actually serialized: `name in record` also matched Object.prototype
       // ('constructor', 'toString' …) and reported a bogus duplicate.
-      if (out.some(([n]) => n === name)) throw new ExpressPlayError(ClientCode.DUPLICATE_PARAMETER, { details: `${name} is given twice (in extra too)`, drm });
+      if (out.some(([n]) => n === name))
+        throw new ExpressPlayError(ClientCode.DUPLICATE_PARAMETER, {
+          details: `${name} is given twice (in extra too)`,
+          drm,
+        });
       out.push([name, scalarToWire(name, value, drm)]);
     }
   }

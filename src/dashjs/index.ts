@@ -89,7 +89,10 @@ export function expressPlayErrorOf(event: { error?: unknown } | undefined): Expr
  * // later: ep.detach(); player.reset();
  * ```
  */
-export async function attachExpressPlay(player: MediaPlayerClass, options: DashExpressPlayOptions): Promise<DashExpressPlay> {
+export async function attachExpressPlay(
+  player: MediaPlayerClass,
+  options: DashExpressPlayOptions,
+): Promise<DashExpressPlay> {
   // dash.js's event bus sets `type` on the payload itself (and refuses one that has it).
   const core = await AdapterCore.create(options, ({ type, ...payload }) => triggerOn(player, type, payload));
   return new DashHooks(player, core).handle();
@@ -179,7 +182,10 @@ class DashHooks {
   private currentLoad(): ContentLoad {
     const { load } = this.core;
     if (load) return load;
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm });
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: 'no content id for this load: set options.contentId',
+      drm: this.core.drm,
+    });
   }
 
   /** Reports a typed error as `expressplay:error` and as dash.js's own `error` event. */

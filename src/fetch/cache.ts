@@ -81,7 +81,12 @@ export function entryKey(appKey: string, drm: string, params: unknown): Promise<
 }
 
 /** A cached token that still has more than `marginMs` to live, else undefined (a broken store is a miss). */
-export async function readCachedToken(store: TokenStore, key: string, now: number, marginMs: number): Promise<CachedToken | undefined> {
+export async function readCachedToken(
+  store: TokenStore,
+  key: string,
+  now: number,
+  marginMs: number,
+): Promise<CachedToken | undefined> {
   let raw: string | undefined;
   try {
     raw = await store.get(key);
@@ -91,7 +96,8 @@ export async function readCachedToken(store: TokenStore, key: string, now: numbe
   if (typeof raw !== 'string') return undefined;
   try {
     const v = JSON.parse(raw) as Partial<CachedToken>;
-    if (typeof v.rightsUrl === 'string' && typeof v.expiresAt === 'number' && v.expiresAt - marginMs > now) return { rightsUrl: v.rightsUrl, expiresAt: v.expiresAt };
+    if (typeof v.rightsUrl === 'string' && typeof v.expiresAt === 'number' && v.expiresAt - marginMs > now)
+      return { rightsUrl: v.rightsUrl, expiresAt: v.expiresAt };
   } catch {
     // Not ours: a miss.
   }
@@ -99,7 +105,13 @@ export async function readCachedToken(store: TokenStore, key: string, now: numbe
 }
 
 /** Stores the token until its expiry minus the margin (a broken store is ignored). */
-export async function writeCachedToken(store: TokenStore, key: string, token: CachedToken, now: number, marginMs: number): Promise<void> {
+export async function writeCachedToken(
+  store: TokenStore,
+  key: string,
+  token: CachedToken,
+  now: number,
+  marginMs: number,
+): Promise<void> {
   const ttl = token.expiresAt - marginMs - now;
   if (ttl <= 0) return;
   try {

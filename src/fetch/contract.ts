@@ -46,7 +46,8 @@ export interface TokenEndpointFailure {
 
 type Resolved<T> = Omit<T, 'customerAuthenticator'> & { customerAuthenticator?: never };
 /** What `resolve` returns: the token parameters for this viewer and content, without the authenticator (the handler adds it). */
-export type ResolvedTokenParams = Resolved<WidevineTokenParams> | Resolved<FairPlayTokenParams> | Resolved<PlayReadyTokenParams>;
+export type ResolvedTokenParams =
+  Resolved<WidevineTokenParams> | Resolved<FairPlayTokenParams> | Resolved<PlayReadyTokenParams>;
 
 /** The browser's request body, already read (and capped). */
 export interface TokenRequestBody {
@@ -90,7 +91,9 @@ function scalar(name: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (name === 'kids' && Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(',');
-  return malformed(`${name.slice(0, 64)} must be ${name === 'kids' ? 'an array of strings or a string' : 'a string or a number'}`);
+  return malformed(
+    `${name.slice(0, 64)} must be ${name === 'kids' ? 'an array of strings or a string' : 'a string or a number'}`,
+  );
 }
 
 function jsonFields(text: string): [string, unknown][] {
@@ -111,12 +114,16 @@ function bodyFields(body: TokenRequestBody): [string, unknown][] {
   // JSON only when declared: a text/plain body (no CORS preflight) is never read as JSON.
   if (body.type === 'application/json') return jsonFields(text);
   if (body.type === 'application/x-www-form-urlencoded' || body.type === '') return decodeForm(text);
-  throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: 'the body must be application/json or application/x-www-form-urlencoded', httpStatus: 415 });
+  throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, {
+    details: 'the body must be application/json or application/x-www-form-urlencoded',
+    httpStatus: 415,
+  });
 }
 
 function parseKids(kids: string): string[] {
   const list = kids.split(',').map((k) => k.trim().replace(/-/g, '').toLowerCase());
-  if (list.length > 32 || list.some((k) => !/^[0-9a-f]{32}$/.test(k))) bad('kids is a comma-separated list of up to 32 key ids, 32 hex characters each');
+  if (list.length > 32 || list.some((k) => !/^[0-9a-f]{32}$/.test(k)))
+    bad('kids is a comma-separated list of up to 32 key ids, 32 hex characters each');
   return list;
 }
 
@@ -124,15 +131,24 @@ function parseKids(kids: string): string[] {
 export function parseTokenRequestContext(query: string, body?: TokenRequestBody): TokenRequestContext {
   const fields = new Map<string, string>();
   const put = (name: string, value: unknown) => {
-    if (fields.has(name)) throw new ExpressPlayError(ClientCode.DUPLICATE_PARAMETER, { details: `${name.slice(0, 64)} is given twice`, httpStatus: 400 });
+    if (fields.has(name))
+      throw new ExpressPlayError(ClientCode.DUPLICATE_PARAMETER, {
+        details: `${name.slice(0, 64)} is given twice`,
+        httpStatus: 400,
+      });
     fields.set(name, scalar(name, value));
   };
   for (const [k, v] of decodeForm(query)) put(k, v);
   if (body !== undefined) for (const [k, v] of bodyFields(body)) put(k, v);
   const drm = fields.get('drm');
-  if (drm === undefined || !DRMS.includes(drm as Drm)) throw new ExpressPlayError(ClientCode.UNSUPPORTED_DRM, { details: `drm must be one of ${DRMS.join(', ')}`, httpStatus: 400 });
+  if (drm === undefined || !DRMS.includes(drm as Drm))
+    throw new ExpressPlayError(ClientCode.UNSUPPORTED_DRM, {
+      details: `drm must be one of ${DRMS.join(', ')}`,
+      httpStatus: 400,
+    });
   const contentId = fields.get('contentId');
-  if (contentId === undefined || contentId === '' || contentId.length > 512) bad('contentId is required (1..512 characters)');
+  if (contentId === undefined || contentId === '' || contentId.length > 512)
+    bad('contentId is required (1..512 characters)');
   const ctx: TokenRequestContext = { drm: drm as Drm, contentId };
   const sl = fields.get('securityLevel');
   if (sl !== undefined && sl !== '') {

@@ -16,8 +16,20 @@ import {
   type TokenService,
 } from '../core/index.js';
 import { declaredLength, readCapped } from './body.js';
-import { entryKey, MemoryTokenStore, readCachedToken, writeCachedToken, type TokenCacheOptions, type TokenStore } from './cache.js';
-import { parseTokenRequestContext, type ResolvedTokenParams, type TokenEndpointSuccess, type TokenRequestContext } from './contract.js';
+import {
+  entryKey,
+  MemoryTokenStore,
+  readCachedToken,
+  writeCachedToken,
+  type TokenCacheOptions,
+  type TokenStore,
+} from './cache.js';
+import {
+  parseTokenRequestContext,
+  type ResolvedTokenParams,
+  type TokenEndpointSuccess,
+  type TokenRequestContext,
+} from './contract.js';
 import { plainMessage, statusOf, toExpressPlayError } from './errors.js';
 import { checkOrigin, type OriginPolicy } from './origin.js';
 import { containsSecret } from './secret.js';
@@ -111,7 +123,17 @@ function withToken(rightsUrl: string, token: string | undefined): string {
 async function withinTimeout<T>(work: () => T | Promise<T>, timeoutMs: number, ctx: TokenRequestContext): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ExpressPlayError(ClientCode.TIMEOUT, { details: `resolve() did not answer within ${timeoutMs} ms`, httpStatus: 504, drm: ctx.drm })), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ExpressPlayError(ClientCode.TIMEOUT, {
+            details: `resolve() did not answer within ${timeoutMs} ms`,
+            httpStatus: 504,
+            drm: ctx.drm,
+          }),
+        ),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([Promise.resolve().then(work), timeout]);
@@ -124,10 +146,23 @@ async function readContext(request: Request, bodyTimeoutMs: number): Promise<Tok
   const url = new URL(request.url);
   const query = url.search.startsWith('?') ? url.search.slice(1) : url.search;
   if (request.method !== 'POST') return parseTokenRequestContext(query);
-  const tooLarge = () => new ExpressPlayError(ClientCode.BODY_TOO_LARGE, { details: `more than ${MAX_REQUEST_BODY} bytes`, httpStatus: 413 });
+  const tooLarge = () =>
+    new ExpressPlayError(ClientCode.BODY_TOO_LARGE, {
+      details: `more than ${MAX_REQUEST_BODY} bytes`,
+      httpStatus: 413,
+    });
   if ((declaredLength(request.headers) ?? 0) > MAX_REQUEST_BODY) throw tooLarge();
-  const timedOut = () => new ExpressPlayError(ClientCode.TIMEOUT, { details: `the request body did not arrive within ${bodyTimeoutMs} ms`, httpStatus: 408 });
-  const bytes = await readCapped(request.body, { limit: MAX_REQUEST_BODY, tooLarge, timeoutMs: bodyTimeoutMs, timedOut });
+  const timedOut = () =>
+    new ExpressPlayError(ClientCode.TIMEOUT, {
+      details: `the request body did not arrive within ${bodyTimeoutMs} ms`,
+      httpStatus: 408,
+    });
+  const bytes = await readCapped(request.body, {
+    limit: MAX_REQUEST_BODY,
+    tooLarge,
+    timeoutMs: bodyTimeoutMs,
+    timedOut,
+  });
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   return parseTokenRequestContext(query, { type, text: new TextDecoder().decode(bytes) });
 }
@@ -137,15 +172,29 @@ function checkKid(ctx: TokenRequestContext, resolved: ResolvedTokenParams): void
   const kid = resolved.kid;
   if (ctx.kids === undefined || ctx.kids.length === 0 || typeof kid !== 'string' || kid.startsWith('^')) return;
   if (!ctx.kids.includes(kid.replace(/-/g, '').toLowerCase())) {
-    throw new ExpressPlayError(ClientCode.KID_NOT_REQUESTED, { details: `resolve() returned kid ${kid.slice(0, 40)}; the browser asked for ${ctx.kids.join(', ')}`, httpStatus: 403, drm: ctx.drm });
+    throw new ExpressPlayError(ClientCode.KID_NOT_REQUESTED, {
+      details: `resolve() returned kid ${kid.slice(0, 40)}; the browser asked for ${ctx.kids.join(', ')}`,
+      httpStatus: 403,
+      drm: ctx.drm,
+    });
   }
 }
 
-async function mintToken<R>(s: Settings<R>, drm: TokenDrm, params: TokenParamsByDrm[TokenDrm], ctx: TokenRequestContext, clientGone: AbortSignal): Promise<{ rightsUrl: string; expiresAt: number }> {
+async function mintToken<R>(
+  s: Settings<R>,
+  drm: TokenDrm,
+  params: TokenParamsByDrm[TokenDrm],
+  ctx: TokenRequestContext,
+  clientGone: AbortSignal,
+): Promise<{ rightsUrl: string; expiresAt: number }> {
   const at = (s.options.now ?? Date.now)();
   // The core computes the expiry the service will apply (expirationTime, or the 30-day default).
   const { expiresAt } = validateTokenParams(drm, serializeTokenParams(drm, params), { now: at });
-  const request = buildTokenRequest(drm, params, { service: s.options.service, method: s.options.method ?? 'POST', now: at });
+  const request = buildTokenRequest(drm, params, {
+    service: s.options.service,
+    method: s.options.method ?? 'POST',
+    now: at,
+  });
   const answer = await callTokenService(request, {
     fetch: s.options.fetch ?? ((input, init) => fetch(input, init)),
     authenticator: s.options.authenticator,
@@ -155,18 +204,31 @@ async function mintToken<R>(s: Settings<R>, drm: TokenDrm, params: TokenParamsBy
     drm: ctx.drm,
     clientGone,
   });
-  const result = parseTokenResponse({ status: answer.status, contentType: answer.contentType, body: answer.body, drm: ctx.drm, retryAfter: answer.retryAfter });
+  const result = parseTokenResponse({
+    status: answer.status,
+    contentType: answer.contentType,
+    body: answer.body,
+    drm: ctx.drm,
+    retryAfter: answer.retryAfter,
+  });
   return { rightsUrl: withToken(result.rightsUrl, result.token), expiresAt };
 }
 
 /** The token for this request: from the cache when the app keyed it and one is live, else minted (and cached). */
-async function tokenFor<R>(s: Settings<R>, app: R, ctx: TokenRequestContext, resolved: ResolvedTokenParams, clientGone: AbortSignal): Promise<{ rightsUrl: string; expiresAt: number; cached: boolean }> {
+async function tokenFor<R>(
+  s: Settings<R>,
+  app: R,
+  ctx: TokenRequestContext,
+  resolved: ResolvedTokenParams,
+  clientGone: AbortSignal,
+): Promise<{ rightsUrl: string; expiresAt: number; cached: boolean }> {
   const drm: TokenDrm = ctx.drm === 'clearkey' ? 'widevine' : ctx.drm;
   const withDefaults = { ...resolved, errorFormat: resolved.errorFormat ?? 'json' };
   const params = { ...withDefaults, customerAuthenticator: s.options.authenticator } as TokenParamsByDrm[TokenDrm];
   const cache = s.options.cache;
   const appKey = cache && s.store ? await cache.key(app, ctx) : undefined;
-  if (cache === undefined || s.store === undefined || typeof appKey !== 'string') return { ...(await mintToken(s, drm, params, ctx, clientGone)), cached: false };
+  if (cache === undefined || s.store === undefined || typeof appKey !== 'string')
+    return { ...(await mintToken(s, drm, params, ctx, clientGone)), cached: false };
   const margin = cache.marginMs ?? 60_000;
   const now = s.options.now ?? Date.now;
   const key = await entryKey(appKey, drm, withDefaults);
@@ -181,20 +243,36 @@ function reply(status: number, type: string, body: string, headers: Record<strin
   return new Response(body, { status, headers: { ...headers, ...BASE_HEADERS, 'content-type': type } });
 }
 
-async function handle<R>(s: Settings<R>, request: Request, app: R, cors: Record<string, string>, seen: { ctx?: TokenRequestContext; cached?: boolean }): Promise<Response> {
-  if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: { ...cors, allow: METHODS.join(', ') } });
-  if (request.method !== 'GET' && request.method !== 'POST') throw new ExpressPlayError(ClientCode.METHOD_NOT_ALLOWED, { details: request.method.slice(0, 20), httpStatus: 405 });
+async function handle<R>(
+  s: Settings<R>,
+  request: Request,
+  app: R,
+  cors: Record<string, string>,
+  seen: { ctx?: TokenRequestContext; cached?: boolean },
+): Promise<Response> {
+  if (request.method === 'OPTIONS')
+    return new Response(null, { status: 204, headers: { ...cors, allow: METHODS.join(', ') } });
+  if (request.method !== 'GET' && request.method !== 'POST')
+    throw new ExpressPlayError(ClientCode.METHOD_NOT_ALLOWED, {
+      details: request.method.slice(0, 20),
+      httpStatus: 405,
+    });
   const ctx = await readContext(request, s.options.bodyTimeoutMs ?? 5_000);
   seen.ctx = ctx;
   const resolved = await withinTimeout(() => s.options.resolve(app, ctx), s.timeoutMs, ctx);
   // A browser that went away (player disposed, source changed) must not cost a token after all.
-  if (request.signal.aborted) throw new ExpressPlayError(ClientCode.ABORTED, { details: 'the browser went away', httpStatus: 499, drm: ctx.drm });
-  if (typeof resolved !== 'object' || resolved === null) throw new ExpressPlayError(ClientCode.SERVER, { details: 'resolve returned no token parameters', httpStatus: 500 });
+  if (request.signal.aborted)
+    throw new ExpressPlayError(ClientCode.ABORTED, { details: 'the browser went away', httpStatus: 499, drm: ctx.drm });
+  if (typeof resolved !== 'object' || resolved === null)
+    throw new ExpressPlayError(ClientCode.SERVER, { details: 'resolve returned no token parameters', httpStatus: 500 });
   checkKid(ctx, resolved);
   const token = await tokenFor(s, app, ctx, resolved, request.signal);
   seen.cached = token.cached;
   if (answerType(request) === 'uri-list') return reply(200, 'text/uri-list; charset=utf-8', token.rightsUrl, cors);
-  const answer: TokenEndpointSuccess = { rightsUrl: token.rightsUrl, expiresAt: new Date(token.expiresAt).toISOString() };
+  const answer: TokenEndpointSuccess = {
+    rightsUrl: token.rightsUrl,
+    expiresAt: new Date(token.expiresAt).toISOString(),
+  };
   return reply(200, 'application/json; charset=utf-8', JSON.stringify(answer), cors);
 }
 
@@ -203,7 +281,12 @@ function errorResponse(err: ExpressPlayError, status: number, cors: Record<strin
   const headers: Record<string, string> = { ...cors };
   if (status === 405) headers['allow'] = METHODS.join(', ');
   if (err.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(err.retryAfterMs / 1000));
-  return reply(status, 'application/json; charset=utf-8', JSON.stringify({ errorCode: err.code, errorMessage: plainMessage(err) }), headers);
+  return reply(
+    status,
+    'application/json; charset=utf-8',
+    JSON.stringify({ errorCode: err.code, errorMessage: plainMessage(err) }),
+    headers,
+  );
 }
 
 /**
@@ -212,15 +295,25 @@ function errorResponse(err: ExpressPlayError, status: number, cors: Record<strin
  *
  * @internal
  */
-export function createTokenEndpoint<R>(options: TokenEndpointOptions<R>, name: string): (request: Request, app: R) => Promise<Response> {
+export function createTokenEndpoint<R>(
+  options: TokenEndpointOptions<R>,
+  name: string,
+): (request: Request, app: R) => Promise<Response> {
   const { authenticator, resolve } = options;
-  if (typeof authenticator !== 'string' || authenticator === '') throw new TypeError(`${name}: authenticator is required`);
+  if (typeof authenticator !== 'string' || authenticator === '')
+    throw new TypeError(`${name}: authenticator is required`);
   if (typeof resolve !== 'function') throw new TypeError(`${name}: resolve is required`);
-  if (options.allowedOrigins === '*' && options.allowCredentials) throw new TypeError(`${name}: allowCredentials needs a list of allowedOrigins, not '*'`);
-  const s: Settings<R> = { options, timeoutMs: options.timeoutMs ?? 10_000, store: options.cache ? (options.cache.store ?? new MemoryTokenStore()) : undefined };
+  if (options.allowedOrigins === '*' && options.allowCredentials)
+    throw new TypeError(`${name}: allowCredentials needs a list of allowedOrigins, not '*'`);
+  const s: Settings<R> = {
+    options,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    store: options.cache ? (options.cache.store ?? new MemoryTokenStore()) : undefined,
+  };
   const now = options.now ?? Date.now;
   // Belt and braces for texts we write ourselves (an app error's details): no form of the authenticator.
-  const scrub = (text: string) => (containsSecret(text, authenticator) ? '[withheld: it contained the authenticator]' : redactTokens(text));
+  const scrub = (text: string) =>
+    containsSecret(text, authenticator) ? '[withheld: it contained the authenticator]' : redactTokens(text);
 
   return async (request, app) => {
     const started = now();
@@ -235,15 +328,31 @@ export function createTokenEndpoint<R>(options: TokenEndpointOptions<R>, name: s
     const verdict = checkOrigin(request, options, METHODS, EXPOSE);
     try {
       // Before the body, resolve() or the token service: a refused origin costs nothing.
-      if (!verdict.allowed) throw new ExpressPlayError(ClientCode.ORIGIN_NOT_ALLOWED, { details: verdict.reason, httpStatus: 403 });
+      if (!verdict.allowed)
+        throw new ExpressPlayError(ClientCode.ORIGIN_NOT_ALLOWED, { details: verdict.reason, httpStatus: 403 });
       const response = await handle(s, request, app, verdict.cors, seen);
-      log({ drm: seen.ctx?.drm, contentId: seen.ctx?.contentId, status: response.status, ...(seen.cached === undefined ? {} : { cached: seen.cached }) });
+      log({
+        drm: seen.ctx?.drm,
+        contentId: seen.ctx?.contentId,
+        status: response.status,
+        ...(seen.cached === undefined ? {} : { cached: seen.cached }),
+      });
       return response;
     } catch (thrown) {
       const err = toExpressPlayError(thrown);
       const status = statusOf(err);
-      const safe = new ExpressPlayError(err.code, { httpStatus: status, details: err.details === undefined ? undefined : scrub(err.details), retryAfterMs: err.retryAfterMs });
-      log({ drm: seen.ctx?.drm, contentId: seen.ctx?.contentId, status, code: err.code, message: scrub(plainMessage(safe)) });
+      const safe = new ExpressPlayError(err.code, {
+        httpStatus: status,
+        details: err.details === undefined ? undefined : scrub(err.details),
+        retryAfterMs: err.retryAfterMs,
+      });
+      log({
+        drm: seen.ctx?.drm,
+        contentId: seen.ctx?.contentId,
+        status,
+        code: err.code,
+        message: scrub(plainMessage(safe)),
+      });
       return errorResponse(safe, status, verdict.allowed ? verdict.cors : {});
     }
   };

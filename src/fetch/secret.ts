@@ -17,8 +17,15 @@ function codePoint(n: number): string {
 const DECODERS: readonly ((text: string) => string)[] = [
   // Percent-escapes decode to bytes: compared as one character per byte (see needles()).
   (t) => t.replace(PERCENT, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-  (t) => t.replace(DECIMAL_REF, (_m, d: string) => codePoint(Number(d))).replace(HEX_REF, (_m, h: string) => codePoint(parseInt(h, 16))).replace(NAMED_REF, (_m, n: string) => NAMED[n] ?? ''),
-  (t) => t.replace(JSON_ESCAPE, (_m, u: string | undefined, c: string | undefined) => (u === undefined ? (c ?? '') : String.fromCharCode(parseInt(u, 16)))),
+  (t) =>
+    t
+      .replace(DECIMAL_REF, (_m, d: string) => codePoint(Number(d)))
+      .replace(HEX_REF, (_m, h: string) => codePoint(parseInt(h, 16)))
+      .replace(NAMED_REF, (_m, n: string) => NAMED[n] ?? ''),
+  (t) =>
+    t.replace(JSON_ESCAPE, (_m, u: string | undefined, c: string | undefined) =>
+      u === undefined ? (c ?? '') : String.fromCharCode(parseInt(u, 16)),
+    ),
 ];
 
 /** How many rounds of all decoders: an encoding of an encoding of an encoding is still found. */

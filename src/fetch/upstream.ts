@@ -34,7 +34,11 @@ const NOT_ANSWERED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SO
 
 /** The code of the error or of one of its causes (Node's fetch wraps the socket error). */
 function connectionFailed(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    typeof e === 'object' && e !== null && depth < 4;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && NOT_ANSWERED.has(code)) return true;
   }
@@ -48,16 +52,36 @@ async function send(url: string, init: RequestInit, call: UpstreamCall, timeout:
       // 'manual', not 'error': workerd's fetch does not implement 'error'. A 3xx is refused below.
       return await call.fetch(url, { ...init, signal, redirect: 'manual' });
     } catch (err) {
-      if (timeout.aborted) throw new ExpressPlayError(ClientCode.TIMEOUT, { details: `token service did not answer within ${call.timeoutMs} ms`, httpStatus: 504, drm: call.drm });
-      if (call.clientGone.aborted) throw new ExpressPlayError(ClientCode.ABORTED, { details: 'the browser went away', httpStatus: 499, drm: call.drm });
+      if (timeout.aborted)
+        throw new ExpressPlayError(ClientCode.TIMEOUT, {
+          details: `token service did not answer within ${call.timeoutMs} ms`,
+          httpStatus: 504,
+          drm: call.drm,
+        });
+      if (call.clientGone.aborted)
+        throw new ExpressPlayError(ClientCode.ABORTED, {
+          details: 'the browser went away',
+          httpStatus: 499,
+          drm: call.drm,
+        });
       if (attempt < call.retries && connectionFailed(err)) continue;
-      throw new ExpressPlayError(ClientCode.NETWORK, { details: 'token service unreachable', httpStatus: 502, drm: call.drm, cause: err });
+      throw new ExpressPlayError(ClientCode.NETWORK, {
+        details: 'token service unreachable',
+        httpStatus: 502,
+        drm: call.drm,
+        cause: err,
+      });
     }
   }
 }
 
 async function readAnswer(response: Response, call: UpstreamCall, timeout: AbortSignal): Promise<string> {
-  const tooLarge = () => new ExpressPlayError(ClientCode.RESPONSE_TOO_LARGE, { details: `the token service answered more than ${call.maxResponseBytes} bytes`, httpStatus: 502, drm: call.drm });
+  const tooLarge = () =>
+    new ExpressPlayError(ClientCode.RESPONSE_TOO_LARGE, {
+      details: `the token service answered more than ${call.maxResponseBytes} bytes`,
+      httpStatus: 502,
+      drm: call.drm,
+    });
   if ((declaredLength(response.headers) ?? 0) > call.maxResponseBytes) {
     response.body?.cancel().catch(() => undefined);
     throw tooLarge();
@@ -66,15 +90,34 @@ async function readAnswer(response: Response, call: UpstreamCall, timeout: Abort
     return new TextDecoder().decode(await readCapped(response.body, { limit: call.maxResponseBytes, tooLarge }));
   } catch (err) {
     if (err instanceof ExpressPlayError) throw err;
-    if (timeout.aborted) throw new ExpressPlayError(ClientCode.TIMEOUT, { details: `token service did not answer within ${call.timeoutMs} ms`, httpStatus: 504, drm: call.drm });
-    if (call.clientGone.aborted) throw new ExpressPlayError(ClientCode.ABORTED, { details: 'the browser went away', httpStatus: 499, drm: call.drm });
-    throw new ExpressPlayError(ClientCode.NETWORK, { details: 'token service connection lost while answering', httpStatus: 502, drm: call.drm, cause: err });
+    if (timeout.aborted)
+      throw new ExpressPlayError(ClientCode.TIMEOUT, {
+        details: `token service did not answer within ${call.timeoutMs} ms`,
+        httpStatus: 504,
+        drm: call.drm,
+      });
+    if (call.clientGone.aborted)
+      throw new ExpressPlayError(ClientCode.ABORTED, {
+        details: 'the browser went away',
+        httpStatus: 499,
+        drm: call.drm,
+      });
+    throw new ExpressPlayError(ClientCode.NETWORK, {
+      details: 'token service connection lost while answering',
+      httpStatus: 502,
+      drm: call.drm,
+      cause: err,
+    });
   }
 }
 
 /** The refusal when the authenticator is anywhere in the answer: the status only, no text of the answer. */
 function echoed(status: number, where: string, drm: Drm): ExpressPlayError {
-  return new ExpressPlayError(ClientCode.AUTHENTICATOR_ECHOED, { details: `the answer (HTTP ${status}) carried it in its ${where}`, httpStatus: 502, drm });
+  return new ExpressPlayError(ClientCode.AUTHENTICATOR_ECHOED, {
+    details: `the answer (HTTP ${status}) carried it in its ${where}`,
+    httpStatus: 502,
+    drm,
+  });
 }
 
 /**
@@ -82,9 +125,17 @@ function echoed(status: number, where: string, drm: Drm): ExpressPlayError {
  * when the connection failed before the service answered (refused, reset): never after
  * a timeout, since a request that was sent may have spent a token.
  */
-export async function callTokenService(request: { url: string; method: string; headers: Record<string, string>; body?: string }, call: UpstreamCall): Promise<UpstreamAnswer> {
+export async function callTokenService(
+  request: { url: string; method: string; headers: Record<string, string>; body?: string },
+  call: UpstreamCall,
+): Promise<UpstreamAnswer> {
   const timeout = AbortSignal.timeout(call.timeoutMs);
-  const response = await send(request.url, { method: request.method, headers: request.headers, body: request.body }, call, timeout);
+  const response = await send(
+    request.url,
+    { method: request.method, headers: request.headers, body: request.body },
+    call,
+    timeout,
+  );
   for (const [name, value] of response.headers) {
     if (containsSecret(value, call.authenticator)) {
       response.body?.cancel().catch(() => undefined);
@@ -93,9 +144,18 @@ export async function callTokenService(request: { url: string; method: string; h
   }
   if (response.status >= 300 && response.status <= 399) {
     response.body?.cancel().catch(() => undefined);
-    throw new ExpressPlayError(ClientCode.HTTP, { details: `the token service answered a redirect (HTTP ${response.status}), which is not followed`, httpStatus: 502, drm: call.drm });
+    throw new ExpressPlayError(ClientCode.HTTP, {
+      details: `the token service answered a redirect (HTTP ${response.status}), which is not followed`,
+      httpStatus: 502,
+      drm: call.drm,
+    });
   }
   const body = await readAnswer(response, call, timeout);
   if (containsSecret(body, call.authenticator)) throw echoed(response.status, 'body', call.drm);
-  return { status: response.status, contentType: response.headers.get('content-type'), retryAfter: response.headers.get('retry-after'), body };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    retryAfter: response.headers.get('retry-after'),
+    body,
+  };
 }

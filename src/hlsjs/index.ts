@@ -33,7 +33,10 @@ const KEY_LOADING = 'hlsKeyLoading' as Events.KEY_LOADING;
 const ERROR = 'hlsError' as Events.ERROR;
 const DESTROYING = 'hlsDestroying' as Events.DESTROYING;
 
-type EmeConfig = Pick<HlsConfig, 'emeEnabled' | 'drmSystems' | 'drmSystemOptions' | 'licenseXhrSetup' | 'licenseResponseCallback'>;
+type EmeConfig = Pick<
+  HlsConfig,
+  'emeEnabled' | 'drmSystems' | 'drmSystemOptions' | 'licenseXhrSetup' | 'licenseResponseCallback'
+>;
 type XhrSetup = NonNullable<HlsConfig['licenseXhrSetup']>;
 type KeyContext = Parameters<XhrSetup>[2];
 
@@ -108,7 +111,9 @@ export async function attachExpressPlay(hls: Hls, options: HlsExpressPlayOptions
   return new HlsHooks(hls, core).handle();
 }
 
-type GenerateRequest = NonNullable<NonNullable<NonNullable<HlsConfig['drmSystems']>['org.w3.clearkey']>['generateRequest']>;
+type GenerateRequest = NonNullable<
+  NonNullable<NonNullable<HlsConfig['drmSystems']>['org.w3.clearkey']>['generateRequest']
+>;
 
 /**
  * ClearKey (the emulator's stand-in): hls.js 1.5 opens no session for a playlist key
@@ -119,7 +124,10 @@ const clearKeyInitData: GenerateRequest = (initDataType, initData, keyContext) =
   const keyId = keyContext.decryptdata?.keyId;
   if (initData || !keyId) return { initDataType, initData };
   const keyids = utf8Encode(JSON.stringify({ kids: [bytesToBase64Url(keyId)] }));
-  return { initDataType: 'keyids', initData: keyids.buffer.slice(keyids.byteOffset, keyids.byteOffset + keyids.byteLength) as ArrayBuffer };
+  return {
+    initDataType: 'keyids',
+    initData: keyids.buffer.slice(keyids.byteOffset, keyids.byteOffset + keyids.byteLength) as ArrayBuffer,
+  };
 };
 
 /** The adapter's state for one `Hls` instance and its hooks. */
@@ -141,7 +149,13 @@ class HlsHooks {
     private readonly core: AdapterCore,
   ) {
     const c = hls.config;
-    this.saved = { emeEnabled: c.emeEnabled, drmSystems: c.drmSystems, drmSystemOptions: c.drmSystemOptions, licenseXhrSetup: c.licenseXhrSetup, licenseResponseCallback: c.licenseResponseCallback };
+    this.saved = {
+      emeEnabled: c.emeEnabled,
+      drmSystems: c.drmSystems,
+      drmSystemOptions: c.drmSystemOptions,
+      licenseXhrSetup: c.licenseXhrSetup,
+      licenseResponseCallback: c.licenseResponseCallback,
+    };
   }
 
   handle(): HlsExpressPlay {
@@ -157,9 +171,14 @@ class HlsHooks {
           ...(support.drm === 'clearkey' ? { generateRequest: clearKeyInitData } : {}),
         },
       },
-      drmSystemOptions: { ...this.saved.drmSystemOptions, ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}), ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}) },
+      drmSystemOptions: {
+        ...this.saved.drmSystemOptions,
+        ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}),
+        ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}),
+      },
       // hls.js calls these with `this` bound to the Hls instance: arrows keep the adapter's.
-      licenseXhrSetup: (xhr: XMLHttpRequest, _url: string, keyContext: KeyContext, challenge: Uint8Array) => this.licenseXhrSetup(xhr, keyContext, challenge),
+      licenseXhrSetup: (xhr: XMLHttpRequest, _url: string, keyContext: KeyContext, challenge: Uint8Array) =>
+        this.licenseXhrSetup(xhr, keyContext, challenge),
       licenseResponseCallback: (xhr: XMLHttpRequest) => {
         this.handoff.revoke(xhr.responseURL);
         return xhr.response as ArrayBuffer;
@@ -190,10 +209,12 @@ class HlsHooks {
   private licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
     let attempt = this.attempts.get(challenge);
     if (!attempt) {
-      attempt = this.core.license(() => this.loadFor(keyContext), challenge).then(
-        (license) => this.handoff.create(license),
-        (err: unknown) => this.fail(err),
-      );
+      attempt = this.core
+        .license(() => this.loadFor(keyContext), challenge)
+        .then(
+          (license) => this.handoff.create(license),
+          (err: unknown) => this.fail(err),
+        );
       this.attempts.set(challenge, attempt);
     }
     return attempt.then((url) => {
@@ -214,8 +235,12 @@ class HlsHooks {
     const { load } = this.core;
     if (load) return load;
     const skd = keyContext.decryptdata?.uri;
-    if (this.core.drm === 'fairplay' && typeof skd === 'string' && skd.startsWith('skd://')) return this.core.startLoad(this.core.contentIdFromSkd(skd));
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'no content id for this load: set options.contentId', drm: this.core.drm });
+    if (this.core.drm === 'fairplay' && typeof skd === 'string' && skd.startsWith('skd://'))
+      return this.core.startLoad(this.core.contentIdFromSkd(skd));
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: 'no content id for this load: set options.contentId',
+      drm: this.core.drm,
+    });
   }
 
   /**
@@ -226,7 +251,12 @@ class HlsHooks {
   private fail(err: unknown): Promise<never> {
     const error = this.core.report(err, this.core.load?.context.contentId);
     if (!this.detached) {
-      const data = { type: 'keySystemError', details: 'keySystemLicenseRequestFailed', fatal: true, error } as unknown as ErrorData;
+      const data = {
+        type: 'keySystemError',
+        details: 'keySystemLicenseRequestFailed',
+        fatal: true,
+        error,
+      } as unknown as ErrorData;
       this.hls.trigger(ERROR, data);
     }
     return new Promise<never>(() => undefined);

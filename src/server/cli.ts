@@ -67,7 +67,9 @@ async function main(): Promise<void> {
     control: values.control,
     log: values.quiet ? undefined : (entry) => console.log(JSON.stringify(entry)),
   });
-  console.log(`ExpressPlay emulator (${values.service} service) listening on ${emulator.url}${values.control ? ' (control routes on)' : ''}`);
+  console.log(
+    `ExpressPlay emulator (${values.service} service) listening on ${emulator.url}${values.control ? ' (control routes on)' : ''}`,
+  );
   if (secrets.none) console.log('No keys given: the test authenticator is "test-key".');
   const stop = () => {
     void emulator.close().then(() => process.exit(0));

@@ -1,7 +1,13 @@
 // The emulator's HTML error page. Every piece of text in it can carry
 // request-derived details (a bad parameter echoed back), so all of it is escaped.
 
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Escapes `& < > " '` for HTML text and attribute values. */
 export function escapeHtml(text: string): string {

@@ -29,7 +29,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.on('end', () => {
-      if (tooLarge) reject(new ExpressPlayError(ClientCode.BODY_TOO_LARGE, { details: `more than ${limit} bytes`, httpStatus: 413 }));
+      if (tooLarge)
+        reject(
+          new ExpressPlayError(ClientCode.BODY_TOO_LARGE, { details: `more than ${limit} bytes`, httpStatus: 413 }),
+        );
       else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
@@ -39,14 +42,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 export { plainMessage, statusOf, toExpressPlayError } from '../fetch/errors.js';
 
-export function sendError(res: ServerResponse, err: ExpressPlayError, format: ErrorFormat, extraHeaders: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  err: ExpressPlayError,
+  format: ErrorFormat,
+  extraHeaders: Record<string, string> = {},
+): void {
   const status = statusOf(err);
   const message = plainMessage(err);
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = format === 'json' ? JSON.stringify({ errorCode: err.code, errorMessage: message }) : errorPage(status, err.code, message);
+  const body =
+    format === 'json'
+      ? JSON.stringify({ errorCode: err.code, errorMessage: message })
+      : errorPage(status, err.code, message);
   res.writeHead(status, {
     ...extraHeaders,
     'content-type': format === 'json' ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
@@ -58,8 +69,20 @@ export function sendError(res: ServerResponse, err: ExpressPlayError, format: Er
   res.end(body);
 }
 
-export function sendBody(res: ServerResponse, status: number, contentType: string, body: string | Buffer, extraHeaders: Record<string, string> = {}): void {
-  res.writeHead(status, { ...extraHeaders, 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+export function sendBody(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  extraHeaders: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...extraHeaders,
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(body);
 }
 
@@ -82,7 +105,8 @@ export function corsHeaders(req: IncomingMessage, options: CorsOptions): Record<
     headers['access-control-allow-methods'] = options.methods.join(', ');
     // Echo what the browser asks for (bounded): the endpoints read no credential headers.
     const asked = req.headers['access-control-request-headers'];
-    headers['access-control-allow-headers'] = typeof asked === 'string' && asked.length < 1000 ? asked : 'content-type, accept';
+    headers['access-control-allow-headers'] =
+      typeof asked === 'string' && asked.length < 1000 ? asked : 'content-type, accept';
     headers['access-control-max-age'] = '600';
   }
   return headers;

@@ -40,7 +40,10 @@ export function isLoopbackOrigin(origin: string): boolean {
     return false;
   }
   const name = url.hostname.toLowerCase();
-  return (url.protocol === 'http:' || url.protocol === 'https:') && (name === 'localhost' || name.endsWith('.localhost') || name === '127.0.0.1' || name === '[::1]');
+  return (
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    (name === 'localhost' || name.endsWith('.localhost') || name === '127.0.0.1' || name === '[::1]')
+  );
 }
 
 /**

@@ -23,8 +23,29 @@
 import type shaka from 'shaka-player';
 import { createTokenClient, detectDrm, getFairPlayCertificate } from '../browser/index.js';
 import { assertOneKeyPerSession, isKeyIdRequired, sessionKeyIds } from '../browser/key-ids.js';
-import type { DetectDrmOptions, DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenClientOptions, TokenContext } from '../browser/index.js';
-import { ClientCode, ExpressPlayError, contentIdFromSkd, isExpressPlayError, legacyFairPlayInitData, parseErrorResponse, redactTokens, rightsUrlFromSkd, skdFromInitData, tokenFromRightsUrl, unwrapCkc } from '../core/index.js';
+import type {
+  DetectDrmOptions,
+  DrmProfile,
+  ExpressPlayEvent,
+  KeySystemSupport,
+  RightsInfo,
+  TokenClient,
+  TokenClientOptions,
+  TokenContext,
+} from '../browser/index.js';
+import {
+  ClientCode,
+  ExpressPlayError,
+  contentIdFromSkd,
+  isExpressPlayError,
+  legacyFairPlayInitData,
+  parseErrorResponse,
+  redactTokens,
+  rightsUrlFromSkd,
+  skdFromInitData,
+  tokenFromRightsUrl,
+  unwrapCkc,
+} from '../core/index.js';
 import type { ContentIdStrategy, Drm } from '../core/index.js';
 
 type Player = shaka.Player;
@@ -186,7 +207,14 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
   };
   const report = (error: ExpressPlayError, contentId?: string, kids?: readonly string[]): ExpressPlayError => {
     if (!reported.has(error) && error.category !== 'aborted' && error.code !== ClientCode.DISPOSED && !detached) {
-      emit({ type: 'expressplay:error', time: performance.now(), drm, contentId, ...(kids?.length ? { kids } : {}), error });
+      emit({
+        type: 'expressplay:error',
+        time: performance.now(),
+        drm,
+        contentId,
+        ...(kids?.length ? { kids } : {}),
+        error,
+      });
     }
     return error;
   };
@@ -194,17 +222,21 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
   const owned = !isTokenClient(options.token);
   const tokenOptions = options.token as TokenClientOptions;
   // An owned client's events (token fetched, its errors) go to the player as well as the app's onEvent.
-  const client = isTokenClient(options.token) ? options.token : createTokenClient({ ...tokenOptions, onEvent: (e) => (tokenOptions.onEvent?.(e), emit(e)) });
+  const client = isTokenClient(options.token)
+    ? options.token
+    : createTokenClient({ ...tokenOptions, onEvent: (e) => (tokenOptions.onEvent?.(e), emit(e)) });
   try {
     const profile = await detectDrm(options.detect);
     const support = profile.preferred;
-    if (!support?.supported || !support.keySystem) throw fail(ClientCode.NO_KEY_SYSTEM, 'no supported DRM on this device');
+    if (!support?.supported || !support.keySystem)
+      throw fail(ClientCode.NO_KEY_SYSTEM, 'no supported DRM on this device');
     drm = support.drm;
     const keySystem = support.keySystem;
     const fairplay = drm === 'fairplay';
     let certificate: Uint8Array | undefined;
     if (fairplay) {
-      if (!options.fairplay?.certificate) throw fail(ClientCode.CERTIFICATE_INVALID, 'FairPlay needs options.fairplay.certificate', drm);
+      if (!options.fairplay?.certificate)
+        throw fail(ClientCode.CERTIFICATE_INVALID, 'FairPlay needs options.fairplay.certificate', drm);
       certificate = await getFairPlayCertificate(options.fairplay.certificate);
     }
     emit({ type: 'expressplay:detected', time: performance.now(), drm, profile });
@@ -214,7 +246,12 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     throw err;
   }
 
-  function hook(profile: DrmProfile, support: KeySystemSupport, keySystem: string, certificate: Uint8Array | undefined): ShakaExpressPlay {
+  function hook(
+    profile: DrmProfile,
+    support: KeySystemSupport,
+    keySystem: string,
+    certificate: Uint8Array | undefined,
+  ): ShakaExpressPlay {
     const theDrm = support.drm;
     const fairplay = theDrm === 'fairplay';
     const strategy = options.fairplay?.contentIdStrategy ?? 'whole';
@@ -228,13 +265,27 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     const noteRights = (info: RightsInfo): RightsInfo => {
       // An owned client reports its own token events; an app's client reports to the app, so the adapter tells the player.
       if (!owned) {
-        emit({ type: 'expressplay:token', time: performance.now(), drm: theDrm, contentId: info.contentId, ...(info.kids ? { kids: info.kids } : {}), rightsUrl: info.rightsUrl, source: info.source });
+        emit({
+          type: 'expressplay:token',
+          time: performance.now(),
+          drm: theDrm,
+          contentId: info.contentId,
+          ...(info.kids ? { kids: info.kids } : {}),
+          rightsUrl: info.rightsUrl,
+          source: info.source,
+        });
       }
       return info;
     };
 
     /** Per load: its content id (or why there is none), the token fetch started at `load()`, and an abort for everything it awaits. */
-    let load: { contentId?: string; error?: ExpressPlayError; controller: AbortController; pending?: Promise<RightsInfo>; failure?: unknown } = { controller: new AbortController() };
+    let load: {
+      contentId?: string;
+      error?: ExpressPlayError;
+      controller: AbortController;
+      pending?: Promise<RightsInfo>;
+      failure?: unknown;
+    } = { controller: new AbortController() };
     /** Rights URL → the typed error of its last failed license attempt (filled from Shaka's `retry` event). */
     const rejections = new Map<string, ExpressPlayError>();
     /** Rejected rights URL → its one refresh, shared by every session that saw the rejection. */
@@ -271,7 +322,13 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       try {
         contentId = typeof options.contentId === 'function' ? options.contentId(uri) : options.contentId;
       } catch (err) {
-        load.error = report(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'options.contentId threw for this load', drm: theDrm, cause: err }));
+        load.error = report(
+          new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+            details: 'options.contentId threw for this load',
+            drm: theDrm,
+            cause: err,
+          }),
+        );
         return;
       }
       load.contentId = contentId;
@@ -303,7 +360,8 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       for (const variant of player.getManifest()?.variants ?? []) {
         for (const stream of [variant.video, variant.audio]) {
           for (const info of stream?.drmInfos ?? []) {
-            if (info.keySystem === keySystem && info.licenseServerUri.startsWith('data:')) info.licenseServerUri = PLACEHOLDER_SERVER;
+            if (info.keySystem === keySystem && info.licenseServerUri.startsWith('data:'))
+              info.licenseServerUri = PLACEHOLDER_SERVER;
           }
         }
       }
@@ -318,7 +376,11 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
 
     /** The key ids this license request's session asks for (empty when they cannot be read: FairPlay). */
     const keyIdsOf = (request: Request): string[] =>
-      sessionKeyIds({ initDataType: request.initDataType, initData: request.initData, clearKeyMessage: keySystem === 'org.w3.clearkey' ? request.body : null });
+      sessionKeyIds({
+        initDataType: request.initDataType,
+        initData: request.initData,
+        clearKeyMessage: keySystem === 'org.w3.clearkey' ? request.body : null,
+      });
 
     const requestFilter = async (type: RequestType, request: Request): Promise<void> => {
       if (type !== LICENSE || request.drmInfo?.keySystem !== keySystem) return;
@@ -335,10 +397,15 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         if (previous && rejection) {
           // Shaka gives up after this filter when attempts are exhausted: give up with the typed cause instead.
           // Shaka retries every HTTP error; a final one (a 4xx such as -9044, not a token refusal) is not sent again.
-          if (request.attempt >= request.retryParameters.maxAttempts || (!rejection.retryable && !rejection.isTokenRejected)) throw rejection;
+          if (
+            request.attempt >= request.retryParameters.maxAttempts ||
+            (!rejection.retryable && !rejection.isTokenRejected)
+          )
+            throw rejection;
           if (rejection.isTokenRejected) {
             let refresh = refreshes.get(previous.url);
-            if (!refresh) refreshes.set(previous.url, (refresh = client.refresh(ctx, rejection, { signal }).then(noteRights)));
+            if (!refresh)
+              refreshes.set(previous.url, (refresh = client.refresh(ctx, rejection, { signal }).then(noteRights)));
             info = await refresh;
           }
         }
@@ -362,7 +429,15 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         throw isExpressPlayError(err) ? report(err, record.ctx.contentId) : err;
       }
       client.licenseAcquired(record.ctx);
-      emit({ type: 'expressplay:license', time: performance.now(), durationMs: performance.now() - record.started, drm: theDrm, contentId: record.ctx.contentId, ...(record.ctx.kids ? { kids: record.ctx.kids } : {}), rightsUrl: record.url });
+      emit({
+        type: 'expressplay:license',
+        time: performance.now(),
+        durationMs: performance.now() - record.started,
+        drm: theDrm,
+        contentId: record.ctx.contentId,
+        ...(record.ctx.kids ? { kids: record.ctx.kids } : {}),
+        rightsUrl: record.url,
+      });
     };
 
     const onRetry = (event: Event): void => {
@@ -372,9 +447,25 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       if (!error || typeof uri !== 'string' || !sentUrls.has(uri)) return;
       if (error.code === BAD_HTTP_STATUS) {
         const headers = (data[3] ?? {}) as Record<string, string>;
-        rejections.set(uri, parseErrorResponse({ status: Number(data[1]), body: typeof data[2] === 'string' ? data[2] : '', contentType: headers['content-type'], retryAfter: headers['retry-after'], drm: theDrm }));
+        rejections.set(
+          uri,
+          parseErrorResponse({
+            status: Number(data[1]),
+            body: typeof data[2] === 'string' ? data[2] : '',
+            contentType: headers['content-type'],
+            retryAfter: headers['retry-after'],
+            drm: theDrm,
+          }),
+        );
       } else {
-        rejections.set(uri, fail(error.code === TIMEOUT ? ClientCode.TIMEOUT : ClientCode.NETWORK, `license request failed (Shaka ${error.code})`, theDrm));
+        rejections.set(
+          uri,
+          fail(
+            error.code === TIMEOUT ? ClientCode.TIMEOUT : ClientCode.NETWORK,
+            `license request failed (Shaka ${error.code})`,
+            theDrm,
+          ),
+        );
       }
     };
 
@@ -386,7 +477,8 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     };
     /** The key ids of the session a LICENSE_REQUEST_FAILED error is about (its data holds the session's initData). */
     const failedSessionKeyIds = (error: shaka.util.Error): string[] => {
-      const session = (error.data as unknown[] | undefined)?.[1] as { initData?: Uint8Array | null; initDataType?: string | null } | undefined;
+      const session = (error.data as unknown[] | undefined)?.[1] as
+        { initData?: Uint8Array | null; initDataType?: string | null } | undefined;
       return session ? sessionKeyIds(session) : [];
     };
 
@@ -394,7 +486,13 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       for (const [keyId, status] of Object.entries(player.getKeyStatuses())) {
         if (lastStatus.get(keyId) === status) continue;
         lastStatus.set(keyId, status);
-        emit({ type: 'expressplay:keystatus', time: performance.now(), drm: theDrm, contentId: load.contentId, keyStatus: { keyId, status } });
+        emit({
+          type: 'expressplay:keystatus',
+          time: performance.now(),
+          drm: theDrm,
+          contentId: load.contentId,
+          keyStatus: { keyId, status },
+        });
       }
     };
     const onError = (event: Event): void => {
@@ -403,7 +501,14 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     };
 
     const base = player.getConfiguration().drm;
-    const saved = { servers: base.servers, advanced: base.advanced, preferredKeySystems: base.preferredKeySystems, retryParameters: base.retryParameters, initDataTransform: base.initDataTransform, failureCallback: base.failureCallback };
+    const saved = {
+      servers: base.servers,
+      advanced: base.advanced,
+      preferredKeySystems: base.preferredKeySystems,
+      retryParameters: base.retryParameters,
+      initDataTransform: base.initDataTransform,
+      failureCallback: base.failureCallback,
+    };
     // A license request whose token wait the adapter itself aborted (the next load(),
     // unload(), detach) fails inside Shaka's DrmEngine *before* Shaka destroys it, so
     // Shaka would report a critical 6007 for content the app has already left. Shaka's
@@ -419,8 +524,13 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       if (typed) report(typed, load.contentId, failedSessionKeyIds(error));
       return saved.failureCallback?.(error);
     };
-    const initDataTransform = (initData: Uint8Array, initDataType: string, drmInfo: shaka.extern.DrmInfo | null): Uint8Array => {
-      if (initDataType !== 'skd' || drmInfo?.keySystem !== keySystem) return saved.initDataTransform ? saved.initDataTransform(initData, initDataType, drmInfo) : initData;
+    const initDataTransform = (
+      initData: Uint8Array,
+      initDataType: string,
+      drmInfo: shaka.extern.DrmInfo | null,
+    ): Uint8Array => {
+      if (initDataType !== 'skd' || drmInfo?.keySystem !== keySystem)
+        return saved.initDataTransform ? saved.initDataTransform(initData, initDataType, drmInfo) : initData;
       try {
         const skd = skdFromInitData(initData);
         const skdId = contentIdFromSkd(skd, strategy);
@@ -434,7 +544,9 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         }
         // Legacy WebKit (Shaka's Apple polyfill) wants the content id and certificate packed in.
         const legacy = support.api === 'webkit-legacy' || drmInfo.keySystem !== 'com.apple.fps';
-        return legacy ? legacyFairPlayInitData(initData, skdId, drmInfo.serverCertificate ?? certificate ?? new Uint8Array()) : initData;
+        return legacy
+          ? legacyFairPlayInitData(initData, skdId, drmInfo.serverCertificate ?? certificate ?? new Uint8Array())
+          : initData;
       } catch (err) {
         if (isExpressPlayError(err)) report(err);
         return initData;
@@ -462,7 +574,9 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     net.registerRequestFilter(requestFilter);
     net.registerResponseFilter(responseFilter);
     // One list for adding and removing, so detach() cannot miss one.
-    const listeners: ReadonlyArray<readonly [Pick<EventTarget, 'addEventListener' | 'removeEventListener'>, string, (event: Event) => void]> = [
+    const listeners: ReadonlyArray<
+      readonly [Pick<EventTarget, 'addEventListener' | 'removeEventListener'>, string, (event: Event) => void]
+    > = [
       [net, 'retry', onRetry],
       [player, 'loading', onLoading],
       [player, 'unloading', onUnloading],
@@ -479,7 +593,8 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
       support,
       tokenClient: client,
       prefetch: (contentId, kids) => client.prefetch(context(contentId, kids)),
-      setRightsUrl: (contentId, rightsUrl, expiresAt, kids) => client.setRightsUrl(context(contentId, kids), rightsUrl, expiresAt),
+      setRightsUrl: (contentId, rightsUrl, expiresAt, kids) =>
+        client.setRightsUrl(context(contentId, kids), rightsUrl, expiresAt),
       detach() {
         if (detached) return;
         detached = true;
@@ -489,7 +604,13 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
         for (const [target, type, listener] of listeners) target.removeEventListener(type, listener);
         try {
           // Shaka merges config objects: a key system's entry is removed with `undefined`.
-          player.configure({ drm: { ...saved, servers: { [keySystem]: saved.servers[keySystem] }, advanced: { [keySystem]: saved.advanced?.[keySystem] } } });
+          player.configure({
+            drm: {
+              ...saved,
+              servers: { [keySystem]: saved.servers[keySystem] },
+              advanced: { [keySystem]: saved.advanced?.[keySystem] },
+            },
+          });
         } catch {
           // A destroyed player has no configuration left to restore.
         }

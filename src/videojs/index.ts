@@ -12,9 +12,24 @@ import { bytesToHex, toBytes } from '../core/encoding.js';
 import { playReadyRequest } from './playready.js';
 import { clearKeyRequestKeyIds, isKeyIdRequired, severalKeyIdsError } from '../browser/key-ids.js';
 import { createTokenClient, detectDrm, getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
-import type { DrmProfile, ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
 import type {
-  ExpressPlayHandle, ExpressPlayPluginOptions, ExpressPlaySourceOptions, VideoJsLike, VjsErrorInit, VjsKeyStatusEvent, VjsPlayer, VjsSource, VjsTech,
+  DrmProfile,
+  ExpressPlayEvent,
+  KeySystemSupport,
+  RightsInfo,
+  TokenClient,
+  TokenContext,
+} from '../browser/types.js';
+import type {
+  ExpressPlayHandle,
+  ExpressPlayPluginOptions,
+  ExpressPlaySourceOptions,
+  VideoJsLike,
+  VjsErrorInit,
+  VjsKeyStatusEvent,
+  VjsPlayer,
+  VjsSource,
+  VjsTech,
 } from './types.js';
 
 export type * from './types.js';
@@ -116,10 +131,18 @@ export function registerExpressPlay(videojs: VideoJsLike): void {
   // our typed error where apps look for it, without a second error event of our own.
   // contrib-eme 5.0 passes on only `{ code: 5, message }`: the error we handed it is matched by its message.
   videojs.hook('beforeerror', (player, err) => {
-    const eme = typeof err === 'object' && err !== null ? (err as { originalError?: unknown; metadata?: unknown; code?: unknown; message?: unknown }) : {};
+    const eme =
+      typeof err === 'object' && err !== null
+        ? (err as { originalError?: unknown; metadata?: unknown; code?: unknown; message?: unknown })
+        : {};
     if (isExpressPlayError(eme.originalError)) return typedError(eme.originalError, eme.metadata);
     const handed = states.get(player)?.handedToEme;
-    return handed && eme.originalError === undefined && eme.code === MEDIA_ERR_ENCRYPTED && eme.message === handed.message ? typedError(handed) : err;
+    return handed &&
+      eme.originalError === undefined &&
+      eme.code === MEDIA_ERR_ENCRYPTED &&
+      eme.message === handed.message
+      ? typedError(handed)
+      : err;
   });
 }
 
@@ -148,7 +171,11 @@ export function typedError(error: ExpressPlayError, emeMetadata?: unknown): VjsE
     message: error.message,
     expressplay: error,
     metadata: {
-      errorType: 'expressplay', code: error.code, httpStatus: error.httpStatus, category: error.category, expressplay: error,
+      errorType: 'expressplay',
+      code: error.code,
+      httpStatus: error.httpStatus,
+      category: error.category,
+      expressplay: error,
       ...(emeMetadata === undefined ? {} : { eme: emeMetadata }), // contrib-eme's own errorType and keySystem
     },
   };
@@ -162,19 +189,34 @@ function attach(player: VjsPlayer, options: ExpressPlayPluginOptions): ExpressPl
   states.get(player)?.dispose();
   if (typeof player.eme === 'function') player.eme();
   else if (typeof player.eme !== 'object' || player.eme === null) {
-    throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { details: 'videojs-contrib-eme is not loaded: load it before calling player.expressplay()' });
+    throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {
+      details: 'videojs-contrib-eme is not loaded: load it before calling player.expressplay()',
+    });
   }
   const ownsClient = options.tokenClient === undefined;
   if (ownsClient && options.token === undefined) {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'player.expressplay() needs `token` (token client options) or `tokenClient`' });
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: 'player.expressplay() needs `token` (token client options) or `tokenClient`',
+    });
   }
   const client = options.tokenClient ?? createTokenClient(options.token!);
   const onDispose = () => state.dispose();
   const state: State = {
-    player, options, client, ownsClient, disposed: false, sourceGen: 0, techs: new Set(),
+    player,
+    options,
+    client,
+    ownsClient,
+    disposed: false,
+    sourceGen: 0,
+    techs: new Set(),
     onKeyStatus(e) {
       const keyId = e.keyId === undefined ? '' : bytesToHex(toBytes(e.keyId));
-      emit(state, { type: 'expressplay:keystatus', drm: state.load?.ctx.drm, contentId: state.load?.ctx.contentId, keyStatus: { keyId, status: e.status ?? '' } });
+      emit(state, {
+        type: 'expressplay:keystatus',
+        drm: state.load?.ctx.drm,
+        contentId: state.load?.ctx.contentId,
+        keyStatus: { keyId, status: e.status ?? '' },
+      });
     },
     // Started now so the source middleware rarely waits for it (it is memoized per page).
     profile: detectDrm(options.detect),
@@ -189,7 +231,10 @@ function attach(player: VjsPlayer, options: ExpressPlayPluginOptions): ExpressPl
       if (states.get(player) === state) states.delete(player);
     },
   };
-  state.profile.then((profile) => emit(state, { type: 'expressplay:detected', profile, durationMs: profile.durationMs }), () => undefined);
+  state.profile.then(
+    (profile) => emit(state, { type: 'expressplay:detected', profile, durationMs: profile.durationMs }),
+    () => undefined,
+  );
   states.set(player, state);
   player.on('dispose', onDispose);
   return { tokenClient: client, dispose: () => state.dispose() };
@@ -246,24 +291,34 @@ function middlewareFor(player: VjsPlayer) {
 function pickSupport(profile: DrmProfile, drm: Drm | undefined): KeySystemSupport {
   const support = drm ? profile[drm] : profile.preferred;
   if (!support?.supported) {
-    throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { details: drm ? `${drm} is not supported here` : 'no supported DRM detected', drm });
+    throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {
+      details: drm ? `${drm} is not supported here` : 'no supported DRM detected',
+      drm,
+    });
   }
   return support;
 }
 
 function keySystemFor(support: KeySystemSupport): string {
   switch (support.drm) {
-    case 'widevine': return support.keySystem ?? 'com.widevine.alpha';
-    case 'playready': return support.keySystem ?? 'com.microsoft.playready';
-    case 'clearkey': return 'org.w3.clearkey';
-    case 'fairplay': return support.api === 'webkit-legacy' ? FAIRPLAY_LEGACY : (support.keySystem ?? 'com.apple.fps');
+    case 'widevine':
+      return support.keySystem ?? 'com.widevine.alpha';
+    case 'playready':
+      return support.keySystem ?? 'com.microsoft.playready';
+    case 'clearkey':
+      return 'org.w3.clearkey';
+    case 'fairplay':
+      return support.api === 'webkit-legacy' ? FAIRPLAY_LEGACY : (support.keySystem ?? 'com.apple.fps');
   }
 }
 
 function startLoad(state: State, support: KeySystemSupport, wanted: ExpressPlaySourceOptions): Load {
   const drm = support.drm;
   if (!wanted.contentId && drm !== 'fairplay') {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'source.expressplay.contentId is required', drm });
+    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+      details: 'source.expressplay.contentId is required',
+      drm,
+    });
   }
   const ctx: TokenContext = {
     drm,
@@ -272,7 +327,13 @@ function startLoad(state: State, support: KeySystemSupport, wanted: ExpressPlayS
     ...(drm === 'widevine' && support.securityLevel ? { securityLevel: support.securityLevel } : {}),
     hdcp: support.hdcp,
   };
-  const load: Load = { ctx, support, keySystem: keySystemFor(support), abort: new AbortController(), keyRights: new Map() };
+  const load: Load = {
+    ctx,
+    support,
+    keySystem: keySystemFor(support),
+    abort: new AbortController(),
+    keyRights: new Map(),
+  };
   if (wanted.rightsUrl) {
     setRights(state, load, Promise.resolve(state.client.setRightsUrl(ctx, wanted.rightsUrl, wanted.expiresAt)));
   } else if (wanted.contentId) {
@@ -283,13 +344,28 @@ function startLoad(state: State, support: KeySystemSupport, wanted: ExpressPlayS
 }
 
 /** Makes `rights` the load's rights URL (for the key ids `kids`, when given); emits `expressplay:token` when it arrives. */
-function setRights(state: State, load: Load, rights: Promise<RightsInfo>, kids?: readonly string[]): Promise<RightsInfo> {
+function setRights(
+  state: State,
+  load: Load,
+  rights: Promise<RightsInfo>,
+  kids?: readonly string[],
+): Promise<RightsInfo> {
   const started = performance.now();
   if (kids) load.keyRights.set(kids.join(','), rights);
   else load.rights = rights;
   rights.then(
     // A key's sessions that got the content's own token (single-key content): announced already, by the load.
-    (info) => (kids && !info.kids) || emit(state, { type: 'expressplay:token', drm: info.drm, contentId: info.contentId, ...(info.kids ? { kids: info.kids } : {}), source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started }),
+    (info) =>
+      (kids && !info.kids) ||
+      emit(state, {
+        type: 'expressplay:token',
+        drm: info.drm,
+        contentId: info.contentId,
+        ...(info.kids ? { kids: info.kids } : {}),
+        source: info.source,
+        rightsUrl: redactTokens(info.rightsUrl),
+        durationMs: performance.now() - started,
+      }),
     // Never an unhandled rejection: getLicense reports it, if a license is still wanted.
     (err: unknown) => {
       if (!kids && load.rights === rights) load.failure = err;
@@ -307,7 +383,12 @@ function keySystemOptions(state: State, load: Load): Record<string, unknown> {
     if (support.drm === 'fairplay') return requestCkc(url, body, { ...common, headers });
     if (support.drm !== 'playready') return requestLicense(url, body, { ...common, drm: support.drm, headers });
     const pr = playReadyRequest(body);
-    return requestLicense(url, pr.body, { ...common, drm: 'playready', contentType: pr.contentType, headers: { ...pr.headers, ...headers } });
+    return requestLicense(url, pr.body, {
+      ...common,
+      drm: 'playready',
+      contentType: pr.contentType,
+      headers: { ...pr.headers, ...headers },
+    });
   };
   if (support.drm !== 'fairplay') {
     return {
@@ -315,7 +396,10 @@ function keySystemOptions(state: State, load: Load): Record<string, unknown> {
       ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}),
       getLicense: (_emeOptions: unknown, keyMessage: ArrayBuffer, cb: Callback<Uint8Array>) => {
         const kids = sessionKeysOf(load, keyMessage);
-        const work = kids.length > 1 ? Promise.reject(severalKeyIdsError(kids, load.ctx.drm)) : licensed(state, load, send(new Uint8Array(keyMessage)), kids[0] ? kids : undefined);
+        const work =
+          kids.length > 1
+            ? Promise.reject(severalKeyIdsError(kids, load.ctx.drm))
+            : licensed(state, load, send(new Uint8Array(keyMessage)), kids[0] ? kids : undefined);
         settle(state, load, work, cb, kids);
       },
     };
@@ -326,7 +410,12 @@ function keySystemOptions(state: State, load: Load): Record<string, unknown> {
     getCertificate: (_emeOptions: unknown, cb: Callback<Uint8Array>) => {
       const cert = certificate
         ? getFairPlayCertificate(certificate, { signal: load.abort.signal })
-        : Promise.reject(new ExpressPlayError(ClientCode.INVALID_PARAMETER, { details: 'options.fairplay.certificate is required for FairPlay', drm: 'fairplay' }));
+        : Promise.reject(
+            new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+              details: 'options.fairplay.certificate is required for FairPlay',
+              drm: 'fairplay',
+            }),
+          );
       settle(state, load, cert, cb);
     },
     // contrib-eme hands over the initData as a string (bytes as chars, UTF-16 units for legacy WebKit).
@@ -339,12 +428,27 @@ function keySystemOptions(state: State, load: Load): Record<string, unknown> {
 function fairplayContentId(state: State, load: Load, initData: string): string {
   if (load.ctx.contentId) return load.ctx.contentId; // the app's id wins: its token is already on the way
   const skd = /skd:\/\/[^\0\s]+/i.exec(initData)?.[0];
-  if (!skd) throw new ExpressPlayError(ClientCode.SKD_INVALID, { details: 'initData does not hold an skd:// URI', drm: 'fairplay' });
+  if (!skd)
+    throw new ExpressPlayError(ClientCode.SKD_INVALID, {
+      details: 'initData does not hold an skd:// URI',
+      drm: 'fairplay',
+    });
   load.ctx = { ...load.ctx, contentId: contentIdFromSkd(skd, state.options.fairplay?.contentIdStrategy) };
   const inSkd = rightsUrlFromSkd(skd);
   if (!load.rights && inSkd) {
     state.client.assertAllowedRightsUrl(inSkd); // the playlist must not send SPCs anywhere
-    setRights(state, load, Promise.resolve({ drm: 'fairplay', contentId: load.ctx.contentId, rightsUrl: inSkd, source: 'skd', obtainedAt: performance.now(), expiresAtMs: Number.POSITIVE_INFINITY }));
+    setRights(
+      state,
+      load,
+      Promise.resolve({
+        drm: 'fairplay',
+        contentId: load.ctx.contentId,
+        rightsUrl: inSkd,
+        source: 'skd',
+        obtainedAt: performance.now(),
+        expiresAtMs: Number.POSITIVE_INFINITY,
+      }),
+    );
   }
   return load.ctx.contentId;
 }
@@ -367,7 +471,12 @@ function rightsFor(state: State, load: Load, kids: readonly string[] | undefined
   // FairPlay without an app content id, or a key's first session: the client answers with this key's token
   // (prefetched, set or cached) at once, else the content's (the load's fetch, awaited: single-key content),
   // else, that fetch having answered -4018, one for this key.
-  return setRights(state, load, state.client.getRightsUrl({ ...load.ctx, ...(kids ? { kids } : {}) }, { signal: load.abort.signal }), kids);
+  return setRights(
+    state,
+    load,
+    state.client.getRightsUrl({ ...load.ctx, ...(kids ? { kids } : {}) }, { signal: load.abort.signal }),
+    kids,
+  );
 }
 
 /**
@@ -382,7 +491,12 @@ const LICENSE_RETRY = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 2000, maxT
  * (-4010 / 401 / 403) one refresh, shared by every session of the load, and one
  * retry. The token client refuses a second refresh without a license in between.
  */
-async function licensed<T>(state: State, load: Load, send: (url: string, signal: AbortSignal) => Promise<T>, kids?: readonly string[]): Promise<T> {
+async function licensed<T>(
+  state: State,
+  load: Load,
+  send: (url: string, signal: AbortSignal) => Promise<T>,
+  kids?: readonly string[],
+): Promise<T> {
   const started = performance.now();
   const signal = load.abort.signal;
   const ctx: TokenContext = kids ? { ...load.ctx, kids } : load.ctx;
@@ -396,12 +510,21 @@ async function licensed<T>(state: State, load: Load, send: (url: string, signal:
     const err = asError(e, load.ctx.drm);
     if (!err.isTokenRejected || signal.aborted) throw err;
     // Another session of this load (for the same key) may have refreshed already: then use its token.
-    const fresh = current() === used ? setRights(state, load, state.client.refresh(ctx, err, { signal }), kids) : current()!;
+    const fresh =
+      current() === used ? setRights(state, load, state.client.refresh(ctx, err, { signal }), kids) : current()!;
     info = await fresh;
     result = await send(info.rightsUrl, signal);
   }
   state.client.licenseAcquired(ctx);
-  emit(state, { type: 'expressplay:license', drm: load.ctx.drm, contentId: load.ctx.contentId, ...(kids ? { kids } : {}), source: info.source, rightsUrl: redactTokens(info.rightsUrl), durationMs: performance.now() - started });
+  emit(state, {
+    type: 'expressplay:license',
+    drm: load.ctx.drm,
+    contentId: load.ctx.contentId,
+    ...(kids ? { kids } : {}),
+    source: info.source,
+    rightsUrl: redactTokens(info.rightsUrl),
+    durationMs: performance.now() - started,
+  });
   return result;
 }
 
@@ -418,7 +541,13 @@ function settle<T>(state: State, load: Load, work: Promise<T>, cb: Callback<T>, 
     (e: unknown) => {
       if (load.abort.signal.aborted || state.disposed) return;
       const err = asError(e, load.ctx.drm);
-      emit(state, { type: 'expressplay:error', drm: err.drm ?? load.ctx.drm, contentId: load.ctx.contentId, ...(kids.length ? { kids } : {}), error: err });
+      emit(state, {
+        type: 'expressplay:error',
+        drm: err.drm ?? load.ctx.drm,
+        contentId: load.ctx.contentId,
+        ...(kids.length ? { kids } : {}),
+        error: err,
+      });
       state.handedToEme = err;
       cb(err);
     },

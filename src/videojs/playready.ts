@@ -17,11 +17,13 @@ export function playReadyRequest(message: ArrayBuffer | Uint8Array): PlayReadyRe
   const xml = new DOMParser().parseFromString(new TextDecoder('utf-16le').decode(bytes), 'application/xml');
   const challenge = xml.getElementsByTagName('Challenge')[0]?.textContent?.trim();
   // Not the wrapper (some CDMs hand over the SOAP body itself): send it as it is.
-  if (xml.querySelector('parsererror') || !challenge) return { body: bytes, contentType: 'text/xml; charset=utf-8', headers: { ...SOAP_HEADERS } };
+  if (xml.querySelector('parsererror') || !challenge)
+    return { body: bytes, contentType: 'text/xml; charset=utf-8', headers: { ...SOAP_HEADERS } };
   const headers: Record<string, string> = {};
   const names = xml.getElementsByTagName('name');
   const values = xml.getElementsByTagName('value');
-  for (let i = 0; i < names.length; i++) headers[(names[i]!.textContent ?? '').trim().toLowerCase()] = (values[i]?.textContent ?? '').trim();
+  for (let i = 0; i < names.length; i++)
+    headers[(names[i]!.textContent ?? '').trim().toLowerCase()] = (values[i]?.textContent ?? '').trim();
   // requestLicense sets content-type itself; a second spelling in `headers` would be joined to it.
   const contentType = headers['content-type'] ?? 'text/xml; charset=utf-8';
   delete headers['content-type'];

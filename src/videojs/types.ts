@@ -164,7 +164,10 @@ export interface VjsMiddleware {
 /** The `videojs` function object, as far as this adapter uses it. */
 export interface VideoJsLike {
   /** `videojs.registerPlugin`. */
-  registerPlugin(name: string, plugin: (this: VjsPlayer, options?: ExpressPlayPluginOptions) => ExpressPlayHandle): unknown;
+  registerPlugin(
+    name: string,
+    plugin: (this: VjsPlayer, options?: ExpressPlayPluginOptions) => ExpressPlayHandle,
+  ): unknown;
   /** `videojs.getPlugin`. */
   getPlugin?(name: string): unknown;
   /** `videojs.use`: registers a middleware for a MIME type (`'*'`: all). */

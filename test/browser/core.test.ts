@@ -4,9 +4,15 @@ import { parseTokenResponse, buildTokenRequest, ExpressPlayError, utf8Decode, ut
 
 describe('core in Chromium', () => {
   it('parses a text/uri-list answer read with the real fetch', async () => {
-    const blob = new Blob(['# rights\r\nhttps://wv.test.expressplay.com/hms/wv/rights/?ExpressPlayToken=abc\r\n'], { type: 'text/uri-list' });
+    const blob = new Blob(['# rights\r\nhttps://wv.test.expressplay.com/hms/wv/rights/?ExpressPlayToken=abc\r\n'], {
+      type: 'text/uri-list',
+    });
     const res = new Response(blob, { status: 200, headers: { 'content-type': 'text/uri-list' } });
-    const result = parseTokenResponse({ status: res.status, contentType: res.headers.get('content-type'), body: await res.text() });
+    const result = parseTokenResponse({
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: await res.text(),
+    });
     expect(result.rightsUrl).to.equal('https://wv.test.expressplay.com/hms/wv/rights/?ExpressPlayToken=abc');
     expect(result.token).to.equal('abc');
   });
@@ -32,6 +38,8 @@ describe('core in Chromium', () => {
   });
 
   it('throws the seed code in the browser too', () => {
-    expect(() => buildTokenRequest('fairplay', { customerAuthenticator: 'x', contentKey: '00'.repeat(16), iv: 'zz' })).to.throw(ExpressPlayError).with.property('code', -6003);
+    expect(() => buildTokenRequest('fairplay', { customerAuthenticator: 'x', contentKey: '00'.repeat(16), iv: 'zz' }))
+      .to.throw(ExpressPlayError)
+      .with.property('code', -6003);
   });
 });

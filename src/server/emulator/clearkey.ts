@@ -21,8 +21,12 @@ export interface ClearKeyLicense {
 /** Parses a ClearKey license request; throws -9044 for anything else (a real challenge). */
 export function parseClearKeyRequest(body: Buffer): ClearKeyRequest {
   const text = body.toString('utf8').trim();
-  const cannot = (details: string) => new ExpressPlayError(ClientCode.EMULATOR_CANNOT_LICENSE, { details, httpStatus: 400 });
-  if (!text.startsWith('{')) throw cannot('the body is not a ClearKey JSON license request (a real Widevine/PlayReady challenge?); the emulator only answers ClearKey');
+  const cannot = (details: string) =>
+    new ExpressPlayError(ClientCode.EMULATOR_CANNOT_LICENSE, { details, httpStatus: 400 });
+  if (!text.startsWith('{'))
+    throw cannot(
+      'the body is not a ClearKey JSON license request (a real Widevine/PlayReady challenge?); the emulator only answers ClearKey',
+    );
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -30,8 +34,16 @@ export function parseClearKeyRequest(body: Buffer): ClearKeyRequest {
     throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: 'ClearKey license request is not valid JSON' });
   }
   const obj = json as { kids?: unknown; type?: unknown };
-  if (typeof json !== 'object' || json === null || !Array.isArray(obj.kids) || obj.kids.length === 0 || obj.kids.length > 64) {
-    throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: 'ClearKey license request needs "kids": [1..64 base64url key ids]' });
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    !Array.isArray(obj.kids) ||
+    obj.kids.length === 0 ||
+    obj.kids.length > 64
+  ) {
+    throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, {
+      details: 'ClearKey license request needs "kids": [1..64 base64url key ids]',
+    });
   }
   const kids = obj.kids.map((k) => {
     if (typeof k !== 'string' || !/^[A-Za-z0-9_-]{22}={0,2}$/.test(k)) {
@@ -40,7 +52,8 @@ export function parseClearKeyRequest(body: Buffer): ClearKeyRequest {
     return Buffer.from(k, 'base64url').toString('hex');
   });
   const type = typeof obj.type === 'string' && obj.type !== '' ? obj.type : 'temporary';
-  if (type !== 'temporary' && type !== 'persistent-license') throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: `unknown session type "${type}"` });
+  if (type !== 'temporary' && type !== 'persistent-license')
+    throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: `unknown session type "${type}"` });
   return { kids, type };
 }
 

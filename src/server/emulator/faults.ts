@@ -69,14 +69,23 @@ function bad(details: string): never {
 
 function num(value: unknown, name: string, min: number, max: number, integer = false): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) bad(`${name} must be a number in ${min}..${max}`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  )
+    bad(`${name} must be a number in ${min}..${max}`);
   return value;
 }
 
 function checkRoute(name: string, value: unknown): RouteFault {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) bad(`${name} must be an object`);
   const v = value as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (!['latencyMs', 'failRate', 'failNext', 'status', 'code', 'retryAfter'].includes(k)) bad(`unknown field ${name}.${k}`);
+  for (const k of Object.keys(v))
+    if (!['latencyMs', 'failRate', 'failNext', 'status', 'code', 'retryAfter'].includes(k))
+      bad(`unknown field ${name}.${k}`);
   const out: RouteFault = {};
   const put = <K extends keyof RouteFault>(k: K, x: number | undefined) => {
     if (x !== undefined) out[k] = x;
@@ -149,7 +158,10 @@ export function createFaultController(initial: FaultConfig = {}, random: () => n
       injected += 1;
       const status = f.status ?? 503;
       const details = `injected fault on ${route}`;
-      const error = f.code !== undefined ? new ExpressPlayError(f.code, { httpStatus: status, details }) : errorForHttpStatus(status, details);
+      const error =
+        f.code !== undefined
+          ? new ExpressPlayError(f.code, { httpStatus: status, details })
+          : errorForHttpStatus(status, details);
       const headers: Record<string, string> = f.retryAfter !== undefined ? { 'retry-after': String(f.retryAfter) } : {};
       return { error, headers };
     },

@@ -8,7 +8,13 @@ import { createFaultController, type FaultConfig, type FaultController } from '.
 import { isLoopbackOrigin } from '../request-guard.js';
 import { createRouter } from './routes.js';
 import { MIN_TOKEN_SECRET_BYTES, tokenSecretBytes } from './token-format.js';
-import { emptyStats, type EmulatorLogEntry, type EmulatorState, type EmulatorStats, type ServiceName } from './state.js';
+import {
+  emptyStats,
+  type EmulatorLogEntry,
+  type EmulatorState,
+  type EmulatorStats,
+  type ServiceName,
+} from './state.js';
 
 /** Options of {@link startEmulator}. Only `authenticators` is required. */
 export interface EmulatorOptions {
@@ -128,7 +134,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 10_000, headersTimeout);
   const faults = createFaultController(options.faults, options.random);
   let url = '';
-  const secret = options.tokenSecret === undefined ? randomBytes(MIN_TOKEN_SECRET_BYTES) : tokenSecretBytes(options.tokenSecret);
+  const secret =
+    options.tokenSecret === undefined ? randomBytes(MIN_TOKEN_SECRET_BYTES) : tokenSecretBytes(options.tokenSecret);
   const log = options.log;
   const state: EmulatorState = {
     service: options.service ?? 'test',
@@ -169,7 +176,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   );
   // Malformed HTTP (bad request line, oversized headers): answer 400 and close, never throw.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const line = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const line =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : '400 Bad Request';
     if (socket.writable) socket.end(`HTTP/1.1 ${line}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     else socket.destroy();
   });

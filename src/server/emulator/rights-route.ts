@@ -34,7 +34,8 @@ function contentKeyOf(state: EmulatorState, p: TokenPayload): Buffer {
     return key;
   }
   const stored = p.kid === undefined ? undefined : state.keyStore.get(p.kid);
-  if (stored === undefined) throw new ExpressPlayError(-4019, { details: `no key for kid ${p.kid ?? '(none)'} in the emulator's key store` });
+  if (stored === undefined)
+    throw new ExpressPlayError(-4019, { details: `no key for kid ${p.kid ?? '(none)'} in the emulator's key store` });
   return Buffer.from(stored, 'hex');
 }
 
@@ -44,18 +45,21 @@ function checkLicenseDuration(state: EmulatorState, p: TokenPayload, now: number
   if (!p.licenseDuration) return;
   let first = state.firstRedeemed.get(p.id);
   if (first === undefined) {
-    if (state.firstRedeemed.size >= MAX_TRACKED_TOKENS) state.firstRedeemed.delete(state.firstRedeemed.keys().next().value as string);
+    if (state.firstRedeemed.size >= MAX_TRACKED_TOKENS)
+      state.firstRedeemed.delete(state.firstRedeemed.keys().next().value as string);
     first = now;
     state.firstRedeemed.set(p.id, now);
   }
-  if (now - first > p.licenseDuration * 1000) throw invalidToken(`licenseDuration (${p.licenseDuration} s) has run out since the first license`, p.drm);
+  if (now - first > p.licenseDuration * 1000)
+    throw invalidToken(`licenseDuration (${p.licenseDuration} s) has run out since the first license`, p.drm);
 }
 
 /** Checks the token in the query: signature, DRM, expiry (incl. forced expiry), licenseDuration. */
 export function redeemToken(state: EmulatorState, drm: TokenDrm, query: string): TokenPayload {
   const values = decodeForm(query).filter(([name]) => name === 'ExpressPlayToken');
   if (values.length === 0) throw invalidToken('no ExpressPlayToken in the rights URL', drm);
-  if (values.length > 1) throw new ExpressPlayError(ClientCode.DUPLICATE_PARAMETER, { details: 'ExpressPlayToken is given more than once' });
+  if (values.length > 1)
+    throw new ExpressPlayError(ClientCode.DUPLICATE_PARAMETER, { details: 'ExpressPlayToken is given more than once' });
   const p = decodeToken(values[0]![1], state.secret);
   if (!p) throw invalidToken('token is malformed or its signature does not match', drm);
   if (p.drm !== drm) throw invalidToken(`token is for ${p.drm}, not ${drm}`, drm);
@@ -74,12 +78,18 @@ function spcFrom(req: IncomingMessage, body: Buffer): Buffer {
   return body;
 }
 
-export async function handleRights(state: EmulatorState, req: IncomingMessage, drm: TokenDrm, query: string): Promise<RightsAnswer> {
+export async function handleRights(
+  state: EmulatorState,
+  req: IncomingMessage,
+  drm: TokenDrm,
+  query: string,
+): Promise<RightsAnswer> {
   const p = redeemToken(state, drm, query);
   const body = await readBody(req, state.bodyLimit);
   if (drm === 'fairplay') {
     const spc = spcFrom(req, body);
-    if (spc.length === 0) throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: 'empty SPC', drm: 'fairplay' });
+    if (spc.length === 0)
+      throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: 'empty SPC', drm: 'fairplay' });
     const key = contentKeyOf(state, p);
     if (!p.iv) throw new ExpressPlayError(-6003, { details: 'token has no iv' });
     const ckc = makeStandInCkc(spc, key, Buffer.from(p.iv, 'hex'), p.rentalDuration ?? 0);
@@ -95,12 +105,21 @@ export async function handleRights(state: EmulatorState, req: IncomingMessage, d
     kid = tokenKid;
   } else {
     // A '^name' kid names a key, not a key id: it covers exactly one requested key id.
-    if (request.kids.length !== 1) throw new ExpressPlayError(-4022, { details: 'a token with a ^name kid covers exactly one key id' });
+    if (request.kids.length !== 1)
+      throw new ExpressPlayError(-4022, { details: 'a token with a ^name kid covers exactly one key id' });
     kid = request.kids[0]!;
   }
   const license = clearKeyLicense(kid, contentKeyOf(state, p), request.type, p.licenseDuration || undefined);
   state.stats.licensesServed.clearkey += 1;
   state.stats.licensesByKid[kid] = (state.stats.licensesByKid[kid] ?? 0) + 1;
-  const headers: Record<string, string> = p.licenseDuration ? { 'x-expressplay-license-duration': String(p.licenseDuration) } : {};
-  return { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify(license), headers, payload: p };
+  const headers: Record<string, string> = p.licenseDuration
+    ? { 'x-expressplay-license-duration': String(p.licenseDuration) }
+    : {};
+  return {
+    status: 200,
+    contentType: 'application/json; charset=utf-8',
+    body: JSON.stringify(license),
+    headers,
+    payload: p,
+  };
 }

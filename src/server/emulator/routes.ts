@@ -4,7 +4,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientCode, ExpressPlayError, redactTokens, type TokenDrm } from '../../core/index.js';
 import { hostAllowed, refusedOrigin } from '../request-guard.js';
-import { corsHeaders, readBody, sendBody, sendError, splitUrl, statusOf, toExpressPlayError, type ErrorFormat } from '../http-util.js';
+import {
+  corsHeaders,
+  readBody,
+  sendBody,
+  sendError,
+  splitUrl,
+  statusOf,
+  toExpressPlayError,
+  type ErrorFormat,
+} from '../http-util.js';
 import type { FaultRoute } from './faults.js';
 import { handleRights } from './rights-route.js';
 import type { EmulatorState } from './state.js';
@@ -24,7 +33,9 @@ function match(path: string, control: boolean): Route | undefined {
   if (m) {
     const drm = SEGMENTS[m[1]!]!;
     // A token path ends without a slash in the seeds; tolerate one. Rights URLs carry one.
-    return m[2] === 'token' ? { kind: 'token', drm, methods: ['GET', 'POST'] } : { kind: 'rights', drm, methods: ['POST'] };
+    return m[2] === 'token'
+      ? { kind: 'token', drm, methods: ['GET', 'POST'] }
+      : { kind: 'rights', drm, methods: ['POST'] };
   }
   if (!control) return undefined;
   if (path === '/__emulator/faults') return { kind: 'control', name: 'faults', methods: ['GET', 'POST'] };
@@ -33,7 +44,11 @@ function match(path: string, control: boolean): Route | undefined {
   return undefined;
 }
 
-async function handleControl(state: EmulatorState, req: IncomingMessage, name: 'faults' | 'reset' | 'stats'): Promise<string> {
+async function handleControl(
+  state: EmulatorState,
+  req: IncomingMessage,
+  name: 'faults' | 'reset' | 'stats',
+): Promise<string> {
   if (name === 'stats') return JSON.stringify({ ...state.stats, faultsInjected: state.faults.injected });
   if (name === 'reset') {
     state.faults.reset();
@@ -61,11 +76,18 @@ function controlCorsOrigins(state: EmulatorState, req: IncomingMessage): readonl
 /** DNS rebinding (every route) and cross-origin pages (control routes): refused before any work. */
 function guard(state: EmulatorState, req: IncomingMessage, r: Route | undefined): void {
   if (!hostAllowed(req.headers.host, state.allowedHosts)) {
-    throw new ExpressPlayError(ClientCode.HOST_NOT_ALLOWED, { details: 'this Host is not one the emulator answers to (see allowedHosts)', httpStatus: 403 });
+    throw new ExpressPlayError(ClientCode.HOST_NOT_ALLOWED, {
+      details: 'this Host is not one the emulator answers to (see allowedHosts)',
+      httpStatus: 403,
+    });
   }
   if (r?.kind === 'control' && req.method !== 'OPTIONS') {
     const refused = refusedOrigin(req, state.controlOrigin);
-    if (refused !== undefined) throw new ExpressPlayError(ClientCode.ORIGIN_NOT_ALLOWED, { details: 'the control routes answer pages of controlOrigins only', httpStatus: 403 });
+    if (refused !== undefined)
+      throw new ExpressPlayError(ClientCode.ORIGIN_NOT_ALLOWED, {
+        details: 'the control routes answer pages of controlOrigins only',
+        httpStatus: 403,
+      });
   }
 }
 
@@ -82,7 +104,8 @@ export function createRouter(state: EmulatorState) {
     const origins = r?.kind === 'control' ? controlCorsOrigins(state, req) : state.allowedOrigins;
     const cors = corsHeaders(req, { allowedOrigins: origins, methods, exposeHeaders: EXPOSE });
     // Rights and control errors are JSON (their callers are programs); token errors follow errorFormat.
-    let format: ErrorFormat = r?.kind === 'token' ? requestedFormat(query) : r === undefined ? requestedFormat(query) : 'json';
+    let format: ErrorFormat =
+      r?.kind === 'token' ? requestedFormat(query) : r === undefined ? requestedFormat(query) : 'json';
     const group = r?.kind === 'token' ? 'token' : r?.kind === 'rights' ? 'rights' : 'other';
     try {
       guard(state, req, r);
@@ -91,11 +114,22 @@ export function createRouter(state: EmulatorState) {
         res.end();
         return;
       }
-      if (!r) throw new ExpressPlayError(ClientCode.NOT_FOUND, { details: `no route ${redactTokens(path).slice(0, 200)}`, httpStatus: 404 });
+      if (!r)
+        throw new ExpressPlayError(ClientCode.NOT_FOUND, {
+          details: `no route ${redactTokens(path).slice(0, 200)}`,
+          httpStatus: 404,
+        });
       if (!r.methods.includes(req.method ?? '')) {
-        const err = new ExpressPlayError(ClientCode.METHOD_NOT_ALLOWED, { details: `${req.method} (allowed: ${methods.join(', ')})`, httpStatus: 405 });
+        const err = new ExpressPlayError(ClientCode.METHOD_NOT_ALLOWED, {
+          details: `${req.method} (allowed: ${methods.join(', ')})`,
+          httpStatus: 405,
+        });
         countReject(state, group, err.code);
-        sendError(res, err, format, { ...cors, allow: methods.join(', '), 'x-expressplay-error-code': String(err.code) });
+        sendError(res, err, format, {
+          ...cors,
+          allow: methods.join(', '),
+          'x-expressplay-error-code': String(err.code),
+        });
         return;
       }
       if (r.kind === 'control') {
@@ -107,13 +141,19 @@ export function createRouter(state: EmulatorState) {
       const gone = new AbortController();
       const onClose = () => gone.abort();
       res.once('close', onClose);
-      const fault = await state.faults.apply(r.kind as FaultRoute, gone.signal).finally(() => res.off('close', onClose));
+      const fault = await state.faults
+        .apply(r.kind as FaultRoute, gone.signal)
+        .finally(() => res.off('close', onClose));
       if (gone.signal.aborted) return; // nobody left to answer
       if (fault) {
         countReject(state, group, fault.error.code);
         // The request may still be sending its body: drain it so the client reads our answer.
         req.resume();
-        sendError(res, fault.error, format, { ...cors, ...fault.headers, 'x-expressplay-error-code': String(fault.error.code) });
+        sendError(res, fault.error, format, {
+          ...cors,
+          ...fault.headers,
+          'x-expressplay-error-code': String(fault.error.code),
+        });
         return;
       }
       if (r.kind === 'token') {
@@ -124,17 +164,32 @@ export function createRouter(state: EmulatorState) {
         return;
       }
       const answer = await handleRights(state, req, r.drm, query);
-      state.log({ event: 'license.served', drm: r.drm, tokenId: answer.payload.id, cookie: answer.payload.cookie, contentId: answer.payload.contentId, status: 200 });
+      state.log({
+        event: 'license.served',
+        drm: r.drm,
+        tokenId: answer.payload.id,
+        cookie: answer.payload.cookie,
+        contentId: answer.payload.contentId,
+        status: 200,
+      });
       sendBody(res, answer.status, answer.contentType, answer.body, { ...cors, ...answer.headers });
     } catch (thrown) {
       const err = toExpressPlayError(thrown);
       countReject(state, group, err.code);
       const status = statusOf(err);
       if (r?.kind === 'token') logTokenReject(state, r.drm, err, status);
-      if (r?.kind === 'rights') state.log({ event: 'license.rejected', drm: r.drm, status, code: err.code, message: redactTokens(err.message) });
+      if (r?.kind === 'rights')
+        state.log({
+          event: 'license.rejected',
+          drm: r.drm,
+          status,
+          code: err.code,
+          message: redactTokens(err.message),
+        });
       // Drain whatever body is left so the client reads the answer rather than a reset.
       if (!req.complete) req.resume();
-      if (!res.headersSent && !res.destroyed) sendError(res, err, format, { ...cors, 'x-expressplay-error-code': String(err.code) });
+      if (!res.headersSent && !res.destroyed)
+        sendError(res, err, format, { ...cors, 'x-expressplay-error-code': String(err.code) });
     }
   };
 }

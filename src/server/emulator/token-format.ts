@@ -7,7 +7,20 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import type { NormalizedTokenParams, TokenDrm } from '../../core/index.js';
 
 /** The license parameters a token carries: the normalized request minus the authenticator, error format and extras. */
-const CARRIED = ['kid', 'contentKey', 'kek', 'ek', 'iv', 'contentId', 'securityLevel', 'hdcpOutputControl', 'licenseDuration', 'rentalDuration', 'rightsType', 'cookie'] as const;
+const CARRIED = [
+  'kid',
+  'contentKey',
+  'kek',
+  'ek',
+  'iv',
+  'contentId',
+  'securityLevel',
+  'hdcpOutputControl',
+  'licenseDuration',
+  'rentalDuration',
+  'rightsType',
+  'cookie',
+] as const;
 
 export type TokenPayload = Partial<Pick<NormalizedTokenParams, (typeof CARRIED)[number]>> & {
   /** Format version. */
@@ -23,7 +36,13 @@ export type TokenPayload = Partial<Pick<NormalizedTokenParams, (typeof CARRIED)[
 
 /** The payload for a valid request: the carried parameters, issue time, expiry and a random id. */
 export function payloadFromParams(p: NormalizedTokenParams, issuedAt: number, expiresAt: number): TokenPayload {
-  const out: TokenPayload = { v: 1, id: randomBytes(9).toString('base64url'), drm: p.drm, iat: issuedAt, exp: expiresAt };
+  const out: TokenPayload = {
+    v: 1,
+    id: randomBytes(9).toString('base64url'),
+    drm: p.drm,
+    iat: issuedAt,
+    exp: expiresAt,
+  };
   for (const k of CARRIED) {
     const value = p[k];
     if (value !== undefined) (out as unknown as Record<string, unknown>)[k] = value;
@@ -38,7 +57,8 @@ export const MIN_TOKEN_SECRET_BYTES = 32;
 /** The secret as bytes; TypeError when shorter than {@link MIN_TOKEN_SECRET_BYTES}. */
 export function tokenSecretBytes(secret: string | Uint8Array): Buffer {
   const bytes = Buffer.from(secret);
-  if (bytes.length < MIN_TOKEN_SECRET_BYTES) throw new TypeError(`tokenSecret must be at least ${MIN_TOKEN_SECRET_BYTES} bytes (got ${bytes.length})`);
+  if (bytes.length < MIN_TOKEN_SECRET_BYTES)
+    throw new TypeError(`tokenSecret must be at least ${MIN_TOKEN_SECRET_BYTES} bytes (got ${bytes.length})`);
   return bytes;
 }
 

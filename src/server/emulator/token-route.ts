@@ -3,7 +3,16 @@
 // which authenticators it knows, whether an ek unwraps, and minting the token.
 
 import type { IncomingMessage } from 'node:http';
-import { ClientCode, DRM_PATH, ExpressPlayError, decodeForm, hexToBytes, redactTokens, validateTokenParams, type TokenDrm } from '../../core/index.js';
+import {
+  ClientCode,
+  DRM_PATH,
+  ExpressPlayError,
+  decodeForm,
+  hexToBytes,
+  redactTokens,
+  validateTokenParams,
+  type TokenDrm,
+} from '../../core/index.js';
 import { mediaType, readBody, type ErrorFormat } from '../http-util.js';
 import { aesKeyUnwrap } from './aes-kw.js';
 import type { EmulatorState } from './state.js';
@@ -21,7 +30,9 @@ function checkAuthenticator(state: EmulatorState, pairs: readonly (readonly [str
   const key = given[0]!;
   if (state.authenticators[state.service].has(key)) return;
   const other = state.service === 'test' ? 'production' : 'test';
-  const details = state.authenticators[other].has(key) ? `a ${other} authenticator used on the ${state.service} service` : 'unknown authenticator';
+  const details = state.authenticators[other].has(key)
+    ? `a ${other} authenticator used on the ${state.service} service`
+    : 'unknown authenticator';
   throw new ExpressPlayError(-2018, { details });
 }
 
@@ -32,7 +43,13 @@ export interface TokenAnswer {
 }
 
 /** `onFormat` learns the error format once a POST body has been read (it may say errorFormat=json). */
-export async function handleToken(state: EmulatorState, req: IncomingMessage, drm: TokenDrm, query: string, onFormat: (format: ErrorFormat) => void): Promise<TokenAnswer> {
+export async function handleToken(
+  state: EmulatorState,
+  req: IncomingMessage,
+  drm: TokenDrm,
+  query: string,
+  onFormat: (format: ErrorFormat) => void,
+): Promise<TokenAnswer> {
   let body = '';
   if (req.method === 'POST') {
     body = (await readBody(req, state.bodyLimit)).toString('utf8');
@@ -42,7 +59,9 @@ export async function handleToken(state: EmulatorState, req: IncomingMessage, dr
   if (req.method === 'POST') {
     const type = mediaType(req);
     if (body !== '' && type !== 'application/x-www-form-urlencoded' && type !== '' && type !== 'text/plain') {
-      throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, { details: `POST bodies are application/x-www-form-urlencoded, got ${type}` });
+      throw new ExpressPlayError(ClientCode.MALFORMED_REQUEST, {
+        details: `POST bodies are application/x-www-form-urlencoded, got ${type}`,
+      });
     }
     pairs.push(...decodeForm(body.trim()));
   }
@@ -50,7 +69,11 @@ export async function handleToken(state: EmulatorState, req: IncomingMessage, dr
   const now = state.now();
   const params = validateTokenParams(drm, pairs, { now });
   // The service would fail to use a wrapped key that does not unwrap: refuse at issue time.
-  if (params.kek !== undefined && params.ek !== undefined && aesKeyUnwrap(hexToBytes(params.kek), hexToBytes(params.ek)) === undefined) {
+  if (
+    params.kek !== undefined &&
+    params.ek !== undefined &&
+    aesKeyUnwrap(hexToBytes(params.kek), hexToBytes(params.ek)) === undefined
+  ) {
     throw new ExpressPlayError(-4024, { details: 'ek does not unwrap with kek (RFC 3394 integrity check failed)' });
   }
   const expiresAt = state.faults.get().forceExpiry === 'issued' ? now - 1 : params.expiresAt;
@@ -58,12 +81,23 @@ export async function handleToken(state: EmulatorState, req: IncomingMessage, dr
   const token = encodeToken(payload, state.secret);
   state.stats.tokensIssued[drm] += 1;
   if (payload.kid !== undefined) state.stats.tokensByKid[payload.kid] = (state.stats.tokensByKid[payload.kid] ?? 0) + 1;
-  state.log({ event: 'token.issued', drm, tokenId: payload.id, cookie: payload.cookie, contentId: payload.contentId, status: 200 });
+  state.log({
+    event: 'token.issued',
+    drm,
+    tokenId: payload.id,
+    cookie: payload.cookie,
+    contentId: payload.contentId,
+    status: 200,
+  });
   const seg = DRM_PATH[drm];
   const rights = `${state.baseUrl()}/hms/${seg}/rights/`;
   if (drm === 'playready') {
     // PlayReady's real answer is JSON with the token apart from the URL.
-    return { status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ licenseAcquisitionUrl: rights, token }) };
+    return {
+      status: 200,
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ licenseAcquisitionUrl: rights, token }),
+    };
   }
   return { status: 200, contentType: 'text/uri-list; charset=utf-8', body: `${rights}?ExpressPlayToken=${token}` };
 }
@@ -71,4 +105,3 @@ export async function handleToken(state: EmulatorState, req: IncomingMessage, dr
 export function logTokenReject(state: EmulatorState, drm: TokenDrm, err: ExpressPlayError, status: number): void {
   state.log({ event: 'token.rejected', drm, status, code: err.code, message: redactTokens(err.message) });
 }
-

@@ -15,4 +15,9 @@ export async function readTokenRequestContext(req: IncomingMessage): Promise<Tok
   return parseTokenRequestContext(query, { type: mediaType(req), text });
 }
 
-export type { TokenRequestContext, TokenEndpointSuccess, TokenEndpointFailure, ResolvedTokenParams } from '../../fetch/contract.js';
+export type {
+  TokenRequestContext,
+  TokenEndpointSuccess,
+  TokenEndpointFailure,
+  ResolvedTokenParams,
+} from '../../fetch/contract.js';

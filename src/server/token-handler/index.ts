@@ -58,7 +58,9 @@ export function createTokenHandler(options: TokenHandlerOptions): (req: Incoming
     try {
       request = toWebRequest(req, res);
     } catch {
-      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(JSON.stringify({ errorCode: -9003, errorMessage: 'Malformed request' }));
+      res
+        .writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' })
+        .end(JSON.stringify({ errorCode: -9003, errorMessage: 'Malformed request' }));
       return;
     }
     endpoint(request, req)
@@ -70,5 +72,10 @@ export function createTokenHandler(options: TokenHandlerOptions): (req: Incoming
 export type { TokenHandlerLogEntry, TokenEndpointOptions } from '../../fetch/handler.js';
 export { MemoryTokenStore, type TokenStore, type TokenCacheOptions } from '../../fetch/cache.js';
 export type { OriginPolicy } from '../../fetch/origin.js';
-export type { TokenRequestContext, TokenEndpointSuccess, TokenEndpointFailure, ResolvedTokenParams } from './contract.js';
+export type {
+  TokenRequestContext,
+  TokenEndpointSuccess,
+  TokenEndpointFailure,
+  ResolvedTokenParams,
+} from './contract.js';
 export { readTokenRequestContext } from './contract.js';

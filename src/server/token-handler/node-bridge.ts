@@ -64,7 +64,12 @@ export function toWebRequest(req: IncomingMessage, res: ServerResponse): Request
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
   // `duplex` is Node's (undici's) extension for a streamed request body.
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: gone.signal, ...(hasBody ? { body: bodyStream(req), duplex: 'half' } : {}) };
+  const init: RequestInit & { duplex?: 'half' } = {
+    method,
+    headers,
+    signal: gone.signal,
+    ...(hasBody ? { body: bodyStream(req), duplex: 'half' } : {}),
+  };
   return new Request(requestUrl(req), init);
 }
 

@@ -4,7 +4,13 @@
 // A *driver* is the only per-player part: how to load the player, attach the
 // adapter, load a source, and see the player's own error event.
 import { expect } from 'chai';
-import { isExpressPlayError, type ExpressPlayError, type ExpressPlayEvent, type TokenClient, createTokenClient } from '../../../src/index.js';
+import {
+  isExpressPlayError,
+  type ExpressPlayError,
+  type ExpressPlayEvent,
+  type TokenClient,
+  createTokenClient,
+} from '../../../src/index.js';
 import type { AdapterOptions, ExpressPlayHandle } from '../../../src/browser/adapter-setup.js';
 import { emulatorStats, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { settle, startScope, type Scope } from '../faults/instrument.js';
@@ -69,7 +75,10 @@ function spyLicenses(): { sent: SentLicense[]; restore(): void } {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (/\/hms\/wv\/rights\//.test(url) && init?.body instanceof Uint8Array) {
       const kids = (JSON.parse(new TextDecoder().decode(init.body)) as { kids?: string[] }).kids ?? [];
-      sent.push({ token: new URL(url).searchParams.get('ExpressPlayToken') ?? '', kids: kids.map((k) => k.replace(/=+$/, '')) });
+      sent.push({
+        token: new URL(url).searchParams.get('ExpressPlayToken') ?? '',
+        kids: kids.map((k) => k.replace(/=+$/, '')),
+      });
     }
     return real.call(window, input, init);
   };
@@ -89,12 +98,20 @@ async function expectAdapterClean(scope: Scope, driver: PlayerDriver): Promise<v
   if (!driver.leavesVideoListeners && !driver.rejectsAfterDestroy) return expectClean(scope);
   await settle(50);
   const report = scope.report();
-  const playerOwn = driver.leavesVideoListeners ? report.listeners.filter((l) => !l.ours && l.detail.startsWith('video:')) : [];
-  if (playerOwn.length) console.log(`${driver.name}: not counted (${driver.leavesVideoListeners}): ${playerOwn.map((l) => l.detail).join(', ')}`);
+  const playerOwn = driver.leavesVideoListeners
+    ? report.listeners.filter((l) => !l.ours && l.detail.startsWith('video:'))
+    : [];
+  if (playerOwn.length)
+    console.log(
+      `${driver.name}: not counted (${driver.leavesVideoListeners}): ${playerOwn.map((l) => l.detail).join(', ')}`,
+    );
   const own = driver.rejectsAfterDestroy;
   const stackOf = (r: unknown) => (r instanceof Error ? (r.stack ?? '') : '');
-  const ownRejections = own ? report.unhandledRejections.filter((r) => stackOf(r).includes(own.file) && !OURS_SOURCE.test(stackOf(r))) : [];
-  if (ownRejections.length) console.log(`${driver.name}: not counted (${own!.why}): ${ownRejections.map(String).join(', ')}`);
+  const ownRejections = own
+    ? report.unhandledRejections.filter((r) => stackOf(r).includes(own.file) && !OURS_SOURCE.test(stackOf(r)))
+    : [];
+  if (ownRejections.length)
+    console.log(`${driver.name}: not counted (${own!.why}): ${ownRejections.map(String).join(', ')}`);
   const scoped: Scope = {
     ...scope,
     report: () => {
@@ -113,7 +130,11 @@ async function expectAdapterClean(scope: Scope, driver: PlayerDriver): Promise<v
 const OURS_SOURCE = /\/src\/(browser|core|shaka|videojs|hlsjs|dashjs)\//;
 
 async function pendingMatching(scope: Scope, pattern: RegExp, ms = 8000): Promise<void> {
-  await waitFor(() => scope.report().requests.some((r) => pattern.test(r.detail)), ms, `a pending request matching ${pattern}`);
+  await waitFor(
+    () => scope.report().requests.some((r) => pattern.test(r.detail)),
+    ms,
+    `a pending request matching ${pattern}`,
+  );
 }
 
 export function adapterSuite(driver: PlayerDriver): void {
@@ -125,7 +146,13 @@ export function adapterSuite(driver: PlayerDriver): void {
     let ep: ExpressPlayHandle | undefined;
     let tokenEndpointUrl: string;
     const tokenOptions = () => ({ endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false });
-    const attach = async (overrides: Partial<AdapterOptions> = {}) => (ep = await driver.attach({ token: tokenOptions(), contentId: (url) => driver.streams.find((s) => url.includes(`/${s.id}/`))?.id, detect: { includeClearKey: true }, ...overrides }));
+    const attach = async (overrides: Partial<AdapterOptions> = {}) =>
+      (ep = await driver.attach({
+        token: tokenOptions(),
+        contentId: (url) => driver.streams.find((s) => url.includes(`/${s.id}/`))?.id,
+        detect: { includeClearKey: true },
+        ...overrides,
+      }));
 
     before(async () => {
       tokenEndpointUrl = (await testConfig()).tokenEndpointUrl;
@@ -163,9 +190,13 @@ export function adapterSuite(driver: PlayerDriver): void {
       // request (which needs an init segment first): before any init segment was asked for.
       const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
       const token = entries.find((e) => e.name.startsWith(tokenEndpointUrl) && e.startTime >= t0);
-      const init = entries.find((e) => e.name.includes(`/${A.id}/`) && e.name.endsWith('init.mp4') && e.startTime >= t0);
+      const init = entries.find(
+        (e) => e.name.includes(`/${A.id}/`) && e.name.endsWith('init.mp4') && e.startTime >= t0,
+      );
       expect(token && init, 'token and init segment requests seen').to.not.equal(undefined);
-      expect(token!.startTime, 'token request started before the first init segment request').to.be.below(init!.startTime);
+      expect(token!.startTime, 'token request started before the first init segment request').to.be.below(
+        init!.startTime,
+      );
       const types = driver.events.map((e) => e.type);
       expect(types).to.include.members(['expressplay:detected', 'expressplay:token', 'expressplay:license']);
       expect(types).to.not.include('expressplay:error');
@@ -213,7 +244,9 @@ export function adapterSuite(driver: PlayerDriver): void {
       expect(new Set(errors)).to.deep.equal(new Set([-4010]));
       const stats = await emulatorStats();
       expect(total(stats.tokensIssued), 'tokens: load + one refresh, no more').to.equal(2);
-      expect(spy.sent.length, 'license requests: at most first + one resend per session').to.be.at.most(2 * errors.length);
+      expect(spy.sent.length, 'license requests: at most first + one resend per session').to.be.at.most(
+        2 * errors.length,
+      );
       expect(stats.rejects.rights).to.equal(spy.sent.length);
     });
 
@@ -242,14 +275,24 @@ export function adapterSuite(driver: PlayerDriver): void {
       expect(driver.playerErrors, 'an abandoned load reports nothing').to.deep.equal([]);
     });
 
-    const switchTest = driver.knownSwitchStall ? (title: string, fn: Mocha.AsyncFunc) => it.skip(`${title} [skipped: ${driver.knownSwitchStall}]`, fn) : it;
+    const switchTest = driver.knownSwitchStall
+      ? (title: string, fn: Mocha.AsyncFunc) => it.skip(`${title} [skipped: ${driver.knownSwitchStall}]`, fn)
+      : it;
     switchTest(`rapid switching A→B→A never sends A's token for B; A plays`, async () => {
       await setFaults({ token: { latencyMs: 150 } });
       const tokenContent = new Map<string, string>();
       const recordingFetch: typeof fetch = async (input, init) => {
         const res = await fetch(input, init);
-        const contentId = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).searchParams.get('contentId');
-        if (res.ok && contentId) tokenContent.set(new URL(((await res.clone().json()) as { rightsUrl: string }).rightsUrl).searchParams.get('ExpressPlayToken')!, contentId);
+        const contentId = new URL(
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+        ).searchParams.get('contentId');
+        if (res.ok && contentId)
+          tokenContent.set(
+            new URL(((await res.clone().json()) as { rightsUrl: string }).rightsUrl).searchParams.get(
+              'ExpressPlayToken',
+            )!,
+            contentId,
+          );
         return res;
       };
       const client: TokenClient = createTokenClient({ ...tokenOptions(), fetch: recordingFetch });
@@ -263,7 +306,9 @@ export function adapterSuite(driver: PlayerDriver): void {
         driver.load(A.url);
         await playedPast(video, 1).catch((err: unknown) => {
           // Diagnostics for a stall: what the adapter saw and sent.
-          console.log(`A→B→A stalled: events ${JSON.stringify(driver.events.map((e) => `${e.type}:${e.contentId ?? ''}`))}, licenses ${JSON.stringify(spy.sent.map((x) => `${tokenContent.get(x.token) ?? '?'}:${x.kids.join()}`))}, player errors ${JSON.stringify(driver.playerErrors.map((e) => e.code))}`);
+          console.log(
+            `A→B→A stalled: events ${JSON.stringify(driver.events.map((e) => `${e.type}:${e.contentId ?? ''}`))}, licenses ${JSON.stringify(spy.sent.map((x) => `${tokenContent.get(x.token) ?? '?'}:${x.kids.join()}`))}, player errors ${JSON.stringify(driver.playerErrors.map((e) => e.code))}`,
+          );
           throw err;
         });
       } finally {

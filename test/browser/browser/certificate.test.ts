@@ -1,7 +1,11 @@
 // getFairPlayCertificate: format detection, once-per-URL sharing, failures not cached.
 import { expect } from 'chai';
 import { bytesToBase64 } from '../../../src/core/index.js';
-import { clearFairPlayCertificateCache, getFairPlayCertificate, preconnectFairPlayCertificate } from '../../../src/browser/index.js';
+import {
+  clearFairPlayCertificateCache,
+  getFairPlayCertificate,
+  preconnectFairPlayCertificate,
+} from '../../../src/browser/index.js';
 import { fakeDer, rejection } from './fixtures.js';
 
 function scripted(answers: Array<{ status: number; body: BodyInit } | 'network'>) {

@@ -3,14 +3,24 @@ import { expect } from 'chai';
 import { detectDrm } from '../../../src/browser/index.js';
 import { engine } from '../support/engine.js';
 import { probeHdcp } from '../../../src/browser/hdcp.js';
-import { createEmeDoubles, hdcp1OnlyDevice, legacyWebKitFairPlayDevice, modernFairPlayDevice, widevineL1Device } from '../support/eme-doubles.js';
+import {
+  createEmeDoubles,
+  hdcp1OnlyDevice,
+  legacyWebKitFairPlayDevice,
+  modernFairPlayDevice,
+  widevineL1Device,
+} from '../support/eme-doubles.js';
 
 /** Whether the page's own EME grants a key system: false on rejection, or when it has not answered after `ms` (Firefox's Widevine never does). */
 async function granted(keySystem: string, ms = 2000): Promise<boolean> {
-  const request = navigator.requestMediaKeySystemAccess(keySystem, [{ videoCapabilities: [{ contentType: 'video/mp4; codecs="avc1.42E01E"' }] }]).then(
-    () => true,
-    () => false,
-  );
+  const request = navigator
+    .requestMediaKeySystemAccess(keySystem, [
+      { videoCapabilities: [{ contentType: 'video/mp4; codecs="avc1.42E01E"' }] },
+    ])
+    .then(
+      () => true,
+      () => false,
+    );
   return Promise.race([request, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
 }
 
@@ -22,7 +32,12 @@ describe(`detectDrm in real headless ${engine}`, () => {
     }
     // The demo's set-up: ClearKey preferred. Firefox's Widevine request never settles;
     // detection must not wait for it (the probe timeout is far beyond the test's own).
-    const profile = await detectDrm({ includeClearKey: true, preference: ['clearkey'], refresh: true, probeTimeoutMs: 600_000 });
+    const profile = await detectDrm({
+      includeClearKey: true,
+      preference: ['clearkey'],
+      refresh: true,
+      probeTimeoutMs: 600_000,
+    });
     expect(profile.widevine.supported).to.equal(false);
     expect(profile.playready.supported).to.equal(false);
     expect(profile.fairplay.supported).to.equal(false);
@@ -67,7 +82,18 @@ describe(`detectDrm in real headless ${engine}`, () => {
 
 /** A device with ClearKey only (what Debian's browsers have). */
 function clearKeyDevice() {
-  return createEmeDoubles({ keySystems: { 'org.w3.clearkey': { videoRobustness: [''], audioRobustness: [''], encryptionSchemes: ['cenc'], initDataTypes: ['keyids', 'cenc'], sessionTypes: ['temporary'], hdcp: '2.2' } } });
+  return createEmeDoubles({
+    keySystems: {
+      'org.w3.clearkey': {
+        videoRobustness: [''],
+        audioRobustness: [''],
+        encryptionSchemes: ['cenc'],
+        initDataTypes: ['keyids', 'cenc'],
+        sessionTypes: ['temporary'],
+        hdcp: '2.2',
+      },
+    },
+  });
 }
 
 describe('detectDrm against scripted EME devices', () => {
@@ -94,7 +120,13 @@ describe('detectDrm against scripted EME devices', () => {
     expect(wvCalls).to.have.length(2); // capabilities + persistent-license
     const main = wvCalls.find((c) => c.configurations[0]!.sessionTypes!.includes('temporary'))!;
     const robustness = main.configurations[0]!.videoCapabilities!.map((c) => c.robustness);
-    expect(robustness).to.include.members(['SW_SECURE_CRYPTO', 'SW_SECURE_DECODE', 'HW_SECURE_CRYPTO', 'HW_SECURE_DECODE', 'HW_SECURE_ALL']);
+    expect(robustness).to.include.members([
+      'SW_SECURE_CRYPTO',
+      'SW_SECURE_DECODE',
+      'HW_SECURE_CRYPTO',
+      'HW_SECURE_DECODE',
+      'HW_SECURE_ALL',
+    ]);
   });
 
   it('HDCP 1.x only, L3 and a browser that ignores encryptionScheme', async () => {
@@ -115,7 +147,11 @@ describe('detectDrm against scripted EME devices', () => {
 
   it('HDCP: no getStatusForPolicy → unknown; a throwing one → unknown; no HDCP output → 0; hdcp:false skips it', async () => {
     const base = widevineL1Device().keySystems['com.widevine.alpha']!;
-    for (const [hdcp, expected] of [['no-api', 'unknown'], ['throws', 'unknown'], ['none', 0]] as const) {
+    for (const [hdcp, expected] of [
+      ['no-api', 'unknown'],
+      ['throws', 'unknown'],
+      ['none', 0],
+    ] as const) {
       const { environment } = createEmeDoubles({ keySystems: { 'com.widevine.alpha': { ...base, hdcp } } });
       expect((await detectDrm({ environment })).widevine.hdcp, hdcp).to.equal(expected);
     }
@@ -127,7 +163,12 @@ describe('detectDrm against scripted EME devices', () => {
   it('legacy WebKit FairPlay: found through WebKitMediaKeys.isTypeSupported', async () => {
     const { environment } = createEmeDoubles(legacyWebKitFairPlayDevice());
     const profile = await detectDrm({ environment });
-    expect(profile.fairplay).to.include({ supported: true, api: 'webkit-legacy', keySystem: 'com.apple.fps.1_0', hdcp: 'unknown' });
+    expect(profile.fairplay).to.include({
+      supported: true,
+      api: 'webkit-legacy',
+      keySystem: 'com.apple.fps.1_0',
+      hdcp: 'unknown',
+    });
     expect(profile.fairplay.encryptionSchemes).to.deep.equal(['cbcs']);
     expect(profile.preferred?.drm).to.equal('fairplay');
   });
@@ -141,10 +182,26 @@ describe('detectDrm against scripted EME devices', () => {
   });
 
   it('PlayReady: SL3000 reported as hardware', async () => {
-    const pr = { videoRobustness: ['150', '2000', '3000'], audioRobustness: ['150', '2000'], encryptionSchemes: ['cenc', 'cbcs'], initDataTypes: ['cenc'], sessionTypes: ['temporary'] as MediaKeySessionType[], hdcp: '2.2' };
-    const { environment } = createEmeDoubles({ keySystems: { 'com.microsoft.playready.recommendation': pr, 'com.microsoft.playready.recommendation.3000': pr } });
+    const pr = {
+      videoRobustness: ['150', '2000', '3000'],
+      audioRobustness: ['150', '2000'],
+      encryptionSchemes: ['cenc', 'cbcs'],
+      initDataTypes: ['cenc'],
+      sessionTypes: ['temporary'] as MediaKeySessionType[],
+      hdcp: '2.2',
+    };
+    const { environment } = createEmeDoubles({
+      keySystems: { 'com.microsoft.playready.recommendation': pr, 'com.microsoft.playready.recommendation.3000': pr },
+    });
     const profile = await detectDrm({ environment });
-    expect(profile.playready).to.include({ supported: true, keySystem: 'com.microsoft.playready.recommendation', hardware: true, videoRobustness: '3000', audioRobustness: '2000', hdcp: 2 });
+    expect(profile.playready).to.include({
+      supported: true,
+      keySystem: 'com.microsoft.playready.recommendation',
+      hardware: true,
+      videoRobustness: '3000',
+      audioRobustness: '2000',
+      hdcp: 2,
+    });
     expect(profile.preferred?.drm).to.equal('playready');
   });
 
@@ -178,7 +235,12 @@ describe('detectDrm against scripted EME devices', () => {
     };
     // A probe timeout far beyond the test's own: waiting for Widevine would fail the test.
     const probeTimeoutMs = 600_000;
-    const profile = await detectDrm({ environment, includeClearKey: true, preference: ['clearkey', 'widevine'], probeTimeoutMs });
+    const profile = await detectDrm({
+      environment,
+      includeClearKey: true,
+      preference: ['clearkey', 'widevine'],
+      probeTimeoutMs,
+    });
     expect(hung).to.be.greaterThan(0);
     expect(profile.preferred?.drm).to.equal('clearkey');
     expect(profile.widevine).to.deep.include({ supported: false, pending: true });
@@ -188,7 +250,13 @@ describe('detectDrm against scripted EME devices', () => {
     expect(profile.playready.supported).to.equal(false);
 
     // A DRM not in the preference at all never holds detection either.
-    const onlyClearKey = await detectDrm({ environment, includeClearKey: true, preference: ['clearkey'], probeTimeoutMs, refresh: true });
+    const onlyClearKey = await detectDrm({
+      environment,
+      includeClearKey: true,
+      preference: ['clearkey'],
+      probeTimeoutMs,
+      refresh: true,
+    });
     expect(onlyClearKey.preferred?.drm).to.equal('clearkey');
     expect(onlyClearKey.widevine.pending).to.equal(true);
   });
@@ -201,7 +269,9 @@ describe('detectDrm against scripted EME devices', () => {
     const environment = {
       // Widevine (first in the default preference) answers only when the test opens the gate.
       requestMediaKeySystemAccess: (ks: string, c: MediaKeySystemConfiguration[]) =>
-        ks === 'com.widevine.alpha' ? gate.then(() => widevine.environment.requestMediaKeySystemAccess!(ks, c)) : clearkey.environment.requestMediaKeySystemAccess!(ks, c),
+        ks === 'com.widevine.alpha'
+          ? gate.then(() => widevine.environment.requestMediaKeySystemAccess!(ks, c))
+          : clearkey.environment.requestMediaKeySystemAccess!(ks, c),
     };
     let done = false;
     const detection = detectDrm({ environment, includeClearKey: true, probeTimeoutMs: 600_000 }).then((p) => {
@@ -216,7 +286,12 @@ describe('detectDrm against scripted EME devices', () => {
     expect(profile.widevine.pending).to.equal(undefined);
 
     // And a preferred key system that never answers is given up on after probeTimeoutMs.
-    const hanging = { requestMediaKeySystemAccess: (ks: string, c: MediaKeySystemConfiguration[]) => (ks === 'com.widevine.alpha' ? new Promise<MediaKeySystemAccess>(() => undefined) : clearkey.environment.requestMediaKeySystemAccess!(ks, c)) };
+    const hanging = {
+      requestMediaKeySystemAccess: (ks: string, c: MediaKeySystemConfiguration[]) =>
+        ks === 'com.widevine.alpha'
+          ? new Promise<MediaKeySystemAccess>(() => undefined)
+          : clearkey.environment.requestMediaKeySystemAccess!(ks, c),
+    };
     const late = await detectDrm({ environment: hanging, includeClearKey: true, probeTimeoutMs: 50 });
     expect(late.widevine).to.deep.include({ supported: false });
     expect(late.widevine.pending).to.equal(undefined);
@@ -224,8 +299,12 @@ describe('detectDrm against scripted EME devices', () => {
   });
 
   it('honours the preference order', async () => {
-    const both = createEmeDoubles({ keySystems: { ...widevineL1Device().keySystems, ...modernFairPlayDevice().keySystems } });
-    expect((await detectDrm({ environment: both.environment, preference: ['fairplay', 'widevine'] })).preferred?.drm).to.equal('fairplay');
+    const both = createEmeDoubles({
+      keySystems: { ...widevineL1Device().keySystems, ...modernFairPlayDevice().keySystems },
+    });
+    expect(
+      (await detectDrm({ environment: both.environment, preference: ['fairplay', 'widevine'] })).preferred?.drm,
+    ).to.equal('fairplay');
     expect((await detectDrm({ environment: both.environment })).preferred?.drm).to.equal('widevine');
   });
 });

@@ -5,9 +5,19 @@
 import { expect } from 'chai';
 import { bytesToHex, ExpressPlayError, utf8Encode } from '../../../src/core/index.js';
 import { concatBytes, utf16leEncode } from '../../../src/core/encoding.js';
-import { attachFairPlay, clearFairPlayCertificateCache, createTokenClient, requestCkc } from '../../../src/browser/index.js';
+import {
+  attachFairPlay,
+  clearFairPlayCertificateCache,
+  createTokenClient,
+  requestCkc,
+} from '../../../src/browser/index.js';
 import type { ExpressPlayEvent, TokenClient } from '../../../src/browser/types.js';
-import { createEmeDoubles, legacyWebKitFairPlayDevice, modernFairPlayDevice, type DoubleKeySystem } from '../support/eme-doubles.js';
+import {
+  createEmeDoubles,
+  legacyWebKitFairPlayDevice,
+  modernFairPlayDevice,
+  type DoubleKeySystem,
+} from '../support/eme-doubles.js';
 import { emulatorStats, resetEmulator, setFaults, testConfig } from '../support/page.js';
 import { fakeDer } from './fixtures.js';
 import { recordingFetch, waitFor } from '../support/helpers.js';
@@ -91,14 +101,25 @@ describe('FairPlay through EME doubles and the emulator', () => {
     const videos = [document.createElement('video'), document.createElement('video')];
     for (const video of videos) {
       doubles.install(video);
-      const a = attachFairPlay(video, { certificate: certUrl, tokenClient: client, environment: doubles.environment, fetch, onEvent: (e) => events.push(e), onError: (e) => events.push({ type: 'expressplay:error', time: 0, error: e }) });
+      const a = attachFairPlay(video, {
+        certificate: certUrl,
+        tokenClient: client,
+        environment: doubles.environment,
+        fetch,
+        onEvent: (e) => events.push(e),
+        onError: (e) => events.push({ type: 'expressplay:error', time: 0, error: e }),
+      });
       cleanup.push(() => a.detach());
     }
     const initData = utf8Encode(`skd://${CONTENT}`);
     encrypted(videos[0]!, 'skd', initData);
     encrypted(videos[0]!, 'skd', initData); // Safari repeats itself: one session only
     encrypted(videos[1]!, 'skd', initData);
-    await until(() => events.filter((e) => e.type === 'expressplay:keystatus').length >= 2 || events.some((e) => e.type === 'expressplay:error'));
+    await until(
+      () =>
+        events.filter((e) => e.type === 'expressplay:keystatus').length >= 2 ||
+        events.some((e) => e.type === 'expressplay:error'),
+    );
     expect(events.filter((e) => e.type === 'expressplay:error')).to.deep.equal([]);
 
     // One certificate fetch for both players; each MediaKeys got it.
@@ -122,7 +143,7 @@ describe('FairPlay through EME doubles and the emulator', () => {
     // The two sessions' CKCs may arrive in either order: each must carry the key for one of them.
     for (const ckc of doubles.log.updates) {
       const keys = await Promise.all(doubles.log.sessions.map((s) => keyFromCkc(ckc, s.challenge!)));
-      expect(keys, 'the CKC carries the key, bound to one session\'s SPC').to.include(FP_KEY);
+      expect(keys, "the CKC carries the key, bound to one session's SPC").to.include(FP_KEY);
     }
     // One token for the content (cache), events redacted.
     const licenses = events.filter((e) => e.type === 'expressplay:license');
@@ -131,7 +152,10 @@ describe('FairPlay through EME doubles and the emulator', () => {
     // Both players asked at once: one shared token fetch.
     expect(licenses.map((l) => l.source)).to.deep.equal(['endpoint', 'endpoint']);
     expect((await emulatorStats()).tokensIssued.fairplay).to.equal(1);
-    expect(events.find((e) => e.type === 'expressplay:keystatus')?.keyStatus).to.deep.equal({ keyId: '01'.repeat(16), status: 'usable' });
+    expect(events.find((e) => e.type === 'expressplay:keystatus')?.keyStatus).to.deep.equal({
+      keyId: '01'.repeat(16),
+      status: 'usable',
+    });
   });
 
   it('legacy WebKit: concatenated initData, webkitkeymessage → CKC → update', async () => {
@@ -141,7 +165,14 @@ describe('FairPlay through EME doubles and the emulator', () => {
     const errors: ExpressPlayError[] = [];
     const video = document.createElement('video');
     doubles.install(video);
-    const a = attachFairPlay(video, { certificate: certUrl, tokenClient: client, environment: doubles.environment, fetch, onEvent: (e) => events.push(e), onError: (e) => errors.push(e) });
+    const a = attachFairPlay(video, {
+      certificate: certUrl,
+      tokenClient: client,
+      environment: doubles.environment,
+      fetch,
+      onEvent: (e) => events.push(e),
+      onError: (e) => errors.push(e),
+    });
     cleanup.push(() => a.detach());
     const initData = legacySkdInitData(`skd://${CONTENT}`);
     needKey(video, initData);
@@ -150,7 +181,9 @@ describe('FairPlay through EME doubles and the emulator', () => {
     expect(doubles.log.legacyInitData).to.have.length(1);
     // The layout Shaka, videojs-contrib-eme and Apple's sample give the legacy CDM: Safari's own
     // webkitneedkey initData ([u32le len][skd UTF-16LE]) as delivered, then the id and the certificate.
-    expect(bytesToHex(doubles.log.legacyInitData[0]!)).to.equal(bytesToHex(concatBytes(initData, legacySkdInitData(CONTENT), legacyLength(cert), cert)));
+    expect(bytesToHex(doubles.log.legacyInitData[0]!)).to.equal(
+      bytesToHex(concatBytes(initData, legacySkdInitData(CONTENT), legacyLength(cert), cert)),
+    );
     const session = doubles.log.legacySessions[0]!;
     const post = sent.find((s) => s.url.includes('/hms/fp/rights/'))!;
     expect(post.headers.get('content-type')).to.equal('application/octet-stream');
@@ -168,7 +201,14 @@ describe('FairPlay through EME doubles and the emulator', () => {
       const errors: ExpressPlayError[] = [];
       const video = document.createElement('video');
       doubles.install(video);
-      const a = attachFairPlay(video, { certificate: cert, environment: doubles.environment, fetch, contentIdStrategy: () => CONTENT, onError: (e) => errors.push(e), ...(allowedRightsHosts ? { allowedRightsHosts } : {}) });
+      const a = attachFairPlay(video, {
+        certificate: cert,
+        environment: doubles.environment,
+        fetch,
+        contentIdStrategy: () => CONTENT,
+        onError: (e) => errors.push(e),
+        ...(allowedRightsHosts ? { allowedRightsHosts } : {}),
+      });
       cleanup.push(() => a.detach());
       encrypted(video, 'skd', utf8Encode(skd));
       if (allowedRightsHosts) {
@@ -191,11 +231,24 @@ describe('FairPlay through EME doubles and the emulator', () => {
     const tokenFetches: string[] = [];
     client.dispose();
     const { tokenEndpointUrl } = await testConfig();
-    client = createTokenClient({ endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], fetch: ((i: RequestInfo | URL, init?: RequestInit) => (tokenFetches.push(String(i)), fetch(i, init))) as typeof fetch });
+    client = createTokenClient({
+      endpoint: tokenEndpointUrl,
+      allowedRightsHosts: ['127.0.0.1'],
+      fetch: ((i: RequestInfo | URL, init?: RequestInit) => (
+        tokenFetches.push(String(i)),
+        fetch(i, init)
+      )) as typeof fetch,
+    });
     const errors: ExpressPlayError[] = [];
     const video = document.createElement('video');
     doubles.install(video);
-    const a = attachFairPlay(video, { certificate: cert, tokenClient: client, environment: doubles.environment, fetch: spy, onError: (e) => errors.push(e) });
+    const a = attachFairPlay(video, {
+      certificate: cert,
+      tokenClient: client,
+      environment: doubles.environment,
+      fetch: spy,
+      onError: (e) => errors.push(e),
+    });
     cleanup.push(() => a.detach());
     encrypted(video, 'skd', utf8Encode(`skd://${CONTENT}`));
     await until(() => errors.length > 0);
@@ -215,7 +268,13 @@ describe('FairPlay through EME doubles and the emulator', () => {
     const video = document.createElement('video');
     doubles.install(video);
     const { fetch: spy, calls: sent } = recordingFetch();
-    const a = attachFairPlay(video, { certificate: cert, tokenClient: client, environment: doubles.environment, fetch: spy, onError: (e) => errors.push(e) });
+    const a = attachFairPlay(video, {
+      certificate: cert,
+      tokenClient: client,
+      environment: doubles.environment,
+      fetch: spy,
+      onError: (e) => errors.push(e),
+    });
     encrypted(video, 'skd', utf8Encode(`skd://${CONTENT}`));
     await until(() => sent.some((s) => s.url.includes('/hms/fp/rights/')));
     a.detach();

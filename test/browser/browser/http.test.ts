@@ -16,7 +16,9 @@ function scriptedFetch(answers: Answer[]) {
     const a = answers.shift() ?? { status: 200, body: 'ok' };
     if (a === 'network') return Promise.reject(new TypeError('Failed to fetch'));
     if (a === 'hang') {
-      return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+      return new Promise((_, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      );
     }
     return Promise.resolve(new Response(a.body ?? '', { status: a.status, headers: a.headers }));
   };
@@ -46,7 +48,9 @@ describe('fetchOnce', () => {
   });
 
   it('reports a real network failure as -9010 without echoing the URL token', async () => {
-    const err = await rejection(fetchOnce('http://127.0.0.1:9/hms/wv/rights/?ExpressPlayToken=SECRETSECRET', {}, { timeoutMs: 5000 }));
+    const err = await rejection(
+      fetchOnce('http://127.0.0.1:9/hms/wv/rights/?ExpressPlayToken=SECRETSECRET', {}, { timeoutMs: 5000 }),
+    );
     expect(err.code).to.equal(-9010);
     expect(err.retryable).to.equal(true);
     expect(err.message).to.not.contain('SECRETSECRET');
@@ -66,12 +70,16 @@ describe('fetchWithRetry', () => {
   it('retries 5xx and network errors on an exponential schedule, then succeeds', async () => {
     const { fetch, calls } = scriptedFetch([{ status: 503 }, 'network', { status: 502 }, { status: 200, body: 'yes' }]);
     const retries: Array<{ attempt: number; delayMs: number; code: number }> = [];
-    const res = await fetchWithRetry('https://x.test/t', {}, {
-      fetch,
-      retry: { maxAttempts: 5, baseDelayMs: 60, maxDelayMs: 1000 },
-      random: () => 0.999999,
-      onRetry: ({ attempt, delayMs, error }) => retries.push({ attempt, delayMs, code: error.code }),
-    });
+    const res = await fetchWithRetry(
+      'https://x.test/t',
+      {},
+      {
+        fetch,
+        retry: { maxAttempts: 5, baseDelayMs: 60, maxDelayMs: 1000 },
+        random: () => 0.999999,
+        onRetry: ({ attempt, delayMs, error }) => retries.push({ attempt, delayMs, code: error.code }),
+      },
+    );
     expect(res.text()).to.equal('yes');
     expect(retries.map((r) => r.delayMs)).to.deep.equal([59, 119, 239]);
     expect(retries.map((r) => r.code)).to.deep.equal([-9015, -9010, -9015]);
@@ -80,7 +88,13 @@ describe('fetchWithRetry', () => {
   });
 
   it('fails fast on a 4xx with the typed error (one request)', async () => {
-    const { fetch, calls } = scriptedFetch([{ status: 400, body: '{"errorCode":-2019,"errorMessage":"not enough tokens"}', headers: { 'content-type': 'application/json' } }]);
+    const { fetch, calls } = scriptedFetch([
+      {
+        status: 400,
+        body: '{"errorCode":-2019,"errorMessage":"not enough tokens"}',
+        headers: { 'content-type': 'application/json' },
+      },
+    ]);
     const err = await rejection(fetchWithRetry('https://x.test/t', {}, { fetch, retry: { baseDelayMs: 1 } }));
     expect(err.code).to.equal(-2019);
     expect(err.httpStatus).to.equal(400);
@@ -88,7 +102,10 @@ describe('fetchWithRetry', () => {
   });
 
   it('honours Retry-After on 429', async () => {
-    const { fetch, calls } = scriptedFetch([{ status: 429, headers: { 'retry-after': '1' } }, { status: 200, body: 'ok' }]);
+    const { fetch, calls } = scriptedFetch([
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 200, body: 'ok' },
+    ]);
     await fetchWithRetry('https://x.test/t', {}, { fetch, retry: { baseDelayMs: 1 } });
     expect(calls[1]! - calls[0]!).to.be.within(990, 1500);
   });
@@ -105,7 +122,9 @@ describe('fetchWithRetry', () => {
 
   it('stops after maxAttempts with the last error', async () => {
     const { fetch, calls } = scriptedFetch([{ status: 500 }, { status: 500 }, { status: 500 }, { status: 200 }]);
-    const err = await rejection(fetchWithRetry('https://x.test/t', {}, { fetch, retry: { maxAttempts: 3, baseDelayMs: 5 } }));
+    const err = await rejection(
+      fetchWithRetry('https://x.test/t', {}, { fetch, retry: { maxAttempts: 3, baseDelayMs: 5 } }),
+    );
     expect(err.code).to.equal(-9015);
     expect(calls).to.have.length(3);
   });
@@ -113,7 +132,13 @@ describe('fetchWithRetry', () => {
   it('bounds the whole operation by maxTotalMs (timeouts shrink to what is left)', async () => {
     const { fetch, calls } = scriptedFetch(['hang', 'hang', 'hang', 'hang']);
     const t0 = performance.now();
-    const err = await rejection(fetchWithRetry('https://x.test/t', {}, { fetch, timeoutMs: 10_000, retry: { maxAttempts: 10, maxTotalMs: 300, baseDelayMs: 10 } }));
+    const err = await rejection(
+      fetchWithRetry(
+        'https://x.test/t',
+        {},
+        { fetch, timeoutMs: 10_000, retry: { maxAttempts: 10, maxTotalMs: 300, baseDelayMs: 10 } },
+      ),
+    );
     expect(err.code).to.equal(-9011);
     expect(performance.now() - t0).to.be.below(1200);
     expect(calls.length).to.be.at.least(1);
@@ -124,7 +149,13 @@ describe('fetchWithRetry', () => {
     const ac = new AbortController();
     const t0 = performance.now();
     setTimeout(() => ac.abort(), 50);
-    const err = await rejection(fetchWithRetry('https://x.test/t', {}, { fetch, signal: ac.signal, retry: { baseDelayMs: 5000, maxDelayMs: 5000 }, random: () => 0.99 }));
+    const err = await rejection(
+      fetchWithRetry(
+        'https://x.test/t',
+        {},
+        { fetch, signal: ac.signal, retry: { baseDelayMs: 5000, maxDelayMs: 5000 }, random: () => 0.99 },
+      ),
+    );
     expect(err.code).to.equal(-9012);
     expect(performance.now() - t0).to.be.below(1000);
     expect(calls).to.have.length(1);

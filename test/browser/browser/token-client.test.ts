@@ -68,7 +68,10 @@ describe('token client against the emulator', () => {
     expect(tokenEvents[0]!.rightsUrl).to.contain('[redacted]');
     expect(tokenEvents[0]!.rightsUrl).to.not.contain(first.token!);
     // The rights URL really works: a ClearKey license for the stream's kid.
-    const license = await requestLicense(first.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' });
+    const license = await requestLicense(first.rightsUrl, clearKeyRequest(CENC_KID), {
+      drm: 'clearkey',
+      contentType: 'application/json',
+    });
     const jwk = JSON.parse(new TextDecoder().decode(license)) as { keys: Array<{ kid: string }> };
     expect(jwk.keys[0]!.kid).to.equal(bytesToBase64Url(hexToBytes(CENC_KID)));
   });
@@ -94,7 +97,13 @@ describe('token client against the emulator', () => {
         return fetch(input, init);
       }) as typeof fetch;
       const client = make({ ...extra, fetch: fetchSpy });
-      const info = await client.getRightsUrl({ drm: 'widevine', contentId: 'cenc-h264', kids: [CENC_KID], securityLevel: 2, hdcp: 1 });
+      const info = await client.getRightsUrl({
+        drm: 'widevine',
+        contentId: 'cenc-h264',
+        kids: [CENC_KID],
+        securityLevel: 2,
+        hdcp: 1,
+      });
       expect(info.source).to.equal('endpoint');
       const sent = extra.method === 'POST' ? String(seen[0]!.body) : seen[0]!.url;
       for (const part of ['widevine', 'cenc-h264', CENC_KID]) expect(sent).to.contain(part);
@@ -167,31 +176,51 @@ describe('token client against the emulator', () => {
     const strict = createTokenClient({ endpoint });
     clients.push(strict);
     expect((await rejection(strict.getRightsUrl(CENC))).code).to.equal(-9021);
-    expect(() => strict.assertAllowedRightsUrl('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=abc')).to.not.throw();
+    expect(() =>
+      strict.assertAllowedRightsUrl('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=abc'),
+    ).to.not.throw();
     expect(() => strict.assertAllowedRightsUrl('https://fp.test.expressplay.com:443/hms/fp/rights/')).to.not.throw();
-    expect(() => strict.assertAllowedRightsUrl('https://expressplay.com.evil.example/x')).to.throw(ExpressPlayError).with.property('code', -9021);
-    expect(() => strict.assertAllowedRightsUrl('https://evil.example/hms/wv/rights/')).to.throw(ExpressPlayError).with.property('code', -9021);
-    expect(() => strict.assertAllowedRightsUrl('http://wv.service.expressplay.com/hms/wv/rights/')).to.throw(ExpressPlayError).with.property('code', -9022);
-    expect(() => strict.assertAllowedRightsUrl('not a url')).to.throw(ExpressPlayError).with.property('code', -9022);
+    expect(() => strict.assertAllowedRightsUrl('https://expressplay.com.evil.example/x'))
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9021);
+    expect(() => strict.assertAllowedRightsUrl('https://evil.example/hms/wv/rights/'))
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9021);
+    expect(() => strict.assertAllowedRightsUrl('http://wv.service.expressplay.com/hms/wv/rights/'))
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9022);
+    expect(() => strict.assertAllowedRightsUrl('not a url'))
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9022);
     const dev = make({ allowedRightsHosts: ['localhost', /^127\.0\.0\.1$/] });
     expect(() => dev.assertAllowedRightsUrl('http://localhost:8787/hms/wv/rights/')).to.not.throw();
-    expect(() => dev.assertAllowedRightsUrl('http://[::1]:8787/x')).to.throw(ExpressPlayError).with.property('code', -9021);
-    expect(() => dev.setRightsUrl(CENC, 'https://evil.example/?ExpressPlayToken=x')).to.throw(ExpressPlayError).with.property('code', -9021);
+    expect(() => dev.assertAllowedRightsUrl('http://[::1]:8787/x'))
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9021);
+    expect(() => dev.setRightsUrl(CENC, 'https://evil.example/?ExpressPlayToken=x'))
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9021);
     // requestLicense alone still refuses plain http off loopback.
-    expect((await rejection(requestLicense('http://example.com/rights', new Uint8Array(1), { drm: 'widevine' }))).code).to.equal(-9022);
+    expect(
+      (await rejection(requestLicense('http://example.com/rights', new Uint8Array(1), { drm: 'widevine' }))).code,
+    ).to.equal(-9022);
   });
 
   it('refreshes once after a rejected token, then fails; licenseAcquired re-arms', async () => {
     const client = make();
     const first = await client.getRightsUrl(CENC);
     await setFaults({ forceExpiry: 'all' });
-    const rejected = await rejection(requestLicense(first.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }));
+    const rejected = await rejection(
+      requestLicense(first.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }),
+    );
     expect(rejected.code).to.equal(-4010);
     expect(rejected.isTokenRejected).to.equal(true);
     const fresh = await client.refresh(CENC, rejected);
     expect(fresh.source).to.equal('endpoint');
     expect(fresh.rightsUrl).to.not.equal(first.rightsUrl);
-    const again = await rejection(requestLicense(fresh.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }));
+    const again = await rejection(
+      requestLicense(fresh.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }),
+    );
     expect(again.isTokenRejected).to.equal(true);
     // Second refresh without a license in between: the typed error, no loop.
     expect(await rejection(client.refresh(CENC, again))).to.equal(again);
@@ -200,13 +229,18 @@ describe('token client against the emulator', () => {
     expect(retry.source, 'a refused token is not served from the cache').to.equal('endpoint');
     expect(retry.rightsUrl).to.not.equal(fresh.rightsUrl);
     // ...and that fresh token has its own one refresh.
-    const third = await rejection(requestLicense(retry.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }));
+    const third = await rejection(
+      requestLicense(retry.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }),
+    );
     expect((await client.refresh(CENC, third)).source).to.equal('endpoint');
     expect(await rejection(client.refresh(CENC, third)), 'still only once per token').to.equal(third);
     await setFaults({ forceExpiry: 'off' });
     client.licenseAcquired(CENC);
     const rearmed = await client.refresh(CENC, again);
-    await requestLicense(rearmed.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' });
+    await requestLicense(rearmed.rightsUrl, clearKeyRequest(CENC_KID), {
+      drm: 'clearkey',
+      contentType: 'application/json',
+    });
   });
 
   it("one caller's abort does not fail a refresh shared with another caller, and an abandoned refresh does not count as the one refresh", async () => {
@@ -258,7 +292,13 @@ describe('token client against the emulator', () => {
       expect((await emulatorStats()).tokensByKid).to.deep.equal({ [AUDIO]: 1, [SD]: 1 });
       // Each token redeems for its own key only.
       await requestLicense(sd.rightsUrl, clearKeyRequest(SD), { drm: 'clearkey', contentType: 'application/json' });
-      expect((await rejection(requestLicense(sd.rightsUrl, clearKeyRequest(AUDIO), { drm: 'clearkey', contentType: 'application/json' }))).code).to.equal(-4022);
+      expect(
+        (
+          await rejection(
+            requestLicense(sd.rightsUrl, clearKeyRequest(AUDIO), { drm: 'clearkey', contentType: 'application/json' }),
+          )
+        ).code,
+      ).to.equal(-4022);
     });
 
     it('a request without kids is answered -4018 (name the key) without a token or an error event; key sessions waiting on it ask per key', async () => {
@@ -270,14 +310,20 @@ describe('token client against the emulator', () => {
       expect((await rejection(whole)).code).to.equal(-4018);
       expect((await audio).kids).to.deep.equal([AUDIO]);
       expect((await emulatorStats()).tokensByKid).to.deep.equal({ [AUDIO]: 1 });
-      expect(events.filter((e) => e.type === 'expressplay:error'), 'not an error yet: sessions ask per key').to.have.length(0);
+      expect(
+        events.filter((e) => e.type === 'expressplay:error'),
+        'not an error yet: sessions ask per key',
+      ).to.have.length(0);
       expect(events.filter((e) => e.type === 'expressplay:token').map((e) => e.kids)).to.deep.equal([[AUDIO]]);
     });
 
     it('single-key content: a session with its key ids uses the content token (in flight or cached), one token in all', async () => {
       await setFaults({ token: { latencyMs: 100 } });
       const client = make();
-      const [whole, keyed] = await Promise.all([client.getRightsUrl(CENC), client.getRightsUrl({ ...CENC, kids: [CENC_KID] })]);
+      const [whole, keyed] = await Promise.all([
+        client.getRightsUrl(CENC),
+        client.getRightsUrl({ ...CENC, kids: [CENC_KID] }),
+      ]);
       expect(keyed.rightsUrl).to.equal(whole.rightsUrl);
       expect((await client.getRightsUrl({ ...CENC, kids: [CENC_KID] })).source).to.equal('cache');
       expect(await tokensIssued()).to.equal(1);
@@ -295,7 +341,10 @@ describe('token client against the emulator', () => {
       const client = make();
       const audio = await client.getRightsUrl({ ...MK, kids: [AUDIO] });
       const sd = await client.getRightsUrl({ ...MK, kids: [SD] });
-      const fresh = await client.refresh({ ...MK, kids: [AUDIO] }, new ExpressPlayError(-4010, { httpStatus: 401, drm: 'clearkey' }));
+      const fresh = await client.refresh(
+        { ...MK, kids: [AUDIO] },
+        new ExpressPlayError(-4010, { httpStatus: 401, drm: 'clearkey' }),
+      );
       expect(fresh.rightsUrl).to.not.equal(audio.rightsUrl);
       const sdAgain = await client.getRightsUrl({ ...MK, kids: [SD] });
       expect(sdAgain.source).to.equal('cache');
@@ -335,7 +384,9 @@ describe('token client against the emulator', () => {
     const client = make({ logger, onEvent: (e) => events.push(e) });
     const info = await client.getRightsUrl(CENC);
     await setFaults({ forceExpiry: 'all' });
-    const rejected = await rejection(requestLicense(info.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }));
+    const rejected = await rejection(
+      requestLicense(info.rightsUrl, clearKeyRequest(CENC_KID), { drm: 'clearkey', contentType: 'application/json' }),
+    );
     await client.refresh(CENC, rejected);
     await rejection(client.refresh(CENC, rejected));
     const token = info.token!;
@@ -347,25 +398,52 @@ describe('token client against the emulator', () => {
   });
 
   it('refuses a customerAuthenticator in the browser (-9020) unless opted in for the test service or localhost', () => {
-    expect(() => createTokenClient({ endpoint, customerAuthenticator: 'sk-live-12345' })).to.throw(ExpressPlayError).with.property('code', -9020);
-    expect(() => createTokenClient({ endpoint: 'https://api.example.com/token', customerAuthenticator: 'sk-live-12345', dangerouslyAllowAuthenticatorInBrowser: true })).to.throw(ExpressPlayError).with.property('code', -9020);
-    expect(() => createTokenClient({ endpoint: 'https://wv-gen.service.expressplay.com/hms/wv/token', customerAuthenticator: 'sk-live-12345', dangerouslyAllowAuthenticatorInBrowser: true })).to.throw(ExpressPlayError).with.property('code', -9020);
+    expect(() => createTokenClient({ endpoint, customerAuthenticator: 'sk-live-12345' }))
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9020);
+    expect(() =>
+      createTokenClient({
+        endpoint: 'https://api.example.com/token',
+        customerAuthenticator: 'sk-live-12345',
+        dangerouslyAllowAuthenticatorInBrowser: true,
+      }),
+    )
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9020);
+    expect(() =>
+      createTokenClient({
+        endpoint: 'https://wv-gen.service.expressplay.com/hms/wv/token',
+        customerAuthenticator: 'sk-live-12345',
+        dangerouslyAllowAuthenticatorInBrowser: true,
+      }),
+    )
+      .to.throw(ExpressPlayError)
+      .with.property('code', -9020);
     try {
       createTokenClient({ endpoint, customerAuthenticator: 'sk-live-12345' });
     } catch (err) {
       expect((err as Error).message).to.contain('back end');
       expect((err as Error).message).to.not.contain('sk-live-12345');
     }
-    const dev = createTokenClient({ endpoint: 'https://wv-gen.test.expressplay.com/hms/wv/token', customerAuthenticator: 'sk-live-12345', dangerouslyAllowAuthenticatorInBrowser: true });
+    const dev = createTokenClient({
+      endpoint: 'https://wv-gen.test.expressplay.com/hms/wv/token',
+      customerAuthenticator: 'sk-live-12345',
+      dangerouslyAllowAuthenticatorInBrowser: true,
+    });
     dev.dispose();
-    createTokenClient({ endpoint, customerAuthenticator: 'sk-live-12345', dangerouslyAllowAuthenticatorInBrowser: true }).dispose();
+    createTokenClient({
+      endpoint,
+      customerAuthenticator: 'sk-live-12345',
+      dangerouslyAllowAuthenticatorInBrowser: true,
+    }).dispose();
   });
 
   it('hints a preconnect to a cross-origin token endpoint when created (credentialed pool when credentials are included)', () => {
     make({ endpoint: 'https://tokens-anon.example/token' });
     make({ endpoint: 'https://tokens-cred.example/token', credentials: 'include' });
     make({ endpoint: 'https://tokens-off.example/token', preconnect: false });
-    const hint = (origin: string) => document.head.querySelector<HTMLLinkElement>(`link[rel="preconnect"][href="${origin}"]`);
+    const hint = (origin: string) =>
+      document.head.querySelector<HTMLLinkElement>(`link[rel="preconnect"][href="${origin}"]`);
     expect(hint('https://tokens-anon.example')?.crossOrigin).to.equal('anonymous');
     expect(hint('https://tokens-cred.example')?.crossOrigin).to.equal('use-credentials');
     expect(hint('https://tokens-off.example')).to.equal(null);
@@ -375,7 +453,9 @@ describe('token client against the emulator', () => {
     const client = make();
     await client.getRightsUrl(CENC);
     const origin = new URL(emulatorUrl).origin;
-    const links = [...document.head.querySelectorAll<HTMLLinkElement>('link[rel="preconnect"]')].filter((l) => l.href.startsWith(origin));
+    const links = [...document.head.querySelectorAll<HTMLLinkElement>('link[rel="preconnect"]')].filter((l) =>
+      l.href.startsWith(origin),
+    );
     expect(links).to.have.length(1);
     expect(links[0]!.crossOrigin).to.equal('anonymous');
   });

@@ -15,11 +15,21 @@ export const DASH_STREAMS = [
 export const DASH_OWN_VIDEO_LISTENER =
   "dash.js 5's VideoModel.waitForReadyState leaves its 'loadedmetadata' listener on the video when the player is destroyed before metadata arrives (dash.js's own frames only)";
 
-const EVENTS = ['expressplay:detected', 'expressplay:token', 'expressplay:license', 'expressplay:keystatus', 'expressplay:error'];
+const EVENTS = [
+  'expressplay:detected',
+  'expressplay:token',
+  'expressplay:license',
+  'expressplay:keystatus',
+  'expressplay:error',
+];
 type DashNamespace = { MediaPlayer(): { create(): MediaPlayerClass } };
 
 /** A driver for the dash.js build at `script` (e.g. the oldest claimed version's). */
-export function dashDriver(name: string, script: string, leavesVideoListeners?: string): PlayerDriver & { readonly player: MediaPlayerClass } {
+export function dashDriver(
+  name: string,
+  script: string,
+  leavesVideoListeners?: string,
+): PlayerDriver & { readonly player: MediaPlayerClass } {
   let player: MediaPlayerClass | undefined;
   const events: ExpressPlayEvent[] = [];
   const playerErrors: ExpressPlayError[] = [];

@@ -24,7 +24,10 @@ export async function loadDifferentialPeers(): Promise<{ shaka: Shaka; dropIn: I
 }
 
 /** Registers a mocha `before` that loads the peers; the getters are for use inside tests. */
-export function useDifferentialPeers(): { shaka(): Shaka; implementation(name: (typeof IMPLEMENTATIONS)[number]): Implementation } {
+export function useDifferentialPeers(): {
+  shaka(): Shaka;
+  implementation(name: (typeof IMPLEMENTATIONS)[number]): Implementation;
+} {
   let loaded: { shaka: Shaka; dropIn: Implementation } | undefined;
   before(async () => {
     loaded = await loadDifferentialPeers();
@@ -70,7 +73,16 @@ export interface ShakaPsshSources {
 // exports it. Its sources (Closure modules: goog.provide + classes on the shaka
 // namespace) run as they are against a minimal goog/shaka.log stand-in, in a private
 // namespace so that window.shaka (Shaka 5.2's compiled build) is left alone.
-const PSSH_SOURCES = ['buffer_utils', 'lazy', 'error', 'string_utils', 'uint8array_utils', 'data_view_reader', 'mp4_parser', 'pssh'];
+const PSSH_SOURCES = [
+  'buffer_utils',
+  'lazy',
+  'error',
+  'string_utils',
+  'uint8array_utils',
+  'data_view_reader',
+  'mp4_parser',
+  'pssh',
+];
 
 export async function loadShaka43Pssh(): Promise<ShakaPsshSources> {
   const root: Record<string, Record<string, unknown>> = { shaka: {} };
@@ -83,7 +95,16 @@ export async function loadShaka43Pssh(): Promise<ShakaPsshSources> {
     asserts: { assert() {} },
   };
   const quiet = () => undefined;
-  root['shaka']!['log'] = { v1: quiet, v2: quiet, debug: quiet, info: quiet, warning: quiet, error: quiet, alwaysWarn: quiet, alwaysError: quiet };
+  root['shaka']!['log'] = {
+    v1: quiet,
+    v2: quiet,
+    debug: quiet,
+    info: quiet,
+    warning: quiet,
+    error: quiet,
+    alwaysWarn: quiet,
+    alwaysError: quiet,
+  };
   for (const name of PSSH_SOURCES) {
     const text = await (await fetch(`/node_modules/shaka-player-4.3/lib/util/${name}.js`)).text();
     new Function('goog', 'shaka', text)(goog, root['shaka']);

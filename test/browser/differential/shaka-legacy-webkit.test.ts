@@ -14,7 +14,12 @@
 // URI; Chromium cannot, so the test does, with Safari's initData layout.
 import { expect } from 'chai';
 import { clearFairPlayCertificateCache } from '../../../src/browser/index.js';
-import { createEmeDoubles, legacyWebKitFairPlayDevice, routeDecodingInfo, type DoubleEnvironment } from '../support/eme-doubles.js';
+import {
+  createEmeDoubles,
+  legacyWebKitFairPlayDevice,
+  routeDecodingInfo,
+  type DoubleEnvironment,
+} from '../support/eme-doubles.js';
 import { emulatorStats } from '../support/page.js';
 import { collectEvents, counts, fetches, sleep, usePlayerFixture } from '../shaka/helpers.js';
 import { bytesToHex, utf16le, utf8, withLength } from './peers.js';
@@ -25,7 +30,7 @@ const HLS = /^application\/(vnd\.apple\.mpegurl|x-mpegurl)/i;
 
 type ApplePolyfill = { install(enableUninstall?: boolean): void; uninstall(): void };
 
-describe('differential: legacy WebKit FairPlay through Shaka\'s Apple polyfill (EME double)', function () {
+describe("differential: legacy WebKit FairPlay through Shaka's Apple polyfill (EME double)", function () {
   this.timeout(30000);
   let doubles: DoubleEnvironment;
   const undo: Array<() => void> = [];
@@ -33,14 +38,27 @@ describe('differential: legacy WebKit FairPlay through Shaka\'s Apple polyfill (
     beforeAll: () => {
       doubles = createEmeDoubles(legacyWebKitFairPlayDevice());
       const had = Object.getOwnPropertyDescriptor(window, 'WebKitMediaKeys');
-      Object.defineProperty(window, 'WebKitMediaKeys', { configurable: true, writable: true, value: doubles.environment.WebKitMediaKeys });
-      undo.push(() => (had ? Object.defineProperty(window, 'WebKitMediaKeys', had) : delete (window as { WebKitMediaKeys?: unknown }).WebKitMediaKeys));
+      Object.defineProperty(window, 'WebKitMediaKeys', {
+        configurable: true,
+        writable: true,
+        value: doubles.environment.WebKitMediaKeys,
+      });
+      undo.push(() =>
+        had
+          ? Object.defineProperty(window, 'WebKitMediaKeys', had)
+          : delete (window as { WebKitMediaKeys?: unknown }).WebKitMediaKeys,
+      );
       // Shaka asks MediaCapabilities about the key system; an old Safari answers through the polyfilled EME.
-      undo.push(routeDecodingInfo(['com.apple.fps.1_0'], (ks, configs) => navigator.requestMediaKeySystemAccess(ks, configs)));
+      undo.push(
+        routeDecodingInfo(['com.apple.fps.1_0'], (ks, configs) => navigator.requestMediaKeySystemAccess(ks, configs)),
+      );
     },
     prepareVideo: (video) => {
       const canPlayType = video.canPlayType.bind(video);
-      Object.defineProperty(video, 'canPlayType', { configurable: true, value: (type: string) => (HLS.test(type) ? 'maybe' : canPlayType(type)) });
+      Object.defineProperty(video, 'canPlayType', {
+        configurable: true,
+        value: (type: string) => (HLS.test(type) ? 'maybe' : canPlayType(type)),
+      });
       let src = '';
       Object.defineProperty(video, 'src', { configurable: true, get: () => src, set: (v: string) => void (src = v) });
       Object.defineProperty(video, 'webkitSetMediaKeys', { configurable: true, value: () => undefined });
@@ -69,7 +87,9 @@ describe('differential: legacy WebKit FairPlay through Shaka\'s Apple polyfill (
     expect(ep.support.keySystem).to.equal('com.apple.fps.1_0');
     player.configure({ streaming: { preferNativeHls: true } });
     const before = fetches.length;
-    const load = player.load('/test/media/fairplay-hls/master.m3u8', null, 'application/x-mpegurl').catch((e: unknown) => e);
+    const load = player
+      .load('/test/media/fairplay-hls/master.m3u8', null, 'application/x-mpegurl')
+      .catch((e: unknown) => e);
     // The polyfill's MediaKeys listen for webkitneedkey once Shaka has attached them.
     for (let i = 0; i < 250 && !(video as { mediaKeys?: unknown }).mediaKeys; i++) await sleep(20);
     expect((video as { mediaKeys?: unknown }).mediaKeys, "Shaka attached the polyfill's MediaKeys").to.not.equal(null);
@@ -85,14 +105,20 @@ describe('differential: legacy WebKit FairPlay through Shaka\'s Apple polyfill (
     expect(doubles.log.legacyInitData, 'one legacy session').to.have.length(1);
     const got = bytesToHex(doubles.log.legacyInitData[0]!);
     // Shaka's own builder, with the content id ExpressPlay's preset takes ('whole': after skd://).
-    expect(got, "Shaka's initDataTransform").to.equal(bytesToHex(ns.drm.FairPlay.initDataTransform(utf8(SKD), 'fairplay-hls', cert)));
+    expect(got, "Shaka's initDataTransform").to.equal(
+      bytesToHex(ns.drm.FairPlay.initDataTransform(utf8(SKD), 'fairplay-hls', cert)),
+    );
     // contrib-eme's (and Apple's sample): Safari's initData as delivered, then the id and the certificate.
-    expect(got, "contrib-eme's layout").to.equal(bytesToHex(new Uint8Array([...safariInitData, ...withLength(utf16le('fairplay-hls')), ...withLength(cert)])));
+    expect(got, "contrib-eme's layout").to.equal(
+      bytesToHex(new Uint8Array([...safariInitData, ...withLength(utf16le('fairplay-hls')), ...withLength(cert)])),
+    );
 
     const spcPosts = fetches.slice(before).filter((f) => /\/hms\/fp\/rights\//.test(f.url));
     expect(spcPosts, 'one SPC request').to.have.length(1);
     expect(spcPosts[0]!.contentType).to.equal('application/octet-stream');
-    expect(bytesToHex(spcPosts[0]!.body!), 'the SPC of the legacy session').to.equal(bytesToHex(doubles.log.legacySessions[0]!.spc));
+    expect(bytesToHex(spcPosts[0]!.body!), 'the SPC of the legacy session').to.equal(
+      bytesToHex(doubles.log.legacySessions[0]!.spc),
+    );
     expect(doubles.log.updates, 'CKC given to WebKitMediaKeySession.update').to.have.length(1);
     expect(new TextDecoder().decode(doubles.log.updates[0]!.subarray(0, 4)), 'stand-in CKC magic').to.equal('EPCK');
     const c = await counts(before);

@@ -61,7 +61,13 @@ describe('fault matrix: FairPlay certificate', function () {
     const video = newVideo();
     scope.track(video, 'video');
     const errors: unknown[] = [];
-    const attachment = attachFairPlay(video, { certificate: fresh(`${emulatorUrl}/hms/fp/token`), api: 'eme', rightsUrl: 'https://fp.test.expressplay.com/hms/fp/rights/?ExpressPlayToken=x', onError: (e) => errors.push(e), timeoutMs: 3000 });
+    const attachment = attachFairPlay(video, {
+      certificate: fresh(`${emulatorUrl}/hms/fp/token`),
+      api: 'eme',
+      rightsUrl: 'https://fp.test.expressplay.com/hms/fp/rights/?ExpressPlayToken=x',
+      onError: (e) => errors.push(e),
+      timeoutMs: 3000,
+    });
     await sleep(200);
     expect(scope.report().requests.length, 'the certificate is downloading').to.equal(1);
     attachment.detach();

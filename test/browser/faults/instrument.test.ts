@@ -10,7 +10,12 @@ describe('fault matrix: instrumentation self-check', () => {
     const t = setTimeout(() => undefined, 60_000);
     const i = setInterval(() => undefined, 60_000);
     await settle(20);
-    expect(scope.report().timers.map((x) => x.kind).sort()).to.deep.equal(['interval', 'timeout']);
+    expect(
+      scope
+        .report()
+        .timers.map((x) => x.kind)
+        .sort(),
+    ).to.deep.equal(['interval', 'timeout']);
     clearTimeout(t);
     clearInterval(i);
     clearTimeout(fired);

@@ -121,7 +121,10 @@ window.clearInterval = ((id?: number) => {
 
 function noteRequest(kind: 'fetch' | 'xhr', url: string): Record_ {
   // The URL without its query: rights URLs carry tokens.
-  const r = scopes.size > 0 ? record(kind, url.split('?')[0]!) : { item: { kind, detail: '', stack: '', ours: false }, done: false };
+  const r =
+    scopes.size > 0
+      ? record(kind, url.split('?')[0]!)
+      : { item: { kind, detail: '', stack: '', ours: false }, done: false };
   for (const s of scopes) s.requests.add(r);
   return r;
 }
@@ -174,19 +177,35 @@ const idOf = (o: object) => {
   if (id === undefined) listenerIds.set(o, (id = nextListenerId++));
   return id;
 };
-const captureOf = (options: unknown) => (typeof options === 'boolean' ? options : typeof options === 'object' && options !== null && (options as { capture?: boolean }).capture === true);
+const captureOf = (options: unknown) =>
+  typeof options === 'boolean'
+    ? options
+    : typeof options === 'object' && options !== null && (options as { capture?: boolean }).capture === true;
 
-function wrapPair(state: ScopeState, target: Record<string, unknown>, label: string, addName: string, removeName: string, kind: PendingItem['kind']): void {
+function wrapPair(
+  state: ScopeState,
+  target: Record<string, unknown>,
+  label: string,
+  addName: string,
+  removeName: string,
+  kind: PendingItem['kind'],
+): void {
   const add = target[addName];
   const remove = target[removeName];
   if (typeof add !== 'function' || typeof remove !== 'function') return;
   const keyFor = (args: unknown[]) => {
     const [a, b, c] = args;
     // Listeners: (type, fn, options); filters: (fn).
-    return kind === 'listener' ? `${String(a)}|${typeof b === 'object' || typeof b === 'function' ? idOf(b as object) : String(b)}|${captureOf(c)}` : `${typeof a === 'function' ? idOf(a) : String(a)}`;
+    return kind === 'listener'
+      ? `${String(a)}|${typeof b === 'object' || typeof b === 'function' ? idOf(b as object) : String(b)}|${captureOf(c)}`
+      : `${typeof a === 'function' ? idOf(a) : String(a)}`;
   };
   target[addName] = function (this: unknown, ...args: unknown[]) {
-    const once = kind === 'listener' && typeof args[2] === 'object' && args[2] !== null && (args[2] as { once?: boolean }).once === true;
+    const once =
+      kind === 'listener' &&
+      typeof args[2] === 'object' &&
+      args[2] !== null &&
+      (args[2] as { once?: boolean }).once === true;
     const key = keyFor(args);
     if (!state.listeners.has(key) && !once) {
       const r = record(kind, `${label}: ${kind === 'listener' ? String(args[0]) : kind}`);
@@ -212,7 +231,14 @@ export function startScope(): Scope {
   return {
     track(target, label) {
       const t = target as Record<string, unknown>;
-      const own = ['addEventListener', 'removeEventListener', 'registerRequestFilter', 'unregisterRequestFilter', 'registerResponseFilter', 'unregisterResponseFilter'];
+      const own = [
+        'addEventListener',
+        'removeEventListener',
+        'registerRequestFilter',
+        'unregisterRequestFilter',
+        'registerResponseFilter',
+        'unregisterResponseFilter',
+      ];
       const saved = own.map((k) => [k, Object.prototype.hasOwnProperty.call(t, k), t[k]] as const);
       restorers.push(() => {
         for (const [k, had, v] of saved) {
@@ -246,5 +272,9 @@ export function settle(ms = 30): Promise<void> {
 
 /** One line per leak, for assertion messages. */
 export function describeLeaks(items: readonly PendingItem[]): string {
-  return items.map((i) => `${i.kind} ${i.detail}${i.ours ? ' (ours)' : ''}\n    ${i.stack.split('\n').slice(0, 4).join('\n    ')}`).join('\n');
+  return items
+    .map(
+      (i) => `${i.kind} ${i.detail}${i.ours ? ' (ours)' : ''}\n    ${i.stack.split('\n').slice(0, 4).join('\n    ')}`,
+    )
+    .join('\n');
 }

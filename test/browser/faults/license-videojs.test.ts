@@ -10,7 +10,6 @@ import { settle, startScope, type Scope } from './instrument.js';
 import { CENC, VP9, expectClean } from './support.js';
 import { newVideo, sleep, type VideoJsFn, type VjsTestPlayer } from '../support/helpers.js';
 
-
 /** Playback past `seconds`, or the player's typed error, whichever first (bounded). */
 function outcome(player: VjsTestPlayer, boundMs: number): Promise<{ played: true } | { error: ExpressPlayError }> {
   return new Promise((resolve, reject) => {
@@ -53,7 +52,10 @@ describe('fault matrix: license (Video.js plugin)', function () {
     const { tokenEndpointUrl } = await testConfig();
     const el = newVideo();
     player = videojs(el, { muted: true, preload: 'auto' });
-    player.expressplay({ token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false }, detect: { includeClearKey: true } });
+    player.expressplay({
+      token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false },
+      detect: { includeClearKey: true },
+    });
     player.src({ src: CENC.manifest, type: 'application/dash+xml', expressplay: { contentId: CENC.id } });
     void player.play()?.catch(() => undefined);
     return player;
@@ -126,7 +128,13 @@ describe('fault matrix: license (Video.js plugin)', function () {
     const recordingFetch: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
       const contentId = new URL(String(input instanceof Request ? input.url : input)).searchParams.get('contentId');
-      if (res.ok && contentId) tokenContent.set(new URL(((await res.clone().json()) as { rightsUrl: string }).rightsUrl).searchParams.get('ExpressPlayToken')!, contentId);
+      if (res.ok && contentId)
+        tokenContent.set(
+          new URL(((await res.clone().json()) as { rightsUrl: string }).rightsUrl).searchParams.get(
+            'ExpressPlayToken',
+          )!,
+          contentId,
+        );
       return res;
     };
     // The license requests as sent (the plugin's requestLicense uses the page's fetch).
@@ -135,15 +143,30 @@ describe('fault matrix: license (Video.js plugin)', function () {
     window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
       const url = String(input instanceof Request ? input.url : input);
       if (/\/hms\/wv\/rights\//.test(url) && init?.body instanceof Uint8Array) {
-        licenses.push({ token: new URL(url).searchParams.get('ExpressPlayToken') ?? '', kids: (JSON.parse(new TextDecoder().decode(init.body)) as { kids?: string[] }).kids ?? [] });
+        licenses.push({
+          token: new URL(url).searchParams.get('ExpressPlayToken') ?? '',
+          kids: (JSON.parse(new TextDecoder().decode(init.body)) as { kids?: string[] }).kids ?? [],
+        });
       }
       return pageFetch(input, init);
     };
     try {
       const el = newVideo();
       player = videojs(el, { muted: true, preload: 'auto' });
-      player.expressplay({ token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false, fetch: recordingFetch }, detect: { includeClearKey: true } });
-      const source = (s: { id: string; manifest: string }) => ({ src: s.manifest, type: 'application/dash+xml', expressplay: { contentId: s.id } });
+      player.expressplay({
+        token: {
+          endpoint: tokenEndpointUrl,
+          allowedRightsHosts: ['127.0.0.1'],
+          preconnect: false,
+          fetch: recordingFetch,
+        },
+        detect: { includeClearKey: true },
+      });
+      const source = (s: { id: string; manifest: string }) => ({
+        src: s.manifest,
+        type: 'application/dash+xml',
+        expressplay: { contentId: s.id },
+      });
       player.src(source(CENC));
       await sleep(30);
       player.src(source(VP9));
@@ -159,7 +182,10 @@ describe('fault matrix: license (Video.js plugin)', function () {
     for (const l of licenses) {
       const content = tokenContent.get(l.token);
       expect(content, 'token from the endpoint').to.not.equal(undefined);
-      expect(l.kids.map((k) => k.replace(/=+$/, '')), `license for ${content} asks that content's key`).to.deep.equal([kidOf[content!]]);
+      expect(
+        l.kids.map((k) => k.replace(/=+$/, '')),
+        `license for ${content} asks that content's key`,
+      ).to.deep.equal([kidOf[content!]]);
     }
     await done();
   });
@@ -168,8 +194,12 @@ describe('fault matrix: license (Video.js plugin)', function () {
     await setFaults({ rights: { latencyMs: 3000 } });
     await start();
     const end = performance.now() + 5000;
-    while (!scope.report().requests.some((r) => /\/hms\/wv\/rights\/$/.test(r.detail)) && performance.now() < end) await settle(10);
-    expect(scope.report().requests.some((r) => /\/hms\/wv\/rights\/$/.test(r.detail)), 'license request in flight').to.equal(true);
+    while (!scope.report().requests.some((r) => /\/hms\/wv\/rights\/$/.test(r.detail)) && performance.now() < end)
+      await settle(10);
+    expect(
+      scope.report().requests.some((r) => /\/hms\/wv\/rights\/$/.test(r.detail)),
+      'license request in flight',
+    ).to.equal(true);
     const t = performance.now();
     await done();
     expect(performance.now() - t).to.be.below(1000);

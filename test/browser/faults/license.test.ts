@@ -10,7 +10,6 @@ import { startScope, type Scope } from './instrument.js';
 import { CENC, expectClean, loadShaka } from './support.js';
 import { newVideo, sleep } from '../support/helpers.js';
 
-
 describe('fault matrix: license (Shaka adapter)', function () {
   this.timeout(25000);
   let ns: typeof shaka;
@@ -43,7 +42,11 @@ describe('fault matrix: license (Shaka adapter)', function () {
 
   async function attach(): Promise<ShakaExpressPlay> {
     const { tokenEndpointUrl } = await testConfig();
-    ep = await attachExpressPlay(player, { token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false }, contentId: CENC.id, detect: { includeClearKey: true } });
+    ep = await attachExpressPlay(player, {
+      token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false },
+      contentId: CENC.id,
+      detect: { includeClearKey: true },
+    });
     return ep;
   }
 
@@ -89,7 +92,11 @@ describe('fault matrix: license (Shaka adapter)', function () {
     await player.load(CENC.manifest).catch((e: unknown) => (caught = e));
     if (caught === undefined) {
       // load() may resolve before the license fails: wait for the player's error event.
-      caught = await new Promise((resolve) => player.addEventListener('error', (e: Event) => resolve((e as Event & { detail?: unknown }).detail), { once: true }));
+      caught = await new Promise((resolve) =>
+        player.addEventListener('error', (e: Event) => resolve((e as Event & { detail?: unknown }).detail), {
+          once: true,
+        }),
+      );
     }
     expect(performance.now() - t).to.be.below(10000);
     const typed = expressPlayErrorOf(caught);

@@ -58,7 +58,11 @@ describe('fault matrix: lifecycle', function () {
   it('Shaka: detach + destroy mid-token aborts the token request; nothing left', async () => {
     await setFaults({ token: { latencyMs: 3000 } });
     const { player, video } = await shakaPlayer();
-    const ep = await attachExpressPlay(player, { token: tokenOptions(), contentId: CENC.id, detect: { includeClearKey: true } });
+    const ep = await attachExpressPlay(player, {
+      token: tokenOptions(),
+      contentId: CENC.id,
+      detect: { includeClearKey: true },
+    });
     const load = player.load(CENC.manifest).then(
       () => 'loaded',
       (e: unknown) => `rejected ${(e as { code?: number }).code}`,
@@ -81,7 +85,11 @@ describe('fault matrix: lifecycle', function () {
   it('Shaka: detach + destroy mid-license; nothing left', async () => {
     await setFaults({ rights: { latencyMs: 3000 } });
     const { player, video } = await shakaPlayer();
-    const ep = await attachExpressPlay(player, { token: tokenOptions(), contentId: CENC.id, detect: { includeClearKey: true } });
+    const ep = await attachExpressPlay(player, {
+      token: tokenOptions(),
+      contentId: CENC.id,
+      detect: { includeClearKey: true },
+    });
     const load = player.load(CENC.manifest).catch(() => undefined);
     await pendingMatching(scope, /\/hms\/wv\/rights\/$/);
     const t = performance.now();
@@ -107,7 +115,10 @@ describe('fault matrix: lifecycle', function () {
     await pendingMatching(scope, /\/token$/);
     player.dispose();
     await sleep(100);
-    expect(scope.report().requests.filter((r) => /\/token$/.test(r.detail)), 'token request aborted').to.have.length(0);
+    expect(
+      scope.report().requests.filter((r) => /\/token$/.test(r.detail)),
+      'token request aborted',
+    ).to.have.length(0);
     await expectClean(scope);
   });
 
@@ -127,24 +138,45 @@ describe('fault matrix: lifecycle', function () {
     };
     const client: TokenClient = createTokenClient({ ...tokenOptions(), fetch: recordingFetch });
     const { player, video } = await shakaPlayer();
-    const ep = await attachExpressPlay(player, { token: client, contentId: (uri) => (uri.includes('cbcs-vp9') ? VP9.id : CENC.id), detect: { includeClearKey: true } });
+    const ep = await attachExpressPlay(player, {
+      token: client,
+      contentId: (uri) => (uri.includes('cbcs-vp9') ? VP9.id : CENC.id),
+      detect: { includeClearKey: true },
+    });
     const kidOf: Record<string, string> = { [CENC.id]: 'hr8M7DchBk1iTyLSWEnIFg', [VP9.id]: 'QWa57V_FxUlLqcPjEqrBTg' };
     const licenses: Array<{ token: string; kids: string[] }> = [];
     // Registered after the adapter's filter, so it sees the request as sent.
     const spy = (type: number, request: shaka.extern.Request) => {
       if (type !== LICENSE) return;
-      const body = request.body ? new TextDecoder().decode(request.body instanceof ArrayBuffer ? new Uint8Array(request.body) : new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength)) : '{}';
-      licenses.push({ token: new URL(request.uris[0]!).searchParams.get('ExpressPlayToken') ?? '', kids: (JSON.parse(body) as { kids?: string[] }).kids ?? [] });
+      const body = request.body
+        ? new TextDecoder().decode(
+            request.body instanceof ArrayBuffer
+              ? new Uint8Array(request.body)
+              : new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength),
+          )
+        : '{}';
+      licenses.push({
+        token: new URL(request.uris[0]!).searchParams.get('ExpressPlayToken') ?? '',
+        kids: (JSON.parse(body) as { kids?: string[] }).kids ?? [],
+      });
     };
     player.getNetworkingEngine()!.registerRequestFilter(spy);
-    const loads = [player.load(CENC.manifest), player.load(VP9.manifest), player.load(CENC.manifest)].map((p) => p.then(() => 'ok', () => 'interrupted'));
+    const loads = [player.load(CENC.manifest), player.load(VP9.manifest), player.load(CENC.manifest)].map((p) =>
+      p.then(
+        () => 'ok',
+        () => 'interrupted',
+      ),
+    );
     expect(await Promise.all(loads)).to.deep.equal(['interrupted', 'interrupted', 'ok']);
     await playedPast(video, 0.2, 10000);
     expect(licenses.length, 'at least the final load licensed').to.be.at.least(1);
     for (const l of licenses) {
       const content = tokenContent.get(l.token);
       expect(content, 'token from the endpoint').to.not.equal(undefined);
-      expect(l.kids.map((k) => k.replace(/=+$/, '')), `license for ${content} asks that content's key`).to.deep.equal([kidOf[content!]]);
+      expect(
+        l.kids.map((k) => k.replace(/=+$/, '')),
+        `license for ${content} asks that content's key`,
+      ).to.deep.equal([kidOf[content!]]);
     }
     player.getNetworkingEngine()!.unregisterRequestFilter(spy);
     ep.detach();
@@ -165,11 +197,25 @@ describe('fault matrix: lifecycle', function () {
     };
     const client = createTokenClient(tokenOptions());
     const players = await Promise.all(Array.from({ length: 20 }, () => shakaPlayer()));
-    const eps: ShakaExpressPlay[] = await Promise.all(players.map(({ player }) => attachExpressPlay(player, { token: client, contentId: CENC.id, detect: { includeClearKey: true, environment } })));
+    const eps: ShakaExpressPlay[] = await Promise.all(
+      players.map(({ player }) =>
+        attachExpressPlay(player, {
+          token: client,
+          contentId: CENC.id,
+          detect: { includeClearKey: true, environment },
+        }),
+      ),
+    );
     const oneSet = probes;
     // The size of one probe set: a forced fresh detection in another environment.
     let reference = 0;
-    await detectDrm({ includeClearKey: true, refresh: true, environment: { requestMediaKeySystemAccess: (ks, c) => (reference++, navigator.requestMediaKeySystemAccess(ks, c)) } });
+    await detectDrm({
+      includeClearKey: true,
+      refresh: true,
+      environment: {
+        requestMediaKeySystemAccess: (ks, c) => (reference++, navigator.requestMediaKeySystemAccess(ks, c)),
+      },
+    });
     expect(oneSet, 'probes made by 20 attaches').to.equal(reference);
     let licensed = 0;
     const onLicense = () => licensed++;

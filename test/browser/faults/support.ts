@@ -7,7 +7,11 @@ import { loadScript } from '../support/page.js';
 import { describeLeaks, settle, type Scope } from './instrument.js';
 
 /** Awaits `work`, which must reject with a typed error of `code` within `boundMs`. */
-export async function expectTypedError(work: Promise<unknown>, code: number, boundMs: number): Promise<ExpressPlayError> {
+export async function expectTypedError(
+  work: Promise<unknown>,
+  code: number,
+  boundMs: number,
+): Promise<ExpressPlayError> {
   const started = performance.now();
   let caught: unknown;
   try {

@@ -30,7 +30,13 @@ describe('fault matrix: token endpoint', function () {
 
   async function make(options: Partial<TokenClientOptions> = {}): Promise<TokenClient> {
     const { tokenEndpointUrl } = await testConfig();
-    client = createTokenClient({ endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false, retry: { baseDelayMs: 20 }, ...options });
+    client = createTokenClient({
+      endpoint: tokenEndpointUrl,
+      allowedRightsHosts: ['127.0.0.1'],
+      preconnect: false,
+      retry: { baseDelayMs: 20 },
+      ...options,
+    });
     return client;
   }
 
@@ -76,7 +82,12 @@ describe('fault matrix: token endpoint', function () {
   it("HTML error (ExpressPlay's own error page relayed): the seed code from the page (-2017), status 401", async () => {
     const { emulatorUrl } = await testConfig();
     // The service's HTML error format, asked of the emulator's token route without an authenticator.
-    const c = await make({ endpoint: () => ({ url: `${emulatorUrl}/hms/wv/token?errorFormat=html&kid=86bf0cec3721064d624f22d25849c816`, method: 'GET' }) });
+    const c = await make({
+      endpoint: () => ({
+        url: `${emulatorUrl}/hms/wv/token?errorFormat=html&kid=86bf0cec3721064d624f22d25849c816`,
+        method: 'GET',
+      }),
+    });
     const err = await expectTypedError(c.getRightsUrl(CTX), -2017, 2000);
     expect(err.httpStatus).to.equal(401);
     c.dispose();

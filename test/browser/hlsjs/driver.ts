@@ -11,10 +11,20 @@ export const HLS_STREAMS = [
   { id: 'clearkey-hls-b', url: '/test/media/clearkey-hls-b/master.m3u8', kid: 'l8tIriMQSNnB1gkGPtEf7w' },
 ] as const;
 
-const EVENTS = ['expressplay:detected', 'expressplay:token', 'expressplay:license', 'expressplay:keystatus', 'expressplay:error'];
+const EVENTS = [
+  'expressplay:detected',
+  'expressplay:token',
+  'expressplay:license',
+  'expressplay:keystatus',
+  'expressplay:error',
+];
 
 /** A driver for the hls.js build at `script` (e.g. the oldest claimed version's). */
-export function hlsDriver(name: string, script: string, rejectsAfterDestroy?: string): PlayerDriver & { readonly hls: Hls } {
+export function hlsDriver(
+  name: string,
+  script: string,
+  rejectsAfterDestroy?: string,
+): PlayerDriver & { readonly hls: Hls } {
   let hls: Hls | undefined;
   let video: HTMLVideoElement | undefined;
   const events: ExpressPlayEvent[] = [];
@@ -41,7 +51,10 @@ export function hlsDriver(name: string, script: string, rejectsAfterDestroy?: st
       video = v;
       scope.track(v, 'video');
       hls = new (HlsClass())({ debug: false });
-      for (const type of EVENTS) (hls as unknown as { on(t: string, f: (n: string, e: ExpressPlayEvent) => void): void }).on(type, (_n, e) => events.push(e));
+      for (const type of EVENTS)
+        (hls as unknown as { on(t: string, f: (n: string, e: ExpressPlayEvent) => void): void }).on(type, (_n, e) =>
+          events.push(e),
+        );
       hls.on(HlsClass().Events.ERROR, (_n, data) => {
         if (isExpressPlayError(data.error)) playerErrors.push(data.error);
       });

@@ -8,7 +8,12 @@ import { expect } from 'chai';
 import type Hls from 'hls.js';
 import type { ExpressPlayEvent } from '../../../src/index.js';
 import { attachExpressPlay } from '../../../src/hlsjs/index.js';
-import { createEmeDoubles, modernFairPlayDevice, routeKeySystemsToDoubles, type DoubleEnvironment } from '../support/eme-doubles.js';
+import {
+  createEmeDoubles,
+  modernFairPlayDevice,
+  routeKeySystemsToDoubles,
+  type DoubleEnvironment,
+} from '../support/eme-doubles.js';
 import { emulatorStats, loadScript, resetEmulator, testConfig } from '../support/page.js';
 import { sleep } from '../support/helpers.js';
 
@@ -17,7 +22,9 @@ const CERT_URL = new URL('../shaka/fairplay-test.cer', import.meta.url).href;
 /** Safari's 'sinf' initData for the first sinf box of an init segment. */
 async function sinfInitData(initSegmentUrl: string): Promise<ArrayBuffer> {
   const mp4 = new Uint8Array(await (await fetch(initSegmentUrl)).arrayBuffer());
-  const at = mp4.findIndex((_b, i) => mp4[i] === 0x73 && mp4[i + 1] === 0x69 && mp4[i + 2] === 0x6e && mp4[i + 3] === 0x66); // 'sinf'
+  const at = mp4.findIndex(
+    (_b, i) => mp4[i] === 0x73 && mp4[i + 1] === 0x69 && mp4[i + 2] === 0x6e && mp4[i + 3] === 0x66,
+  ); // 'sinf'
   const start = at - 4;
   const size = new DataView(mp4.buffer, start, 4).getUint32(0);
   const box = mp4.subarray(start + 8, start + size); // the children (frma, schm, schi), as hls.js parses them
@@ -41,7 +48,12 @@ describe('hls.js adapter: FairPlay (modern EME double)', function () {
     await loadScript('/node_modules/hls.js/dist/hls.min.js');
     window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (/\/hms\/fp\/rights\//.test(url) && init?.body instanceof Uint8Array) spc.push({ url, contentType: new Headers(init.headers).get('content-type'), body: (init.body as Uint8Array).slice() });
+      if (/\/hms\/fp\/rights\//.test(url) && init?.body instanceof Uint8Array)
+        spc.push({
+          url,
+          contentType: new Headers(init.headers).get('content-type'),
+          body: (init.body as Uint8Array).slice(),
+        });
       return realFetch.call(window, input, init);
     };
     await resetEmulator();
@@ -61,7 +73,9 @@ describe('hls.js adapter: FairPlay (modern EME double)', function () {
     hls = new HlsClass();
     const events: ExpressPlayEvent[] = [];
     for (const type of ['expressplay:token', 'expressplay:license', 'expressplay:error']) {
-      (hls as unknown as { on(t: string, f: (n: string, e: ExpressPlayEvent) => void): void }).on(type, (_n, e) => events.push(e));
+      (hls as unknown as { on(t: string, f: (n: string, e: ExpressPlayEvent) => void): void }).on(type, (_n, e) =>
+        events.push(e),
+      );
     }
     const ep = await attachExpressPlay(hls, {
       token: { endpoint: tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], preconnect: false },
@@ -74,10 +88,17 @@ describe('hls.js adapter: FairPlay (modern EME double)', function () {
     // Safari fires `encrypted` with 'sinf' initData ({"sinf":[base64 sinf box]}) for FairPlay fMP4;
     // Chromium does not know FairPlay, so the test does, with the init segment's own sinf box.
     await waitForMediaKeys(video);
-    video.dispatchEvent(new MediaEncryptedEvent('encrypted', { initDataType: 'sinf', initData: await sinfInitData('/test/media/fairplay-hls/video/init.mp4') }));
+    video.dispatchEvent(
+      new MediaEncryptedEvent('encrypted', {
+        initDataType: 'sinf',
+        initData: await sinfInitData('/test/media/fairplay-hls/video/init.mp4'),
+      }),
+    );
     for (let i = 0; i < 400 && doubles.log.updates.length === 0; i++) await sleep(25);
 
-    const certLoads = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name === CERT_URL);
+    const certLoads = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+      (e) => e.name === CERT_URL,
+    );
     expect(certLoads, 'certificate fetched once').to.have.length(1);
     expect(doubles.log.certificates.length, 'setServerCertificate called').to.be.at.least(1);
     const cert = new Uint8Array(await (await realFetch(CERT_URL)).arrayBuffer());

@@ -55,7 +55,13 @@ for (const [name, script] of [
         fetch: async (input, init) => {
           const res = await realFetch(input, init);
           const contentId = new URL(String(input instanceof Request ? input.url : input)).searchParams.get('contentId');
-          if (res.ok && contentId) tokenContent.set(new URL(((await res.clone().json()) as { rightsUrl: string }).rightsUrl).searchParams.get('ExpressPlayToken')!, contentId);
+          if (res.ok && contentId)
+            tokenContent.set(
+              new URL(((await res.clone().json()) as { rightsUrl: string }).rightsUrl).searchParams.get(
+                'ExpressPlayToken',
+              )!,
+              contentId,
+            );
           return res;
         },
       });
@@ -69,14 +75,27 @@ for (const [name, script] of [
       };
       hls = new HlsClass({ debug: false });
       const events: ExpressPlayEvent[] = [];
-      for (const type of ['expressplay:license', 'expressplay:error']) (hls as unknown as { on(t: string, f: (n: string, e: ExpressPlayEvent) => void): void }).on(type, (_n, e) => events.push(e));
-      ep = await attachExpressPlay(hls, { token: client, contentId: (url) => HLS_STREAMS.find((s) => url.includes(`/${s.id}/`))?.id, detect: { includeClearKey: true } });
+      for (const type of ['expressplay:license', 'expressplay:error'])
+        (hls as unknown as { on(t: string, f: (n: string, e: ExpressPlayEvent) => void): void }).on(type, (_n, e) =>
+          events.push(e),
+        );
+      ep = await attachExpressPlay(hls, {
+        token: client,
+        contentId: (url) => HLS_STREAMS.find((s) => url.includes(`/${s.id}/`))?.id,
+        detect: { includeClearKey: true },
+      });
       const setup = hls.config.licenseXhrSetup as unknown as XhrSetup;
       const keyContext = (kid: string) => ({ decryptdata: { keyId: base64ToBytes(kid), uri: `data:,${kid}` } });
-      const licensed = (kid: string) => setup.call(hls, new XMLHttpRequest(), 'https://rights.expressplay.invalid/', keyContext(kid), challengeFor(kid)).then(() => kid);
+      const licensed = (kid: string) =>
+        setup
+          .call(hls, new XMLHttpRequest(), 'https://rights.expressplay.invalid/', keyContext(kid), challengeFor(kid))
+          .then(() => kid);
 
       hls.loadSource(B.url);
-      hls.trigger('hlsKeyLoading' as Events.KEY_LOADING, { frag: { decryptdata: keyContext(B.kid).decryptdata } } as never);
+      hls.trigger(
+        'hlsKeyLoading' as Events.KEY_LOADING,
+        { frag: { decryptdata: keyContext(B.kid).decryptdata } } as never,
+      );
       hls.loadSource(A.url);
       const late = licensed(B.kid); // B's key session asks now, under A's load
       expect(await licensed(A.kid)).to.equal(A.kid);

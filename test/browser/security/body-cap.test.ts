@@ -4,7 +4,12 @@
 // was pulled from the stream.
 import { expect } from 'chai';
 import { ClientCode } from '../../../src/core/index.js';
-import { clearFairPlayCertificateCache, createTokenClient, getFairPlayCertificate, requestLicense } from '../../../src/browser/index.js';
+import {
+  clearFairPlayCertificateCache,
+  createTokenClient,
+  getFairPlayCertificate,
+  requestLicense,
+} from '../../../src/browser/index.js';
 import { rejection } from '../browser/fixtures.js';
 
 const CHUNK = 16 * 1024;
@@ -71,7 +76,12 @@ describe('security: bodies read by the browser layer are capped', () => {
   it('rights server answer (license or error) over 64 KiB: -9061', async () => {
     for (const status of [200, 400]) {
       const { fetch, seen } = answering(status, FOUR_MIB);
-      const err = await rejection(requestLicense('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=x', new Uint8Array(4), { drm: 'widevine', fetch }));
+      const err = await rejection(
+        requestLicense('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=x', new Uint8Array(4), {
+          drm: 'widevine',
+          fetch,
+        }),
+      );
       expect(err.code).to.equal(ClientCode.RESPONSE_TOO_LARGE);
       expect(err.drm).to.equal('widevine');
       expect(seen.cancelled).to.equal(true);
@@ -87,23 +97,41 @@ describe('security: bodies read by the browser layer are capped', () => {
 
   it('a declared Content-Length over the cap is refused before reading', async () => {
     const { fetch, seen } = answering(200, FOUR_MIB, { 'content-length': String(FOUR_MIB) });
-    const err = await rejection(requestLicense('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=x', new Uint8Array(4), { drm: 'widevine', fetch }));
+    const err = await rejection(
+      requestLicense('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=x', new Uint8Array(4), {
+        drm: 'widevine',
+        fetch,
+      }),
+    );
     expect(err.code).to.equal(ClientCode.RESPONSE_TOO_LARGE);
     expect(seen.pulled).to.equal(0);
   });
 
   it('the cap is configurable: maxBodyBytes lets a larger license through, and a smaller cap refuses a small one', async () => {
     const big = answering(200, 256 * 1024);
-    const license = await requestLicense('https://wv.service.expressplay.com/hms/wv/rights/', new Uint8Array(4), { drm: 'widevine', fetch: big.fetch, maxBodyBytes: 512 * 1024 });
+    const license = await requestLicense('https://wv.service.expressplay.com/hms/wv/rights/', new Uint8Array(4), {
+      drm: 'widevine',
+      fetch: big.fetch,
+      maxBodyBytes: 512 * 1024,
+    });
     expect(license.length).to.equal(256 * 1024);
     const small = answering(200, 2 * CHUNK);
-    const err = await rejection(requestLicense('https://wv.service.expressplay.com/hms/wv/rights/', new Uint8Array(4), { drm: 'widevine', fetch: small.fetch, maxBodyBytes: CHUNK }));
+    const err = await rejection(
+      requestLicense('https://wv.service.expressplay.com/hms/wv/rights/', new Uint8Array(4), {
+        drm: 'widevine',
+        fetch: small.fetch,
+        maxBodyBytes: CHUNK,
+      }),
+    );
     expect(err.code).to.equal(ClientCode.RESPONSE_TOO_LARGE);
   });
 
   it('an answer at the cap is read whole', async () => {
     const { fetch } = answering(200, CAP);
-    const license = await requestLicense('https://wv.service.expressplay.com/hms/wv/rights/', new Uint8Array(4), { drm: 'widevine', fetch });
+    const license = await requestLicense('https://wv.service.expressplay.com/hms/wv/rights/', new Uint8Array(4), {
+      drm: 'widevine',
+      fetch,
+    });
     expect(license.length).to.equal(CAP);
   });
 });

@@ -17,7 +17,14 @@ function recordingFetch() {
 describe('security: FairPlay certificate URL policy', () => {
   beforeEach(() => clearFairPlayCertificateCache());
 
-  for (const url of ['http://certs.example.com/fairplay.cer', 'file:///etc/passwd', 'data:application/octet-stream;base64,MIIBCgKCAQEA', 'javascript:alert(1)', 'ftp://certs.example.com/fairplay.cer', 'blob:https://app.test/0d5a']) {
+  for (const url of [
+    'http://certs.example.com/fairplay.cer',
+    'file:///etc/passwd',
+    'data:application/octet-stream;base64,MIIBCgKCAQEA',
+    'javascript:alert(1)',
+    'ftp://certs.example.com/fairplay.cer',
+    'blob:https://app.test/0d5a',
+  ]) {
     it(`refuses ${url.slice(0, 40)} with -9022 and fetches nothing`, async () => {
       const { fetch, calls } = recordingFetch();
       const err = await rejection(getFairPlayCertificate(url, { fetch }));
@@ -37,10 +44,18 @@ describe('security: FairPlay certificate URL policy', () => {
 
   it('allowedCertificateHosts: a host off the list is -9021, one on it is fetched', async () => {
     const { fetch, calls } = recordingFetch();
-    const err = await rejection(getFairPlayCertificate('https://evil.example/fairplay.cer', { fetch, allowedCertificateHosts: ['certs.example.com'] }));
+    const err = await rejection(
+      getFairPlayCertificate('https://evil.example/fairplay.cer', {
+        fetch,
+        allowedCertificateHosts: ['certs.example.com'],
+      }),
+    );
     expect(err.code).to.equal(ClientCode.RIGHTS_URL_NOT_ALLOWED);
     expect(err.message).to.contain('allowedCertificateHosts');
-    await getFairPlayCertificate('https://certs.example.com/fairplay.cer', { fetch, allowedCertificateHosts: ['certs.example.com'] });
+    await getFairPlayCertificate('https://certs.example.com/fairplay.cer', {
+      fetch,
+      allowedCertificateHosts: ['certs.example.com'],
+    });
     expect(calls).to.deep.equal(['https://certs.example.com/fairplay.cer']);
   });
 

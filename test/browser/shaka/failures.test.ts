@@ -65,9 +65,10 @@ describe('Shaka adapter: failures', function () {
     const before = fetches.length;
     const load = fx.player.load('/test/media/cenc-h264/manifest.mpd').catch((e: unknown) => e);
     // Wait until the token request is on the wire.
-    for (let i = 0; i < 100 && !fetches.slice(before).some((f) => f.url.startsWith(tokenEndpointUrl)); i++) await sleep(10);
+    for (let i = 0; i < 100 && !fetches.slice(before).some((f) => f.url.startsWith(tokenEndpointUrl)); i++)
+      await sleep(10);
     const token = fetches.slice(before).find((f) => f.url.startsWith(tokenEndpointUrl));
-    expect(token, "token request started at load()").to.not.equal(undefined);
+    expect(token, 'token request started at load()').to.not.equal(undefined);
     expect(token!.endedAt).to.equal(undefined);
     handle.detach();
     await fx.destroyPlayer();

@@ -4,7 +4,12 @@
 // once and given to setServerCertificate, the SPC POSTed as octet-stream to the
 // fp rights URL from the token endpoint, the CKC unwrapped into update().
 import { expect } from 'chai';
-import { createEmeDoubles, modernFairPlayDevice, routeKeySystemsToDoubles, type DoubleEnvironment } from '../support/eme-doubles.js';
+import {
+  createEmeDoubles,
+  modernFairPlayDevice,
+  routeKeySystemsToDoubles,
+  type DoubleEnvironment,
+} from '../support/eme-doubles.js';
 import { emulatorStats } from '../support/page.js';
 import { collectEvents, counts, fetches, installFetchRecorder, sleep, usePlayerFixture } from './helpers.js';
 
@@ -43,7 +48,9 @@ describe('Shaka adapter: FairPlay (modern EME double)', function () {
     const certFetches = list.filter((f) => f.url === CERT_URL);
     expect(certFetches, 'certificate fetched once').to.have.length(1);
     expect(doubles.log.certificates).to.have.length(1);
-    expect([...doubles.log.certificates[0]!]).to.deep.equal([...new Uint8Array(await (await fetch(CERT_URL)).arrayBuffer())]);
+    expect([...doubles.log.certificates[0]!]).to.deep.equal([
+      ...new Uint8Array(await (await fetch(CERT_URL)).arrayBuffer()),
+    ]);
 
     const licenses = list.filter((f) => /\/hms\/fp\/rights\//.test(f.url));
     expect(licenses, 'one SPC request').to.have.length(1);

@@ -28,8 +28,19 @@ export function installFetchRecorder(): void {
   const wrapped = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const headers = new Headers(init?.headers);
-    const body = init?.body instanceof ArrayBuffer ? new Uint8Array(init.body) : ArrayBuffer.isView(init?.body) ? new Uint8Array(init.body.buffer, init.body.byteOffset, init.body.byteLength).slice() : undefined;
-    const rec: RecordedFetch = { url: new URL(url, location.href).href, method: init?.method ?? 'GET', contentType: headers.get('content-type') ?? undefined, body, startedAt: performance.now() };
+    const body =
+      init?.body instanceof ArrayBuffer
+        ? new Uint8Array(init.body)
+        : ArrayBuffer.isView(init?.body)
+          ? new Uint8Array(init.body.buffer, init.body.byteOffset, init.body.byteLength).slice()
+          : undefined;
+    const rec: RecordedFetch = {
+      url: new URL(url, location.href).href,
+      method: init?.method ?? 'GET',
+      contentType: headers.get('content-type') ?? undefined,
+      body,
+      startedAt: performance.now(),
+    };
     fetches.push(rec);
     try {
       const res = await real(input, init);
@@ -54,7 +65,9 @@ export async function loadShaka(): Promise<typeof shaka> {
   return ns;
 }
 
-export async function counts(since = 0): Promise<{ token: number; license: number; manifest: number; pending: number }> {
+export async function counts(
+  since = 0,
+): Promise<{ token: number; license: number; manifest: number; pending: number }> {
   const { tokenEndpointUrl } = await testConfig();
   const list = fetches.slice(since);
   return {
@@ -74,7 +87,13 @@ export function newVideo(): HTMLVideoElement {
 
 export function collectEvents(player: shaka.Player): ExpressPlayEvent[] {
   const out: ExpressPlayEvent[] = [];
-  for (const type of ['expressplay:detected', 'expressplay:token', 'expressplay:license', 'expressplay:keystatus', 'expressplay:error']) {
+  for (const type of [
+    'expressplay:detected',
+    'expressplay:token',
+    'expressplay:license',
+    'expressplay:keystatus',
+    'expressplay:error',
+  ]) {
     player.addEventListener(type, (e: Event) => out.push((e as Event & { detail: ExpressPlayEvent }).detail));
   }
   return out;

@@ -10,7 +10,6 @@ import { expect } from 'chai';
 import { emulatorStats, playedPast, testConfig } from '../support/page.js';
 import { collectEvents, counts, fetches, usePlayerFixture } from './helpers.js';
 
-
 describe('Shaka adapter: encrypted HLS through the full ExpressPlay path', function () {
   this.timeout(30000);
   const fx = usePlayerFixture();

@@ -33,40 +33,55 @@ describe('Shaka adapter: multi-key content (one token per key)', function () {
     // The manifest carries every track's pssh: Shaka opens a session per key at load.
     expectOneTokenPerKey(await emulatorStats(), [KID.audio, KID.sd, KID.hd]);
     const licenses = events.filter((e) => e.type === 'expressplay:license');
-    expect(licenses.map((e) => e.kids?.join(',')).sort(), 'each license event names its key').to.deep.equal([KID.audio, KID.hd, KID.sd].sort());
+    expect(licenses.map((e) => e.kids?.join(',')).sort(), 'each license event names its key').to.deep.equal(
+      [KID.audio, KID.hd, KID.sd].sort(),
+    );
     expect(events.filter((e) => e.type === 'expressplay:error')).to.have.length(0);
     // The load-time request (no kids) was answered -4018 without minting; then one request per key.
     const { tokenEndpointUrl } = await testConfig();
-    const asked = fetches.slice(before).filter((f) => f.url.startsWith(tokenEndpointUrl)).map((f) => new URL(f.url).searchParams.get('kids') ?? '');
+    const asked = fetches
+      .slice(before)
+      .filter((f) => f.url.startsWith(tokenEndpointUrl))
+      .map((f) => new URL(f.url).searchParams.get('kids') ?? '');
     expect(asked.sort()).to.deep.equal(['', KID.audio, KID.hd, KID.sd].sort());
   });
 
   // Known gap (issue #16 stays open): in Firefox ESR 153 with Shaka 5.2 and pssh only in the
   // init segments, switching to HD mid-stream never starts the HD key's session — no token is
   // asked for and readyState stays 1 — so the late-key path is proven in Chromium only.
-  itIn(['chromium'], 'Firefox never starts the late HD key session after a mid-stream switch (known gap, issue #16)', 'a late key (forced SD→HD switch) gets its token when its session starts, once', async () => {
-    await fx.attach();
-    // Start on SD: ABR's own (soft) restriction picks it; HD stays selectable.
-    fx.player.configure({ abr: { enabled: false, restrictions: { maxHeight: 240 } } });
-    await fx.player.load(INBAND);
-    await fx.video.play();
-    await waitFor(() => fx.video.currentTime > 0.5, 'SD playback');
-    const sdStats = await emulatorStats();
-    expect(sdStats.tokensByKid, 'no token for a key no session asked for').to.deep.equal({ [KID.audio]: 1, [KID.sd]: 1 });
+  itIn(
+    ['chromium'],
+    'Firefox never starts the late HD key session after a mid-stream switch (known gap, issue #16)',
+    'a late key (forced SD→HD switch) gets its token when its session starts, once',
+    async () => {
+      await fx.attach();
+      // Start on SD: ABR's own (soft) restriction picks it; HD stays selectable.
+      fx.player.configure({ abr: { enabled: false, restrictions: { maxHeight: 240 } } });
+      await fx.player.load(INBAND);
+      await fx.video.play();
+      await waitFor(() => fx.video.currentTime > 0.5, 'SD playback');
+      const sdStats = await emulatorStats();
+      expect(sdStats.tokensByKid, 'no token for a key no session asked for').to.deep.equal({
+        [KID.audio]: 1,
+        [KID.sd]: 1,
+      });
 
-    const hd = fx.player.getVariantTracks().find((t) => t.height === 360)!;
-    fx.player.selectVariantTrack(hd, /* clearBuffer */ true);
-    await waitFor(() => fx.video.videoHeight === 360 && !fx.video.paused, 'HD frames');
-    await playsToEnd(fx.video);
-    expectOneTokenPerKey(await emulatorStats(), [KID.audio, KID.sd, KID.hd]);
-  });
+      const hd = fx.player.getVariantTracks().find((t) => t.height === 360)!;
+      fx.player.selectVariantTrack(hd, /* clearBuffer */ true);
+      await waitFor(() => fx.video.videoHeight === 360 && !fx.video.paused, 'HD frames');
+      await playsToEnd(fx.video);
+      expectOneTokenPerKey(await emulatorStats(), [KID.audio, KID.sd, KID.hd]);
+    },
+  );
 
   it('a refused key is reported naming that key; the other tracks keep playing', async () => {
     const events = collectEvents(fx.player);
     const { tokenEndpointUrl } = await testConfig();
     // The back end refuses the HD key (as it would to a device without HDCP); Shaka, with
     // several sessions, drops that session without an error event: the adapter reports it.
-    await fx.attach({ token: { endpoint: `${tokenEndpointUrl}?refuseKids=${KID.hd}`, allowedRightsHosts: ['127.0.0.1'] } });
+    await fx.attach({
+      token: { endpoint: `${tokenEndpointUrl}?refuseKids=${KID.hd}`, allowedRightsHosts: ['127.0.0.1'] },
+    });
     fx.player.configure({ abr: { enabled: false, restrictions: { maxHeight: 240 } } });
     await fx.player.load(DASH);
     await fx.video.play();
@@ -87,7 +102,7 @@ describe('Shaka adapter: multi-key content (one token per key)', function () {
     await fx.attach();
     const before = fetches.length;
     const load = fx.player.load('/test/media/multikey-onepssh/manifest.mpd');
-    const error = expressPlayErrorOf(await firstError(fx.player, load) as shaka.util.Error);
+    const error = expressPlayErrorOf((await firstError(fx.player, load)) as shaka.util.Error);
     expect(error?.code).to.equal(-9045);
     expect(error?.message).to.include(KID.audio).and.include(KID.sd);
     const reported = events.find((e) => e.type === 'expressplay:error' && e.error?.code === -9045);

@@ -6,7 +6,6 @@ import { expect } from 'chai';
 import { emulatorStats, playedPast, setFaults, testConfig } from '../support/page.js';
 import { collectEvents, counts, fetches, sleep, usePlayerFixture } from './helpers.js';
 
-
 describe('Shaka adapter: playback through the full ExpressPlay path', function () {
   this.timeout(30000);
   const fx = usePlayerFixture();
@@ -82,7 +81,10 @@ describe('Shaka adapter: playback through the full ExpressPlay path', function (
       await playedPast(fx.video, 0.5);
       for (let i = 0; i < 100 && !events.some((e) => e.type === 'expressplay:keystatus'); i++) await sleep(20);
       const ks = events.filter((e) => e.type === 'expressplay:keystatus');
-      expect(ks.map((e) => e.keyStatus?.status), `load ${round}: keystatus events`).to.include('usable');
+      expect(
+        ks.map((e) => e.keyStatus?.status),
+        `load ${round}: keystatus events`,
+      ).to.include('usable');
       expect(ks.every((e) => e.contentId === 'cenc-h264')).to.equal(true);
     }
   });
@@ -96,7 +98,8 @@ describe('Shaka adapter: playback through the full ExpressPlay path', function (
     const { tokenEndpointUrl } = await testConfig();
     const before = fetches.length;
     const loadA = fx.player.load('/test/media/cenc-h264/manifest.mpd').catch((e: unknown) => e);
-    for (let i = 0; i < 200 && !fetches.slice(before).some((f) => f.url.includes('contentId=cenc-h264')); i++) await sleep(10);
+    for (let i = 0; i < 200 && !fetches.slice(before).some((f) => f.url.includes('contentId=cenc-h264')); i++)
+      await sleep(10);
     await sleep(300); // A's license request is now waiting on A's token
     await fx.player.load('/test/media/cbcs-vp9/manifest.mpd');
     await loadA;
@@ -106,7 +109,10 @@ describe('Shaka adapter: playback through the full ExpressPlay path', function (
     const tokens = fetches.slice(before).filter((f) => f.url.startsWith(tokenEndpointUrl));
     expect(tokens.map((f) => /contentId=([^&]+)/.exec(f.url)?.[1])).to.deep.equal(['cenc-h264', 'cbcs-vp9']);
     expect(tokens[0]!.failed, "A's token request aborted").to.equal(true);
-    expect(shakaErrors.map((e) => JSON.stringify(e)), 'Shaka error events').to.deep.equal([]);
+    expect(
+      shakaErrors.map((e) => JSON.stringify(e)),
+      'Shaka error events',
+    ).to.deep.equal([]);
     expect(events.filter((e) => e.type === 'expressplay:error')).to.have.length(0);
     expect(events.filter((e) => e.type === 'expressplay:license').map((e) => e.contentId)).to.deep.equal(['cbcs-vp9']);
     expect(fx.unhandled).to.deep.equal([]);

@@ -10,10 +10,23 @@
 // to com.widevine.alpha, as a Widevine manifest (edef8ba9…) would be.
 import { expect } from 'chai';
 import type shaka from 'shaka-player';
-import { createEmeDoubles, routeKeySystemsToDoubles, widevineL1Device, type DoubleEnvironment } from '../support/eme-doubles.js';
+import {
+  createEmeDoubles,
+  routeKeySystemsToDoubles,
+  widevineL1Device,
+  type DoubleEnvironment,
+} from '../support/eme-doubles.js';
 import { emulatorStats, testConfig } from '../support/page.js';
 import { expressPlayErrorOf } from '../../../src/shaka/index.js';
-import { collectEvents, counts, fetches, firstError, installFetchRecorder, sleep, usePlayerFixture } from './helpers.js';
+import {
+  collectEvents,
+  counts,
+  fetches,
+  firstError,
+  installFetchRecorder,
+  sleep,
+  usePlayerFixture,
+} from './helpers.js';
 
 const WIDEVINE = 'com.widevine.alpha';
 const COMMON_SYSTEM = 'urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b';
@@ -71,7 +84,15 @@ describe('Shaka adapter: Widevine L1 (EME double)', function () {
     // The CDM Shaka used is the double, asked for HW_SECURE_ALL.
     expect(player.drmInfo()?.keySystem).to.equal(WIDEVINE);
     expect(player.drmInfo()?.videoRobustness).to.equal('HW_SECURE_ALL');
-    const asked = doubles.log.accessCalls.filter((c) => c.keySystem === WIDEVINE && c.configurations.some((cfg) => (cfg.videoCapabilities ?? []).length > 0 && cfg.videoCapabilities!.every((v) => v.robustness === 'HW_SECURE_ALL')));
+    const asked = doubles.log.accessCalls.filter(
+      (c) =>
+        c.keySystem === WIDEVINE &&
+        c.configurations.some(
+          (cfg) =>
+            (cfg.videoCapabilities ?? []).length > 0 &&
+            cfg.videoCapabilities!.every((v) => v.robustness === 'HW_SECURE_ALL'),
+        ),
+    );
     expect(asked.length, "Shaka's MediaKeySystemConfiguration with HW_SECURE_ALL").to.be.greaterThan(0);
 
     const list = fetches.slice(before);

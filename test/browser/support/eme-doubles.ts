@@ -55,7 +55,9 @@ function notSupported(message: string): DOMException {
 }
 
 function bytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : new Uint8Array(data).slice();
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice()
+    : new Uint8Array(data).slice();
 }
 
 const SPC_PREFIX = new TextEncoder().encode('SPC:');
@@ -64,7 +66,11 @@ function defaultChallenge(_type: string, initData: Uint8Array): Uint8Array {
 }
 
 /** Filters capabilities as the EME "Get Supported Capabilities for Audio/Video Type" algorithm does. */
-function supportedCapabilities(ks: DoubleKeySystem, caps: readonly MediaKeySystemMediaCapability[], robustness: readonly string[]): MediaKeySystemMediaCapability[] {
+function supportedCapabilities(
+  ks: DoubleKeySystem,
+  caps: readonly MediaKeySystemMediaCapability[],
+  robustness: readonly string[],
+): MediaKeySystemMediaCapability[] {
   const types = ks.contentTypes ?? DEFAULT_TYPES;
   const out: MediaKeySystemMediaCapability[] = [];
   for (const cap of caps) {
@@ -100,7 +106,11 @@ function satisfy(ks: DoubleKeySystem, c: MediaKeySystemConfiguration): MediaKeyS
     label: c.label ?? '',
     initDataTypes,
     distinctiveIdentifier: c.distinctiveIdentifier === 'required' ? 'required' : 'not-allowed',
-    persistentState: sessionTypes.includes('persistent-license') ? 'required' : c.persistentState === 'required' ? 'required' : 'not-allowed',
+    persistentState: sessionTypes.includes('persistent-license')
+      ? 'required'
+      : c.persistentState === 'required'
+        ? 'required'
+        : 'not-allowed',
     sessionTypes,
     videoCapabilities: v,
     audioCapabilities: a,
@@ -164,7 +174,10 @@ export class DoubleSession extends EventTarget {
     this.challenge = (this.ks.challenge ?? defaultChallenge)(initDataType, this.initData, this.keys.serverCertificate);
     const message = this.challenge.slice().buffer;
     // The CDM answers asynchronously, after generateRequest() resolved.
-    setTimeout(() => this.dispatchEvent(new MediaKeyMessageEvent('message', { messageType: 'license-request', message })), 0);
+    setTimeout(
+      () => this.dispatchEvent(new MediaKeyMessageEvent('message', { messageType: 'license-request', message })),
+      0,
+    );
   }
 
   async update(response: BufferSource): Promise<void> {
@@ -254,7 +267,9 @@ export class DoubleWebKitSession extends EventTarget {
     const license = bytes(key);
     this.log.updates.push(license);
     Promise.resolve()
-      .then(() => (this.behaviour.acceptLicense ? this.behaviour.acceptLicense(license, this as unknown as DoubleSession) : []))
+      .then(() =>
+        this.behaviour.acceptLicense ? this.behaviour.acceptLicense(license, this as unknown as DoubleSession) : [],
+      )
       .then(
         () => this.dispatchEvent(new Event('webkitkeyadded')),
         () => {
@@ -277,9 +292,20 @@ export interface DoubleEnvironment {
 }
 
 export function createEmeDoubles(device: DoubleDevice): DoubleEnvironment {
-  const log: EmeLog = { accessCalls: [], policyCalls: [], certificates: [], sessions: [], legacySessions: [], legacyInitData: [], updates: [] };
+  const log: EmeLog = {
+    accessCalls: [],
+    policyCalls: [],
+    certificates: [],
+    sessions: [],
+    legacySessions: [],
+    legacyInitData: [],
+    updates: [],
+  };
 
-  const requestMediaKeySystemAccess = async (keySystem: string, configurations: MediaKeySystemConfiguration[]): Promise<MediaKeySystemAccess> => {
+  const requestMediaKeySystemAccess = async (
+    keySystem: string,
+    configurations: MediaKeySystemConfiguration[],
+  ): Promise<MediaKeySystemAccess> => {
     log.accessCalls.push({ keySystem, configurations: structuredClone(configurations) });
     if (configurations.length === 0) throw new TypeError('empty configurations');
     const ks = Object.hasOwn(device.keySystems, keySystem) ? device.keySystems[keySystem] : undefined;
@@ -328,9 +354,15 @@ export function createEmeDoubles(device: DoubleDevice): DoubleEnvironment {
     install(video) {
       let current: unknown = null;
       // Instance properties shadow the real prototype methods, which would refuse a double.
-      Object.defineProperty(video, 'setMediaKeys', { configurable: true, value: async (keys: unknown) => void (current = keys) });
+      Object.defineProperty(video, 'setMediaKeys', {
+        configurable: true,
+        value: async (keys: unknown) => void (current = keys),
+      });
       Object.defineProperty(video, 'mediaKeys', { configurable: true, get: () => current });
-      Object.defineProperty(video, 'webkitSetMediaKeys', { configurable: true, value: (keys: unknown) => void (current = keys) });
+      Object.defineProperty(video, 'webkitSetMediaKeys', {
+        configurable: true,
+        value: (keys: unknown) => void (current = keys),
+      });
       Object.defineProperty(video, 'webkitKeys', { configurable: true, get: () => current });
       return { mediaKeys: () => current };
     },
@@ -342,7 +374,13 @@ export function widevineL1Device(behaviour: Pick<DoubleKeySystem, 'challenge' | 
   return {
     keySystems: {
       'com.widevine.alpha': {
-        videoRobustness: ['SW_SECURE_CRYPTO', 'SW_SECURE_DECODE', 'HW_SECURE_CRYPTO', 'HW_SECURE_DECODE', 'HW_SECURE_ALL'],
+        videoRobustness: [
+          'SW_SECURE_CRYPTO',
+          'SW_SECURE_DECODE',
+          'HW_SECURE_CRYPTO',
+          'HW_SECURE_DECODE',
+          'HW_SECURE_ALL',
+        ],
         audioRobustness: ['SW_SECURE_CRYPTO', 'SW_SECURE_DECODE', 'HW_SECURE_CRYPTO'],
         encryptionSchemes: ['cenc', 'cbcs'],
         initDataTypes: ['cenc', 'webm', 'keyids'],
@@ -371,12 +409,16 @@ export function hdcp1OnlyDevice(): DoubleDevice {
 }
 
 /** Old Safari: no usable modern `com.apple.fps`, only the prefixed WebKitMediaKeys. */
-export function legacyWebKitFairPlayDevice(behaviour: Pick<DoubleKeySystem, 'challenge' | 'acceptLicense'> = {}): DoubleDevice {
+export function legacyWebKitFairPlayDevice(
+  behaviour: Pick<DoubleKeySystem, 'challenge' | 'acceptLicense'> = {},
+): DoubleDevice {
   return { keySystems: {}, webkit: { 'com.apple.fps.1_0': behaviour, 'com.apple.fps.2_0': behaviour } };
 }
 
 /** Modern Safari: `com.apple.fps` through standard EME. */
-export function modernFairPlayDevice(behaviour: Pick<DoubleKeySystem, 'challenge' | 'acceptLicense'> = {}): DoubleDevice {
+export function modernFairPlayDevice(
+  behaviour: Pick<DoubleKeySystem, 'challenge' | 'acceptLicense'> = {},
+): DoubleDevice {
   return {
     keySystems: {
       'com.apple.fps': {
@@ -416,7 +458,8 @@ export function routeKeySystemsToDoubles(doubles: DoubleEnvironment, keySystems:
   Object.defineProperty(navigator, 'requestMediaKeySystemAccess', {
     configurable: true,
     writable: true,
-    value: (ks: string, configs: Iterable<MediaKeySystemConfiguration>) => (keySystems.includes(ks) ? rmksa(ks, [...configs]) : realRmksa(ks, [...configs])),
+    value: (ks: string, configs: Iterable<MediaKeySystemConfiguration>) =>
+      keySystems.includes(ks) ? rmksa(ks, [...configs]) : realRmksa(ks, [...configs]),
   });
   const undoDecodingInfo = routeDecodingInfo(keySystems, rmksa);
   return () => {
@@ -436,7 +479,10 @@ function restoreProperty(target: object, name: string, d: PropertyDescriptor | u
  * keySystemConfiguration stands for), as the browser answers them through its own EME;
  * every other call goes to the real browser. Returns the undo.
  */
-export function routeDecodingInfo(keySystems: readonly string[], requestAccess: (keySystem: string, configurations: MediaKeySystemConfiguration[]) => Promise<MediaKeySystemAccess>): () => void {
+export function routeDecodingInfo(
+  keySystems: readonly string[],
+  requestAccess: (keySystem: string, configurations: MediaKeySystemConfiguration[]) => Promise<MediaKeySystemAccess>,
+): () => void {
   const mc = navigator.mediaCapabilities;
   const hadDecoding = Object.getOwnPropertyDescriptor(mc, 'decodingInfo');
   const realDecodingInfo = mc.decodingInfo.bind(mc);
@@ -448,7 +494,9 @@ export function routeDecodingInfo(keySystems: readonly string[], requestAccess: 
       if (k === undefined || !keySystems.includes(k.keySystem)) return realDecodingInfo(config);
       // MediaCapabilities' keySystemConfiguration → the MediaKeySystemConfiguration it stands for.
       const cap = (type: string | undefined, t?: { robustness?: string; encryptionScheme?: string | null }) =>
-        type ? [{ contentType: type, robustness: t?.robustness ?? '', encryptionScheme: t?.encryptionScheme ?? null }] : undefined;
+        type
+          ? [{ contentType: type, robustness: t?.robustness ?? '', encryptionScheme: t?.encryptionScheme ?? null }]
+          : undefined;
       const cfg = {
         initDataTypes: k.initDataType ? [k.initDataType] : [],
         distinctiveIdentifier: k.distinctiveIdentifier,
@@ -459,9 +507,19 @@ export function routeDecodingInfo(keySystems: readonly string[], requestAccess: 
       } as MediaKeySystemConfiguration;
       try {
         const keySystemAccess = await requestAccess(k.keySystem, [cfg]);
-        return { supported: true, smooth: true, powerEfficient: true, keySystemAccess } as MediaCapabilitiesDecodingInfo;
+        return {
+          supported: true,
+          smooth: true,
+          powerEfficient: true,
+          keySystemAccess,
+        } as MediaCapabilitiesDecodingInfo;
       } catch {
-        return { supported: false, smooth: false, powerEfficient: false, keySystemAccess: null } as unknown as MediaCapabilitiesDecodingInfo;
+        return {
+          supported: false,
+          smooth: false,
+          powerEfficient: false,
+          keySystemAccess: null,
+        } as unknown as MediaCapabilitiesDecodingInfo;
       }
     },
   });

@@ -11,7 +11,12 @@ export type Engine = 'chromium' | 'firefox';
 export const engine: Engine = /\bFirefox\//.test(navigator.userAgent) ? 'firefox' : 'chromium';
 
 /** `it` in the engines listed; elsewhere a skipped test titled with `reason`. */
-export function itIn(engines: readonly Engine[], reason: string, title: string, fn: Mocha.Func | Mocha.AsyncFunc): Mocha.Test {
+export function itIn(
+  engines: readonly Engine[],
+  reason: string,
+  title: string,
+  fn: Mocha.Func | Mocha.AsyncFunc,
+): Mocha.Test {
   if (engines.includes(engine)) return it(title, fn);
   return it.skip(`${title} [skipped in ${engine}: ${reason}]`, fn);
 }

@@ -96,4 +96,5 @@ export interface VjsTestPlayer {
 }
 
 /** `window.videojs` as the fault tests call it. */
-export type VideoJsFn = VideoJsLike & ((el: Element, options?: Record<string, unknown>) => VjsTestPlayer) & { log: { level(l: string): void } };
+export type VideoJsFn = VideoJsLike &
+  ((el: Element, options?: Record<string, unknown>) => VjsTestPlayer) & { log: { level(l: string): void } };

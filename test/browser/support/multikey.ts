@@ -25,7 +25,10 @@ export function videoFrames(video: HTMLVideoElement): number {
  */
 export function playsToEnd(video: HTMLMediaElement, timeoutMs = 20000): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`did not reach the end: currentTime ${video.currentTime}, readyState ${video.readyState}`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`did not reach the end: currentTime ${video.currentTime}, readyState ${video.readyState}`)),
+      timeoutMs,
+    );
     const onEnded = () => done();
     const onError = () => done(new Error(`media error ${video.error?.code}: ${video.error?.message}`));
     const done = (err?: Error) => {

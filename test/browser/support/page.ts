@@ -41,7 +41,11 @@ export function loadScript(src: string): Promise<void> {
 /** Sets emulator faults for the next requests (see docs/architecture.md, control routes). */
 export async function setFaults(faults: Record<string, unknown>): Promise<void> {
   const { controlUrl } = await testConfig();
-  const r = await fetch(`${controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const r = await fetch(`${controlUrl}/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
   if (!r.ok) throw new Error(`faults: HTTP ${r.status}`);
 }
 

@@ -28,7 +28,11 @@ export const NEWEST: PlayerPackages = { shaka: 'shaka-player', videojs: 'video.j
  * string, its license responses carry no `originalRequest`, it has no
  * `keystatuschanged` event — so the range starts where CI passes.
  */
-export const OLDEST: PlayerPackages = { shaka: 'shaka-player', videojs: 'video.js-8.0', contribEme: 'videojs-contrib-eme-5.0' };
+export const OLDEST: PlayerPackages = {
+  shaka: 'shaka-player',
+  videojs: 'video.js-8.0',
+  contribEme: 'videojs-contrib-eme-5.0',
+};
 
 /** The packages this page loads. */
 export const players: PlayerPackages = window.__EXPRESSPLAY_PLAYERS__ === 'oldest' ? OLDEST : NEWEST;

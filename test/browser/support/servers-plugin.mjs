@@ -10,7 +10,9 @@ export function testServersPlugin() {
       const mod = await import('./servers.ts');
       // The pages' own origin, for the token endpoint in workerd (a cross-origin endpoint there).
       const port = config.port ?? 8000;
-      const pageOrigins = [...new Set([config.hostname ?? 'localhost', 'localhost', '127.0.0.1'])].map((h) => `http://${h}:${port}`);
+      const pageOrigins = [...new Set([config.hostname ?? 'localhost', 'localhost', '127.0.0.1'])].map(
+        (h) => `http://${h}:${port}`,
+      );
       servers = await mod.startTestServers({ pageOrigins });
     },
     async serverStop() {

@@ -8,7 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClientCode, ExpressPlayError } from '../../../src/core/index.js';
-import { createTokenHandler, startEmulator, type ResolvedTokenParams, type TokenRequestContext } from '../../../src/server/index.js';
+import {
+  createTokenHandler,
+  startEmulator,
+  type ResolvedTokenParams,
+  type TokenRequestContext,
+} from '../../../src/server/index.js';
 import { startWorkerd } from '../../node/runtimes/workerd.js';
 
 export interface TestServersConfig {
@@ -83,15 +88,23 @@ export function loadTestStreams(): Record<string, TestStream> {
  * content without `kids` is -4018 (name the key), a key id the content does not
  * have or several at once -4022: never a token for some other key.
  */
-export function keyForRequest(contentId: string, stream: TestStream, kids: readonly string[] | undefined): { kid: string; key: string } {
+export function keyForRequest(
+  contentId: string,
+  stream: TestStream,
+  kids: readonly string[] | undefined,
+): { kid: string; key: string } {
   const ids = Object.keys(stream.keys);
   if (!kids || kids.length === 0) {
     if (ids.length === 1) return { kid: ids[0]!, key: stream.keys[ids[0]!]! };
-    throw new ExpressPlayError(-4018, { details: `${contentId.slice(0, 64)} has ${ids.length} keys: ask with the key id (kids) the license session needs` });
+    throw new ExpressPlayError(-4018, {
+      details: `${contentId.slice(0, 64)} has ${ids.length} keys: ask with the key id (kids) the license session needs`,
+    });
   }
   const unknown = kids.find((kid) => !Object.hasOwn(stream.keys, kid));
-  if (unknown !== undefined) throw new ExpressPlayError(-4022, { details: `${contentId.slice(0, 64)} has no key ${unknown}` });
-  if (kids.length > 1) throw new ExpressPlayError(-4022, { details: `one token holds one key; asked for ${kids.join(', ')} at once` });
+  if (unknown !== undefined)
+    throw new ExpressPlayError(-4022, { details: `${contentId.slice(0, 64)} has no key ${unknown}` });
+  if (kids.length > 1)
+    throw new ExpressPlayError(-4022, { details: `one token holds one key; asked for ${kids.join(', ')} at once` });
   return { kid: kids[0]!, key: stream.keys[kids[0]!]! };
 }
 
@@ -102,11 +115,23 @@ export function refusedKids(req: IncomingMessage): string[] {
 }
 
 /** The test back end's policy: the requested key of the stream (unless refused), the detected security level/HDCP or 1/0. */
-export function resolveTestParams(streams: Readonly<Record<string, TestStream>>, ctx: TokenRequestContext, refused: readonly string[] = []): ResolvedTokenParams {
+export function resolveTestParams(
+  streams: Readonly<Record<string, TestStream>>,
+  ctx: TokenRequestContext,
+  refused: readonly string[] = [],
+): ResolvedTokenParams {
   const stream = Object.hasOwn(streams, ctx.contentId) ? streams[ctx.contentId] : undefined;
-  if (!stream) throw new ExpressPlayError(ClientCode.NOT_FOUND, { details: `unknown content ${ctx.contentId.slice(0, 64)}`, httpStatus: 404 });
+  if (!stream)
+    throw new ExpressPlayError(ClientCode.NOT_FOUND, {
+      details: `unknown content ${ctx.contentId.slice(0, 64)}`,
+      httpStatus: 404,
+    });
   const { kid, key } = keyForRequest(ctx.contentId, stream, ctx.kids);
-  if (refused.includes(kid)) throw new ExpressPlayError(ClientCode.HTTP, { details: `key ${kid} is not for this device (test policy)`, httpStatus: 403 });
+  if (refused.includes(kid))
+    throw new ExpressPlayError(ClientCode.HTTP, {
+      details: `key ${kid} is not for this device (test policy)`,
+      httpStatus: 403,
+    });
   if (ctx.drm === 'fairplay') return { contentKey: key, iv: stream.iv ?? DEFAULT_FAIRPLAY_IV };
   if (ctx.drm === 'playready') return { kid, contentKey: key };
   return {
@@ -127,7 +152,10 @@ function listen(server: Server): Promise<string> {
 
 export async function startTestServers(options: TestServersOptions = {}): Promise<TestServers> {
   const streams = loadTestStreams();
-  const emulator = await startEmulator({ control: true, authenticators: { test: [TEST_AUTHENTICATOR], production: [] } });
+  const emulator = await startEmulator({
+    control: true,
+    authenticators: { test: [TEST_AUTHENTICATOR], production: [] },
+  });
   const handler = createTokenHandler({
     authenticator: TEST_AUTHENTICATOR,
     service: emulator.url,
@@ -144,7 +172,13 @@ export async function startTestServers(options: TestServersOptions = {}): Promis
     throw err;
   }
   // The same endpoint as a Cloudflare Worker in workerd (test/node/runtimes/workerd.ts).
-  const workerd = options.pageOrigins ? await startWorkerd({ authenticator: TEST_AUTHENTICATOR, service: emulator.url, allowedOrigins: options.pageOrigins }) : undefined;
+  const workerd = options.pageOrigins
+    ? await startWorkerd({
+        authenticator: TEST_AUTHENTICATOR,
+        service: emulator.url,
+        allowedOrigins: options.pageOrigins,
+      })
+    : undefined;
   return {
     config: {
       emulatorUrl: emulator.url,

@@ -4,14 +4,32 @@
 // token endpoint and emulator; only the CDM is a double.
 import { expect } from 'chai';
 import { resetEmulator, testConfig } from '../support/page.js';
-import { createEmeDoubles, legacyWebKitFairPlayDevice, modernFairPlayDevice, type DoubleEnvironment } from '../support/eme-doubles.js';
+import {
+  createEmeDoubles,
+  legacyWebKitFairPlayDevice,
+  modernFairPlayDevice,
+  type DoubleEnvironment,
+} from '../support/eme-doubles.js';
 import { utf8Encode } from '../../../src/core/encoding.js';
 import { clearFairPlayCertificateCache } from '../../../src/browser/index.js';
-import { counts, createPlayer, recordEvents, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
+import {
+  counts,
+  createPlayer,
+  recordEvents,
+  sleep,
+  spyFetch,
+  tokenOptions,
+  waitFor,
+  type TestPlayer,
+} from './helpers.js';
 
 const CERT_URL = '/test/browser/videojs/fairplay-test-cert.pem';
 const SKD = 'skd://fairplay-hls';
-const SOURCE = { src: '/test/media/fairplay-hls/master.m3u8', type: 'application/x-mpegURL', expressplay: { contentId: 'fairplay-hls' } };
+const SOURCE = {
+  src: '/test/media/fairplay-hls/master.m3u8',
+  type: 'application/x-mpegURL',
+  expressplay: { contentId: 'fairplay-hls' },
+};
 
 /** Replaces a global for the test; returns the undo. */
 function overrideGlobal(target: object, name: string, value: unknown): () => void {
@@ -50,7 +68,9 @@ describe('Video.js plugin: FairPlay via contrib-eme on EME doubles', () => {
     const cfg = await testConfig();
     const certFetches = spy.calls.filter((c) => c.url.endsWith(CERT_URL));
     expect(certFetches, 'certificate fetches').to.have.length(1);
-    const rights = spy.calls.filter((c) => c.method === 'POST' && c.url.startsWith(`${cfg.emulatorUrl}/hms/fp/rights/`));
+    const rights = spy.calls.filter(
+      (c) => c.method === 'POST' && c.url.startsWith(`${cfg.emulatorUrl}/hms/fp/rights/`),
+    );
     expect(rights, 'SPC posts').to.have.length(1);
     expect(rights[0]!.url).to.match(/\?ExpressPlayToken=/);
     expect(rights[0]!.headers.get('content-type')).to.equal('application/octet-stream');
@@ -71,7 +91,9 @@ describe('Video.js plugin: FairPlay via contrib-eme on EME doubles', () => {
   it('modern com.apple.fps: certificate once, SPC to the rights URL as octet-stream, CKC to update()', async function () {
     this.timeout(20000);
     const doubles = createEmeDoubles(modernFairPlayDevice());
-    undo.push(overrideGlobal(navigator, 'requestMediaKeySystemAccess', doubles.environment.requestMediaKeySystemAccess));
+    undo.push(
+      overrideGlobal(navigator, 'requestMediaKeySystemAccess', doubles.environment.requestMediaKeySystemAccess),
+    );
     player = await createPlayer();
     const video = player.tech(true).el();
     doubles.install(video);
@@ -85,7 +107,9 @@ describe('Video.js plugin: FairPlay via contrib-eme on EME doubles', () => {
     await waitFor(() => player!.currentSource().keySystems, 5000, 'keySystems on the source');
     expect(Object.keys(player.currentSource().keySystems!)).to.deep.equal(['com.apple.fps']);
     // What Safari fires for an HLS skd key.
-    video.dispatchEvent(new MediaEncryptedEvent('encrypted', { initDataType: 'skd', initData: utf8Encode(SKD).buffer as ArrayBuffer }));
+    video.dispatchEvent(
+      new MediaEncryptedEvent('encrypted', { initDataType: 'skd', initData: utf8Encode(SKD).buffer as ArrayBuffer }),
+    );
     await waitFor(() => doubles.log.updates.length > 0, 10000, 'update()');
     expect(doubles.log.certificates).to.have.length(1);
     await checkRoundTrip(doubles);
@@ -124,7 +148,9 @@ describe('Video.js plugin: FairPlay via contrib-eme on EME doubles', () => {
     const init = doubles.log.legacyInitData[0]!;
     const cert = Uint8Array.from(atob('MB5FeHByZXNzUGxheSB0ZXN0IEZQIGNlcnQgKGZha2U='), (ch) => ch.charCodeAt(0));
     expect([...init.subarray(init.length - cert.length)]).to.deep.equal([...cert]);
-    const id = String.fromCharCode(...new Uint16Array(init.slice(init.length - cert.length - 4 - 24, init.length - cert.length - 4).buffer));
+    const id = String.fromCharCode(
+      ...new Uint16Array(init.slice(init.length - cert.length - 4 - 24, init.length - cert.length - 4).buffer),
+    );
     expect(id).to.equal('fairplay-hls');
     await checkRoundTrip(doubles);
     expect(player.error()).to.equal(null);

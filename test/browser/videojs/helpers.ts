@@ -3,7 +3,14 @@
 // is registered on that `window.videojs`.
 
 import type videojsType from 'video.js';
-import { registerExpressPlay, type ExpressPlayPluginOptions, type ExpressPlayHandle, type VideoJsLike, type VjsPlayer, type VjsSource } from '../../../src/videojs/index.js';
+import {
+  registerExpressPlay,
+  type ExpressPlayPluginOptions,
+  type ExpressPlayHandle,
+  type VideoJsLike,
+  type VjsPlayer,
+  type VjsSource,
+} from '../../../src/videojs/index.js';
 import type { ExpressPlayEvent } from '../../../src/browser/types.js';
 import { emulatorStats, loadScript, resetEmulator, testConfig, total } from '../support/page.js';
 import { CONTRIB_EME_URL, VIDEOJS_URL } from '../support/players.js';
@@ -81,18 +88,30 @@ export function useVideoJsFixture(): { unhandled: unknown[] } {
 export async function tokenOptions(): Promise<ExpressPlayPluginOptions> {
   const cfg = await testConfig();
   return {
-    token: { endpoint: cfg.tokenEndpointUrl, allowedRightsHosts: ['127.0.0.1'], retry: { maxAttempts: 3, baseDelayMs: 20 } },
+    token: {
+      endpoint: cfg.tokenEndpointUrl,
+      allowedRightsHosts: ['127.0.0.1'],
+      retry: { maxAttempts: 3, baseDelayMs: 20 },
+    },
     detect: { includeClearKey: true },
   };
 }
 
-export const EVENT_TYPES = ['expressplay:detected', 'expressplay:token', 'expressplay:license', 'expressplay:keystatus', 'expressplay:error'] as const;
+export const EVENT_TYPES = [
+  'expressplay:detected',
+  'expressplay:token',
+  'expressplay:license',
+  'expressplay:keystatus',
+  'expressplay:error',
+] as const;
 
 /** Records every expressplay:* event the player triggers (the payload is the listener's 2nd argument). */
 export function recordEvents(player: TestPlayer): ExpressPlayEvent[] {
   const seen: ExpressPlayEvent[] = [];
   for (const type of EVENT_TYPES) {
-    (player.on as (t: string, fn: (e: unknown, data: ExpressPlayEvent) => void) => void)(type, (_e, data) => seen.push(data));
+    (player.on as (t: string, fn: (e: unknown, data: ExpressPlayEvent) => void) => void)(type, (_e, data) =>
+      seen.push(data),
+    );
   }
   return seen;
 }
@@ -106,7 +125,12 @@ export interface RequestCounts {
 
 export async function counts(): Promise<RequestCounts> {
   const s = await emulatorStats();
-  return { tokensIssued: total(s.tokensIssued), tokenRejects: s.rejects.token, licensesServed: total(s.licensesServed), rightsRejects: s.rejects.rights };
+  return {
+    tokensIssued: total(s.tokensIssued),
+    tokenRejects: s.rejects.token,
+    licensesServed: total(s.licensesServed),
+    rightsRejects: s.rejects.rights,
+  };
 }
 
 export interface SpiedFetch {
@@ -125,7 +149,13 @@ export function spyFetch(): { calls: SpiedFetch[]; restore(): void } {
   const original = globalThis.fetch;
   const calls: SpiedFetch[] = [];
   globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const call: SpiedFetch = { url: String(input instanceof Request ? input.url : input), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body: init?.body, outcome: 'pending' };
+    const call: SpiedFetch = {
+      url: String(input instanceof Request ? input.url : input),
+      method: init?.method ?? 'GET',
+      headers: new Headers(init?.headers),
+      body: init?.body,
+      outcome: 'pending',
+    };
     calls.push(call);
     const p = original(input, init);
     p.then(

@@ -37,7 +37,7 @@ function trackVhsQualitySwitch(player: TestPlayer): () => Promise<void> {
     tech.vhs.playlists.on('loadedplaylist', armed);
   });
   return async () => {
-    for (let seen = NaN; seen !== armedAt; ) {
+    for (let seen = NaN; seen !== armedAt;) {
       seen = armedAt;
       const wait = Math.max(0, seen + VHS_QUALITY_SWITCH_DEBOUNCE_MS - performance.now()) + 20;
       await new Promise((r) => setTimeout(r, wait));
@@ -88,10 +88,15 @@ describe('Video.js plugin: multi-key content (one token per key)', function () {
     // Sessions open from each init segment's pssh: the rendition VHS picked (by player size) and the audio.
     const stats = await emulatorStats();
     const kids = Object.keys(stats.tokensByKid);
-    expect(kids.sort(), 'the audio key and the played video key').to.deep.equal([KID.audio, video.videoHeight === 360 ? KID.hd : KID.sd].sort());
+    expect(kids.sort(), 'the audio key and the played video key').to.deep.equal(
+      [KID.audio, video.videoHeight === 360 ? KID.hd : KID.sd].sort(),
+    );
     expectOneTokenPerKey(stats, kids);
     const licenses = events.filter((e) => e.type === 'expressplay:license');
-    expect(licenses.every((e) => e.kids?.length === 1), 'each license event names its key').to.equal(true);
+    expect(
+      licenses.every((e) => e.kids?.length === 1),
+      'each license event names its key',
+    ).to.equal(true);
     expect(events.filter((e) => e.type === 'expressplay:error')).to.have.length(0);
   });
 
@@ -100,7 +105,10 @@ describe('Video.js plugin: multi-key content (one token per key)', function () {
     const events = recordEvents(player);
     const { tokenEndpointUrl } = await testConfig();
     const options = await tokenOptions();
-    player.expressplay({ ...options, token: { ...options.token!, endpoint: `${tokenEndpointUrl}?refuseKids=${KID.sd}` } });
+    player.expressplay({
+      ...options,
+      token: { ...options.token!, endpoint: `${tokenEndpointUrl}?refuseKids=${KID.sd}` },
+    });
     load(player, INBAND);
     await waitFor(() => player.error() !== null, 'the player error');
     const typed = player.error()!.expressplay as ExpressPlayError;
@@ -128,7 +136,7 @@ describe('Video.js plugin: multi-key content (one token per key)', function () {
   // (excludeNonUsablePlaylistsByKeyId_), so with Video.js a key whose session starts only
   // when its rendition plays (manifest-inband.mpd: HD) is never switched to. With the
   // manifest's pssh every key's session opens at load, each with its own token.
-  it('with every track\'s pssh in the manifest: a session per key at load, one token each', async () => {
+  it("with every track's pssh in the manifest: a session per key at load, one token each", async () => {
     const player = await newPlayer();
     player.expressplay(await tokenOptions());
     load(player, DASH);

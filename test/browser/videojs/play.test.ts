@@ -24,7 +24,11 @@ describe('Video.js plugin: plays encrypted DASH end to end', () => {
       const events = recordEvents(player);
       const handle = player.expressplay(await tokenOptions());
       expect(handle.tokenClient).to.be.an('object');
-      player.src({ src: `/test/media/${contentId}/manifest.mpd`, type: 'application/dash+xml', expressplay: { contentId } });
+      player.src({
+        src: `/test/media/${contentId}/manifest.mpd`,
+        type: 'application/dash+xml',
+        expressplay: { contentId },
+      });
       void player.play()?.catch(() => undefined);
       await playedPast(player.tech(true).el(), 1, 20000);
 
@@ -36,7 +40,12 @@ describe('Video.js plugin: plays encrypted DASH end to end', () => {
       expect(c.rightsRejects + c.tokenRejects, 'rejects').to.equal(0);
 
       const types = events.map((e) => e.type);
-      expect(types).to.include.members(['expressplay:detected', 'expressplay:token', 'expressplay:license', 'expressplay:keystatus']);
+      expect(types).to.include.members([
+        'expressplay:detected',
+        'expressplay:token',
+        'expressplay:license',
+        'expressplay:keystatus',
+      ]);
       expect(types).not.to.include('expressplay:error');
       const token = events.find((e) => e.type === 'expressplay:token')!;
       expect(token).to.include({ drm: 'clearkey', contentId, source: 'endpoint' });
@@ -53,7 +62,11 @@ describe('Video.js plugin: plays encrypted DASH end to end', () => {
     this.timeout(40000);
     player = await createPlayer();
     player.expressplay(await tokenOptions());
-    const source = { src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } };
+    const source = {
+      src: '/test/media/cenc-h264/manifest.mpd',
+      type: 'application/dash+xml',
+      expressplay: { contentId: 'cenc-h264' },
+    };
     player.src(source);
     void player.play()?.catch(() => undefined);
     await playedPast(player.tech(true).el(), 1, 20000);
@@ -72,7 +85,11 @@ describe('Video.js plugin: plays encrypted DASH end to end', () => {
     performance.clearResourceTimings();
     player = await createPlayer();
     player.expressplay(await tokenOptions());
-    player.src({ src: '/test/media/cenc-h264/manifest.mpd?parallel', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } });
+    player.src({
+      src: '/test/media/cenc-h264/manifest.mpd?parallel',
+      type: 'application/dash+xml',
+      expressplay: { contentId: 'cenc-h264' },
+    });
     void player.play()?.catch(() => undefined);
     await playedPast(player.tech(true).el(), 1, 20000);
     const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -89,13 +106,21 @@ describe('Video.js plugin: plays encrypted DASH end to end', () => {
     this.timeout(30000);
     const cfg = await testConfig();
     // The app's own playback API handed it a rights URL.
-    const answer = (await (await fetch(`${cfg.tokenEndpointUrl}?drm=clearkey&contentId=cenc-h264`, { headers: { accept: 'application/json' } })).json()) as { rightsUrl: string };
+    const answer = (await (
+      await fetch(`${cfg.tokenEndpointUrl}?drm=clearkey&contentId=cenc-h264`, {
+        headers: { accept: 'application/json' },
+      })
+    ).json()) as { rightsUrl: string };
     const spy = spyFetch();
     try {
       player = await createPlayer();
       const events = recordEvents(player);
       player.expressplay(await tokenOptions());
-      player.src({ src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264', rightsUrl: answer.rightsUrl } });
+      player.src({
+        src: '/test/media/cenc-h264/manifest.mpd',
+        type: 'application/dash+xml',
+        expressplay: { contentId: 'cenc-h264', rightsUrl: answer.rightsUrl },
+      });
       void player.play()?.catch(() => undefined);
       await playedPast(player.tech(true).el(), 1, 20000);
       expect(spy.calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl))).to.have.length(0);

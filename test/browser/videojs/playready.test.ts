@@ -20,7 +20,9 @@ describe('Video.js plugin: PlayReady key message', () => {
     const req = playReadyRequest(message.buffer as ArrayBuffer);
     expect(new TextDecoder().decode(req.body)).to.equal(soap);
     expect(req.contentType).to.equal('text/xml; charset=utf-8');
-    expect(req.headers).to.deep.equal({ soapaction: '"http://schemas.microsoft.com/DRM/2007/03/protocols/AcquireLicense"' });
+    expect(req.headers).to.deep.equal({
+      soapaction: '"http://schemas.microsoft.com/DRM/2007/03/protocols/AcquireLicense"',
+    });
   });
 
   it('sends a message that is not the wrapper as it is, as SOAP', () => {

@@ -6,9 +6,23 @@ import { isExpressPlayError, type ExpressPlayError } from '../../../src/core/err
 import { createTokenClient } from '../../../src/browser/index.js';
 import { playedPast, setFaults, testConfig } from '../support/page.js';
 import { players } from '../support/players.js';
-import { counts, createPlayer, useVideoJsFixture, recordEvents, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
+import {
+  counts,
+  createPlayer,
+  useVideoJsFixture,
+  recordEvents,
+  sleep,
+  spyFetch,
+  tokenOptions,
+  waitFor,
+  type TestPlayer,
+} from './helpers.js';
 
-const CENC = { src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } };
+const CENC = {
+  src: '/test/media/cenc-h264/manifest.mpd',
+  type: 'application/dash+xml',
+  expressplay: { contentId: 'cenc-h264' },
+};
 
 describe('Video.js plugin: token expiry, refusals, dispose', () => {
   let player: TestPlayer | undefined;
@@ -76,10 +90,16 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     expect(err.metadata).to.include({ errorType: 'expressplay', code: -2018 });
     expect(err.metadata!.expressplay).to.equal(ours);
     // contrib-eme 5.0 reports no metadata of its own (the oldest-players matrix run); later ones do, and it is kept.
-    if (players.contribEme !== 'videojs-contrib-eme-5.0') expect(err.metadata!.eme, 'contrib-eme metadata kept').to.be.an('object');
+    if (players.contribEme !== 'videojs-contrib-eme-5.0')
+      expect(err.metadata!.eme, 'contrib-eme metadata kept').to.be.an('object');
     expect(err.message).to.contain('-2018');
     const c = await counts();
-    expect(c, JSON.stringify(c)).to.deep.include({ tokensIssued: 0, tokenRejects: 1, licensesServed: 0, rightsRejects: 0 });
+    expect(c, JSON.stringify(c)).to.deep.include({
+      tokensIssued: 0,
+      tokenRejects: 1,
+      licensesServed: 0,
+      rightsRejects: 0,
+    });
     const errors = events.filter((e) => e.type === 'expressplay:error');
     expect(errors.length).to.be.at.least(1);
     expect(errors[0]!.error?.code).to.equal(-2018);
@@ -118,7 +138,11 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
       player.expressplay(await tokenOptions());
       player.src(CENC);
       play(player);
-      const tokenCall = await waitFor(() => spy.calls.find((c) => c.url.startsWith(cfg.tokenEndpointUrl)), 5000, 'the token request');
+      const tokenCall = await waitFor(
+        () => spy.calls.find((c) => c.url.startsWith(cfg.tokenEndpointUrl)),
+        5000,
+        'the token request',
+      );
       expect(tokenCall.outcome).to.equal('pending');
       player.dispose();
       player = undefined;
@@ -127,8 +151,14 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
       expect((tokenCall.error as Error).name).to.equal('AbortError');
       const before = spy.calls.length;
       await sleep(3500); // past the token latency
-      expect(spy.calls.slice(before).map((c) => c.url), 'requests after dispose').to.deep.equal([]);
-      expect(spy.calls.filter((c) => c.outcome === 'pending').map((c) => c.url), 'still running').to.deep.equal([]);
+      expect(
+        spy.calls.slice(before).map((c) => c.url),
+        'requests after dispose',
+      ).to.deep.equal([]);
+      expect(
+        spy.calls.filter((c) => c.outcome === 'pending').map((c) => c.url),
+        'still running',
+      ).to.deep.equal([]);
       const c = await counts();
       expect(c.licensesServed + c.rightsRejects).to.equal(0);
       expect(fixture.unhandled).to.deep.equal([]);

@@ -5,9 +5,22 @@
 import { expect } from 'chai';
 import { errorForHttpStatus, isExpressPlayError, type ExpressPlayError } from '../../../src/core/errors.js';
 import { setFaults } from '../support/page.js';
-import { counts, createPlayer, recordEvents, sleep, useVideoJsFixture, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
+import {
+  counts,
+  createPlayer,
+  recordEvents,
+  sleep,
+  useVideoJsFixture,
+  tokenOptions,
+  waitFor,
+  type TestPlayer,
+} from './helpers.js';
 
-const CENC = { src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } };
+const CENC = {
+  src: '/test/media/cenc-h264/manifest.mpd',
+  type: 'application/dash+xml',
+  expressplay: { contentId: 'cenc-h264' },
+};
 
 describe('Video.js plugin: a viewer refused by the back end (-9013, 403)', () => {
   let player: TestPlayer | undefined;

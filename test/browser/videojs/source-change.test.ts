@@ -6,8 +6,16 @@ import type { ExpressPlayError } from '../../../src/core/errors.js';
 import { setFaults, testConfig } from '../support/page.js';
 import { createPlayer, useVideoJsFixture, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
 
-const A = { src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } };
-const B = { src: '/test/media/cbcs-vp9/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cbcs-vp9' } };
+const A = {
+  src: '/test/media/cenc-h264/manifest.mpd',
+  type: 'application/dash+xml',
+  expressplay: { contentId: 'cenc-h264' },
+};
+const B = {
+  src: '/test/media/cbcs-vp9/manifest.mpd',
+  type: 'application/dash+xml',
+  expressplay: { contentId: 'cbcs-vp9' },
+};
 /** A source the plugin must leave alone (no `expressplay` field). */
 const PLAIN = { src: '/test/media/cbcs-vp9/manifest.mpd?plain', type: 'application/dash+xml' };
 
@@ -16,7 +24,8 @@ function slowDetection(ms: number) {
   return {
     includeClearKey: true,
     environment: {
-      requestMediaKeySystemAccess: (ks: string, cfg: MediaKeySystemConfiguration[]) => sleep(ms).then(() => navigator.requestMediaKeySystemAccess(ks, cfg)),
+      requestMediaKeySystemAccess: (ks: string, cfg: MediaKeySystemConfiguration[]) =>
+        sleep(ms).then(() => navigator.requestMediaKeySystemAccess(ks, cfg)),
     },
   };
 }
@@ -37,7 +46,10 @@ describe('Video.js plugin: source changes', () => {
       await sleep(1500); // detection has answered; A's late setSource must not win
       expect(player.currentSource().src).to.contain('?plain');
       expect(player.currentSource().keySystems).to.equal(undefined);
-      expect(spy.calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl)).map((c) => c.url), 'token requests').to.deep.equal([]);
+      expect(
+        spy.calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl)).map((c) => c.url),
+        'token requests',
+      ).to.deep.equal([]);
       expect(fixture.unhandled).to.deep.equal([]);
     } finally {
       spy.restore();
@@ -57,7 +69,10 @@ describe('Video.js plugin: source changes', () => {
       await sleep(500);
       expect(player.currentSource().src).to.contain('cbcs-vp9');
       const tokens = spy.calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl)).map((c) => c.url);
-      expect(tokens.some((u) => u.includes('contentId=cenc-h264')), `token requests: ${tokens.join(' ')}`).to.equal(false);
+      expect(
+        tokens.some((u) => u.includes('contentId=cenc-h264')),
+        `token requests: ${tokens.join(' ')}`,
+      ).to.equal(false);
       expect(tokens.filter((u) => u.includes('contentId=cbcs-vp9'))).to.have.length(1);
       expect(fixture.unhandled).to.deep.equal([]);
     } finally {
@@ -74,7 +89,11 @@ describe('Video.js plugin: source changes', () => {
       player = await createPlayer();
       player.expressplay(await tokenOptions());
       player.src(A);
-      const tokenCall = await waitFor(() => spy.calls.find((c) => c.url.startsWith(cfg.tokenEndpointUrl)), 5000, 'the token request');
+      const tokenCall = await waitFor(
+        () => spy.calls.find((c) => c.url.startsWith(cfg.tokenEndpointUrl)),
+        5000,
+        'the token request',
+      );
       expect(tokenCall.outcome).to.equal('pending');
       player.src(PLAIN);
       await waitFor(() => tokenCall.outcome !== 'pending', 1000, "A's token request to end");

@@ -11,10 +11,23 @@ import { createEmeDoubles, routeKeySystemsToDoubles, widevineL1Device } from '..
 import { testConfig } from '../support/page.js';
 import { isExpressPlayError, type ExpressPlayError } from '../../../src/core/index.js';
 import type { DrmProfile } from '../../../src/browser/index.js';
-import { counts, createPlayer, recordEvents, sleep, spyFetch, tokenOptions, useVideoJsFixture, waitFor } from './helpers.js';
+import {
+  counts,
+  createPlayer,
+  recordEvents,
+  sleep,
+  spyFetch,
+  tokenOptions,
+  useVideoJsFixture,
+  waitFor,
+} from './helpers.js';
 
 const WIDEVINE = 'com.widevine.alpha';
-const SOURCE = { src: '/test/media/cenc-h264/manifest.mpd', type: 'application/dash+xml', expressplay: { contentId: 'cenc-h264' } };
+const SOURCE = {
+  src: '/test/media/cenc-h264/manifest.mpd',
+  type: 'application/dash+xml',
+  expressplay: { contentId: 'cenc-h264' },
+};
 
 /** A binary challenge as a CDM makes one (protobuf-ish, never ClearKey JSON), carrying the initData. */
 function widevineChallenge(_type: string, initData: Uint8Array): Uint8Array {
@@ -51,7 +64,11 @@ describe('Video.js plugin: Widevine L1 via contrib-eme on an EME double', () => 
     player.expressplay({ ...(await tokenOptions()), detect: { refresh: true } });
     player.src(SOURCE);
 
-    const detected = await waitFor(() => events.find((e) => e.type === 'expressplay:detected'), 5000, 'expressplay:detected');
+    const detected = await waitFor(
+      () => events.find((e) => e.type === 'expressplay:detected'),
+      5000,
+      'expressplay:detected',
+    );
     const profile = detected.profile as DrmProfile;
     expect(profile.preferred?.drm).to.equal('widevine');
     expect(profile.widevine.securityLevel, 'HW_SECURE_ALL').to.equal(5);
@@ -69,7 +86,15 @@ describe('Video.js plugin: Widevine L1 via contrib-eme on an EME double', () => 
     await sleep(3000); // a retry (contrib-eme's or the plugin's) would show up now
 
     // contrib-eme asked the double for HW_SECURE_ALL and put its MediaKeys on the element.
-    const asked = doubles.log.accessCalls.filter((c) => c.keySystem === WIDEVINE && c.configurations.some((k) => (k.videoCapabilities ?? []).length > 0 && k.videoCapabilities!.every((v) => v.robustness === 'HW_SECURE_ALL')));
+    const asked = doubles.log.accessCalls.filter(
+      (c) =>
+        c.keySystem === WIDEVINE &&
+        c.configurations.some(
+          (k) =>
+            (k.videoCapabilities ?? []).length > 0 &&
+            k.videoCapabilities!.every((v) => v.robustness === 'HW_SECURE_ALL'),
+        ),
+    );
     expect(asked.length, "contrib-eme's MediaKeySystemConfiguration with HW_SECURE_ALL").to.be.greaterThan(0);
     expect(video.mediaKeys, 'the double MediaKeys on the element').to.not.equal(null);
 

@@ -12,7 +12,9 @@ describe('token endpoint in workerd (Cloudflare Workers recipe)', function () {
   it('plays cenc-h264 with the token minted by the Worker', async () => {
     const { workerdTokenEndpointUrl } = await testConfig();
     expect(workerdTokenEndpointUrl, 'servers.ts started workerd').to.be.a('string');
-    const handle = await fx.attach({ token: { endpoint: workerdTokenEndpointUrl!, allowedRightsHosts: ['127.0.0.1'] } });
+    const handle = await fx.attach({
+      token: { endpoint: workerdTokenEndpointUrl!, allowedRightsHosts: ['127.0.0.1'] },
+    });
     expect(handle.support.drm).to.equal('clearkey');
     await fx.player.load('/test/media/cenc-h264/manifest.mpd');
     await fx.video.play();
@@ -29,7 +31,9 @@ describe('token endpoint in workerd (Cloudflare Workers recipe)', function () {
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', 'allow-scripts');
     const answer = new Promise<{ status: number; body: string }>((resolve) => {
-      window.addEventListener('message', (e: MessageEvent) => resolve(e.data as { status: number; body: string }), { once: true });
+      window.addEventListener('message', (e: MessageEvent) => resolve(e.data as { status: number; body: string }), {
+        once: true,
+      });
     });
     frame.srcdoc = `<script>fetch(${JSON.stringify(`${workerdTokenEndpointUrl}?drm=clearkey&contentId=cenc-h264`)}).then(async (r) => parent.postMessage({ status: r.status, body: await r.text() }, '*'), (e) => parent.postMessage({ status: 0, body: String(e) }, '*'));</script>`;
     document.body.appendChild(frame);

@@ -15,20 +15,63 @@ import {
 
 // The spec's table (shared/spec/expressplay-token-api.md, "Error codes"): code, W column, F column.
 const SPEC: readonly [number, boolean, boolean][] = [
-  [-2002, true, true], [-2003, true, true], [-2005, true, true], [-2008, true, true], [-2017, true, true], [-2018, true, true],
-  [-2019, true, true], [-2020, false, true], [-2021, false, true], [-2022, true, true], [-2023, true, true], [-2025, true, true],
-  [-2027, true, true], [-2030, true, true], [-2031, true, true], [-2033, true, true], [-2034, true, true], [-2035, true, true],
-  [-2036, true, true], [-2037, true, true], [-2040, true, true], [-3004, true, true], [-4001, true, true], [-4010, true, true],
-  [-4018, true, true], [-4019, true, true], [-4020, true, true], [-4021, true, true], [-4022, true, true], [-4024, true, true],
-  [-5003, true, true], [-6001, false, true], [-6002, false, true], [-6003, false, true], [-6004, false, true], [-6005, true, true],
-  [-6006, false, true], [-6007, true, true], [-6008, false, true], [-6009, false, true], [-7002, true, false], [-7003, true, false],
-  [-7004, true, false], [-7006, true, false], [-7007, true, false], [-7008, true, false], [-7009, true, false], [-7011, true, false],
+  [-2002, true, true],
+  [-2003, true, true],
+  [-2005, true, true],
+  [-2008, true, true],
+  [-2017, true, true],
+  [-2018, true, true],
+  [-2019, true, true],
+  [-2020, false, true],
+  [-2021, false, true],
+  [-2022, true, true],
+  [-2023, true, true],
+  [-2025, true, true],
+  [-2027, true, true],
+  [-2030, true, true],
+  [-2031, true, true],
+  [-2033, true, true],
+  [-2034, true, true],
+  [-2035, true, true],
+  [-2036, true, true],
+  [-2037, true, true],
+  [-2040, true, true],
+  [-3004, true, true],
+  [-4001, true, true],
+  [-4010, true, true],
+  [-4018, true, true],
+  [-4019, true, true],
+  [-4020, true, true],
+  [-4021, true, true],
+  [-4022, true, true],
+  [-4024, true, true],
+  [-5003, true, true],
+  [-6001, false, true],
+  [-6002, false, true],
+  [-6003, false, true],
+  [-6004, false, true],
+  [-6005, true, true],
+  [-6006, false, true],
+  [-6007, true, true],
+  [-6008, false, true],
+  [-6009, false, true],
+  [-7002, true, false],
+  [-7003, true, false],
+  [-7004, true, false],
+  [-7006, true, false],
+  [-7007, true, false],
+  [-7008, true, false],
+  [-7009, true, false],
+  [-7011, true, false],
 ];
 
 describe('catalog', () => {
   it('has 48 seed codes, as the spec table does', () => {
     assert.equal(SPEC.length, 48);
-    assert.deepEqual([...seedCodes()].sort((a, b) => b - a), SPEC.map(([c]) => c).sort((a, b) => b - a));
+    assert.deepEqual(
+      [...seedCodes()].sort((a, b) => b - a),
+      SPEC.map(([c]) => c).sort((a, b) => b - a),
+    );
   });
   for (const [code, w, f] of SPEC) {
     it(`${code}: sources ${[w && 'widevine', f && 'fairplay'].filter(Boolean).join('+')}`, () => {
@@ -52,7 +95,20 @@ describe('catalog', () => {
     for (const [code, e] of ERROR_CATALOG) {
       assert.equal(e.code, code);
       assert.equal(typeof e.retryable, 'boolean');
-      assert.ok(['auth', 'input', 'quota', 'device', 'server', 'network', 'timeout', 'aborted', 'policy', 'unsupported'].includes(e.category));
+      assert.ok(
+        [
+          'auth',
+          'input',
+          'quota',
+          'device',
+          'server',
+          'network',
+          'timeout',
+          'aborted',
+          'policy',
+          'unsupported',
+        ].includes(e.category),
+      );
     }
     assert.equal(catalogEntry(-2017)?.category, 'auth');
     assert.equal(catalogEntry(-2018)?.category, 'auth');
@@ -74,7 +130,15 @@ describe('ExpressPlayError', () => {
     assert.ok(isExpressPlayError({ name: 'ExpressPlayError', code: -1 }));
     assert.ok(!isExpressPlayError(new Error('x')));
     assert.ok(!isExpressPlayError(null));
-    assert.deepEqual(e.toJSON(), { name: 'ExpressPlayError', code: -2033, message: e.message, httpStatus: 400, category: 'input', retryable: false, drm: 'widevine' });
+    assert.deepEqual(e.toJSON(), {
+      name: 'ExpressPlayError',
+      code: -2033,
+      message: e.message,
+      httpStatus: 400,
+      category: 'input',
+      retryable: false,
+      drm: 'widevine',
+    });
   });
   it('an unknown code still makes an error', () => {
     const e = new ExpressPlayError(-1);
@@ -82,7 +146,9 @@ describe('ExpressPlayError', () => {
     assert.equal(e.category, 'server');
   });
   it('redacts tokens in details', () => {
-    const e = new ExpressPlayError(-4010, { details: 'https://x/hms/wv/rights/?ExpressPlayToken=AAAASECRETTOKEN&x=1 customerAuthenticator=KEY123' });
+    const e = new ExpressPlayError(-4010, {
+      details: 'https://x/hms/wv/rights/?ExpressPlayToken=AAAASECRETTOKEN&x=1 customerAuthenticator=KEY123',
+    });
     assert.ok(!e.message.includes('SECRETTOKEN'));
     assert.ok(!e.message.includes('KEY123'));
     assert.ok(e.isTokenRejected);
@@ -100,19 +166,31 @@ describe('ExpressPlayError', () => {
     assert.equal(errorForHttpStatus(418).retryable, false);
     assert.equal(errorForHttpStatus(400).httpStatus, 400);
   });
-  it('-9013 takes its category from its HTTP status wherever it is made: a back end\'s, a relayed one, a bare status', () => {
+  it("-9013 takes its category from its HTTP status wherever it is made: a back end's, a relayed one, a bare status", () => {
     for (const status of [400, 401, 403, 409, 410, 418, 451]) {
       const bare = errorForHttpStatus(status);
       assert.equal(bare.code, ClientCode.HTTP);
       // The README's back end: `throw new ExpressPlayError(-9013, { httpStatus: 403 })`.
-      assert.equal(new ExpressPlayError(-9013, { httpStatus: status }).category, bare.category, `made with status ${status}`);
+      assert.equal(
+        new ExpressPlayError(-9013, { httpStatus: status }).category,
+        bare.category,
+        `made with status ${status}`,
+      );
       // …and what the browser makes of its answer.
-      const relayed = parseErrorResponse({ status, contentType: 'application/json', body: JSON.stringify({ errorCode: -9013, errorMessage: 'not entitled' }) });
+      const relayed = parseErrorResponse({
+        status,
+        contentType: 'application/json',
+        body: JSON.stringify({ errorCode: -9013, errorMessage: 'not entitled' }),
+      });
       assert.equal(relayed.code, -9013);
       assert.equal(relayed.category, bare.category, `relayed with status ${status}`);
     }
     assert.equal(new ExpressPlayError(-9013, { httpStatus: 403 }).category, 'auth');
-    assert.equal(new ExpressPlayError(-9013, { httpStatus: 403, category: 'policy' }).category, 'policy', 'an explicit category still wins');
+    assert.equal(
+      new ExpressPlayError(-9013, { httpStatus: 403, category: 'policy' }).category,
+      'policy',
+      'an explicit category still wins',
+    );
     assert.equal(new ExpressPlayError(-9013).category, 'server', 'no status: the catalog row');
   });
 });
@@ -126,7 +204,9 @@ describe('redactTokens', () => {
     assert.equal(redactTokens('a?customerAuthenticator=secret-key&b=2'), 'a?customerAuthenticator=[redacted]&b=2');
   });
   it('redacts every occurrence, stops at delimiters', () => {
-    const out = redactTokens('"ExpressPlayToken=AAAA1111" <a href=\'?ExpressPlayToken=BBBB2222\'> ExpressPlayToken=CCCC3333#frag');
+    const out = redactTokens(
+      '"ExpressPlayToken=AAAA1111" <a href=\'?ExpressPlayToken=BBBB2222\'> ExpressPlayToken=CCCC3333#frag',
+    );
     assert.ok(!/1111|2222|3333/.test(out), out);
     assert.ok(out.endsWith('#frag'));
   });

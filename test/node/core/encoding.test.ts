@@ -1,7 +1,18 @@
 // Byte/text helpers against Node's Buffer (the fuzz suite covers random inputs).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { base64ToBytes, bytesToBase64, bytesToBase64Url, bytesToHex, hexToBytes, isBase64, isHex, toBytes, utf8Decode, utf8Encode } from '../../../src/core/index.js';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  bytesToBase64Url,
+  bytesToHex,
+  hexToBytes,
+  isBase64,
+  isHex,
+  toBytes,
+  utf8Decode,
+  utf8Encode,
+} from '../../../src/core/index.js';
 
 describe('encoding', () => {
   it('isHex', () => {
@@ -14,7 +25,8 @@ describe('encoding', () => {
   });
   it('isBase64: canonical padded only', () => {
     for (const ok of ['AAAA', 'AAAAAA==', 'AAAAAAA=', '+/+/']) assert.equal(isBase64(ok), true, ok);
-    for (const bad of ['', 'AAA', 'AAAAAA', '-_-_', 'AA==AA==', 'AAAA\n', '====']) assert.equal(isBase64(bad), false, bad);
+    for (const bad of ['', 'AAA', 'AAAAAA', '-_-_', 'AA==AA==', 'AAAA\n', '===='])
+      assert.equal(isBase64(bad), false, bad);
   });
   it('hex round trip', () => {
     assert.equal(bytesToHex(Uint8Array.from([0, 15, 255])), '000fff');
@@ -38,8 +50,18 @@ describe('encoding', () => {
     }
   });
   it('utf8Decode: invalid input as TextDecoder decodes it', () => {
-    const cases = [[0xe2, 0x82], [0xe2, 0x82, 0x41], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x9f, 0x98], [0x80, 0xbf], [0xff]];
-    for (const c of cases) assert.equal(utf8Decode(Uint8Array.from(c)), new TextDecoder().decode(Uint8Array.from(c)), c.join(' '));
+    const cases = [
+      [0xe2, 0x82],
+      [0xe2, 0x82, 0x41],
+      [0xc0, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf0, 0x9f, 0x98],
+      [0x80, 0xbf],
+      [0xff],
+    ];
+    for (const c of cases)
+      assert.equal(utf8Decode(Uint8Array.from(c)), new TextDecoder().decode(Uint8Array.from(c)), c.join(' '));
   });
   it('toBytes views the same memory', () => {
     const buf = new ArrayBuffer(8);

@@ -24,7 +24,7 @@ describe('contentIdFromSkd', () => {
     assert.equal(contentIdFromSkd(SKD_RIGHTS, 'whole'), SKD_RIGHTS.slice(6));
     assert.equal(contentIdFromSkd('  SKD://Asset  '), 'Asset');
   });
-  it('host: the host name as URL parsing gives it (Apple\'s sample, Shaka, contrib-eme): no port, no user info', () => {
+  it("host: the host name as URL parsing gives it (Apple's sample, Shaka, contrib-eme): no port, no user info", () => {
     assert.equal(contentIdFromSkd(SKD_ID, 'host'), 'asset-42');
     assert.equal(contentIdFromSkd(SKD_RIGHTS, 'host'), 'fp.service.expressplay.com');
     assert.equal(contentIdFromSkd('skd://user:pw@Asset-42:443/x', 'host'), 'Asset-42');
@@ -38,7 +38,10 @@ describe('contentIdFromSkd', () => {
     assert.equal(contentIdFromSkd('skd://abc#f', 'host'), 'abc');
   });
   it('custom function gets the trimmed URI', () => {
-    assert.equal(contentIdFromSkd(' skd://a/b/c ', (u) => u.split('/').pop()!), 'c');
+    assert.equal(
+      contentIdFromSkd(' skd://a/b/c ', (u) => u.split('/').pop()!),
+      'c',
+    );
   });
   it('rejects what is not an skd URI, or an empty id → -9042', () => {
     for (const bad of ['', 'https://a/b', 'skd://', 'skd:// x', 'skd://a b', 'skd:/a']) {
@@ -85,7 +88,11 @@ describe('skdFromInitData', () => {
   for (const [name, bytes] of forms) {
     it(name, () => {
       assert.equal(skdFromInitData(bytes), SKD_RIGHTS);
-      assert.equal(skdFromInitData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer), SKD_RIGHTS, 'as an ArrayBuffer');
+      assert.equal(
+        skdFromInitData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer),
+        SKD_RIGHTS,
+        'as an ArrayBuffer',
+      );
       const padded = new Uint8Array(bytes.length + 3);
       padded.set(bytes, 3);
       assert.equal(skdFromInitData(new DataView(padded.buffer, 3, bytes.length)), SKD_RIGHTS, 'as an offset view');
@@ -97,7 +104,12 @@ describe('skdFromInitData', () => {
     assert.equal(skdFromInitData(Buffer.from(SKD_ID)), SKD_ID);
   });
   it('not an skd URI → -9042', () => {
-    for (const bad of [new Uint8Array(0), Uint8Array.from([0, 0, 0, 0]), new Uint8Array(Buffer.from('https://x')), Uint8Array.from([0xff, 0xfe, 1, 2, 3])]) {
+    for (const bad of [
+      new Uint8Array(0),
+      Uint8Array.from([0, 0, 0, 0]),
+      new Uint8Array(Buffer.from('https://x')),
+      Uint8Array.from([0xff, 0xfe, 1, 2, 3]),
+    ]) {
       assertExpressPlayError(() => skdFromInitData(bad), ClientCode.SKD_INVALID, { drm: 'fairplay' });
     }
   });
@@ -106,12 +118,35 @@ describe('skdFromInitData', () => {
 describe('legacyFairPlayInitData', () => {
   const cert = Uint8Array.from([0xaa, 0xbb, 0xcc, 0xdd, 0xee]);
   // Shaka's initDataTransform / contrib-eme / Apple: [u32le len][skd UTF-16LE][u32le len][id UTF-16LE][u32le len][cert].
-  const expected = [...u32le(SKD_ID.length * 2), ...utf16le(SKD_ID), 4, 0, 0, 0, 0x41, 0x00, 0xe9, 0x00, 5, 0, 0, 0, 0xaa, 0xbb, 0xcc, 0xdd, 0xee];
+  const expected = [
+    ...u32le(SKD_ID.length * 2),
+    ...utf16le(SKD_ID),
+    4,
+    0,
+    0,
+    0,
+    0x41,
+    0x00,
+    0xe9,
+    0x00,
+    5,
+    0,
+    0,
+    0,
+    0xaa,
+    0xbb,
+    0xcc,
+    0xdd,
+    0xee,
+  ];
   const forms: [string, string | Uint8Array][] = [
     ['the skd URI', SKD_ID],
     ['UTF-8 initData (modern EME, Shaka)', new Uint8Array(Buffer.from(SKD_ID, 'utf8'))],
     ['UTF-16LE initData', new Uint8Array(utf16le(SKD_ID))],
-    ['webkitneedkey initData ([u32le len][UTF-16LE])', Uint8Array.from([...u32le(SKD_ID.length * 2), ...utf16le(SKD_ID)])],
+    [
+      'webkitneedkey initData ([u32le len][UTF-16LE])',
+      Uint8Array.from([...u32le(SKD_ID.length * 2), ...utf16le(SKD_ID)]),
+    ],
     ['UTF-8 with a length prefix', Uint8Array.from([...u32le(SKD_ID.length), ...Buffer.from(SKD_ID, 'utf8')])],
   ];
   for (const [name, input] of forms) {
@@ -129,7 +164,10 @@ describe('legacyFairPlayInitData', () => {
   it('no skd URI → -9042; an empty certificate → -9040', () => {
     assertExpressPlayError(() => legacyFairPlayInitData(Uint8Array.from([1, 2, 3]), 'x', cert), ClientCode.SKD_INVALID);
     assertExpressPlayError(() => legacyFairPlayInitData('https://x', 'x', cert), ClientCode.SKD_INVALID);
-    assertExpressPlayError(() => legacyFairPlayInitData(SKD_ID, 'x', new Uint8Array(0)), ClientCode.CERTIFICATE_INVALID);
+    assertExpressPlayError(
+      () => legacyFairPlayInitData(SKD_ID, 'x', new Uint8Array(0)),
+      ClientCode.CERTIFICATE_INVALID,
+    );
   });
 });
 
@@ -156,12 +194,15 @@ describe('unwrapCkc', () => {
     assert.deepEqual([...unwrapCkc(`<ckc>${B64.replace(/=+$/, '')}</ckc>`)], [...CKC]);
     assert.deepEqual([...unwrapCkc(JSON.stringify({ ckc: url }))], [...CKC]);
   });
-  it('JSON with several CKC fields: Shaka\'s precedence (License, CkcMessage, ckc), empty ones skipped', () => {
+  it("JSON with several CKC fields: Shaka's precedence (License, CkcMessage, ckc), empty ones skipped", () => {
     assert.deepEqual([...unwrapCkc(JSON.stringify({ ckc: 'AAAA', License: B64 }))], [...CKC]);
     assert.deepEqual([...unwrapCkc(JSON.stringify({ ckc: B64, License: '' }))], [...CKC]);
   });
   it('JSON with a non-ASCII character in another field (bytes that are not all ASCII)', () => {
-    assert.deepEqual([...unwrapCkc(new Uint8Array(Buffer.from(JSON.stringify({ message: 'd\u00e9livr\u00e9e', ckc: B64 }))))], [...CKC]);
+    assert.deepEqual(
+      [...unwrapCkc(new Uint8Array(Buffer.from(JSON.stringify({ message: 'd\u00e9livr\u00e9e', ckc: B64 }))))],
+      [...CKC],
+    );
   });
   for (const field of ['ckc', 'CkcMessage', 'ckcMessage', 'License', 'license']) {
     it(`JSON { ${field} }`, () => {

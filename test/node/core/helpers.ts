@@ -28,7 +28,11 @@ export function paramsFor<D extends TokenDrm>(drm: D, patch: Record<string, unkn
 }
 
 /** Runs `fn`, asserts it throws an ExpressPlayError with `code`, the catalog's category, and no secret in the message. */
-export function assertExpressPlayError(fn: () => unknown, code: number, extra: { drm?: string; category?: string } = {}): ExpressPlayError {
+export function assertExpressPlayError(
+  fn: () => unknown,
+  code: number,
+  extra: { drm?: string; category?: string } = {},
+): ExpressPlayError {
   let thrown: unknown;
   try {
     fn();

@@ -2,8 +2,19 @@
 // and a license session's key ids as the adapters read them (browser/key-ids.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExpressPlayError, keyIdsFromInitData, keyIdsFromKeyIdsJson, keyIdsFromPssh, keyIdsFromSinf } from '../../../src/core/index.js';
-import { assertOneKeyPerSession, isKeyIdRequired, normalizeKeyIds, sessionKeyIds } from '../../../src/browser/key-ids.js';
+import {
+  ExpressPlayError,
+  keyIdsFromInitData,
+  keyIdsFromKeyIdsJson,
+  keyIdsFromPssh,
+  keyIdsFromSinf,
+} from '../../../src/core/index.js';
+import {
+  assertOneKeyPerSession,
+  isKeyIdRequired,
+  normalizeKeyIds,
+  sessionKeyIds,
+} from '../../../src/browser/key-ids.js';
 
 const WIDEVINE = 'edef8ba979d64acea3c827dcd51d21ed';
 const PLAYREADY = '9a04f07998404286ab92e65be0885f95';
@@ -28,13 +39,27 @@ function pssh(version: 0 | 1, systemId: string, kids: string[], data: number[]):
 }
 /** WidevinePsshData protobuf: algorithm (1, varint), key_id (2, bytes)…, provider (3), content_id (4). */
 function widevineData(kids: string[], contentId: number[] = ascii('movie')): number[] {
-  return [0x08, 0x01, ...kids.flatMap((k) => [0x12, 0x10, ...hex(k)]), 0x1a, 0x0b, ...ascii('expressplay'), 0x22, contentId.length, ...contentId];
+  return [
+    0x08,
+    0x01,
+    ...kids.flatMap((k) => [0x12, 0x10, ...hex(k)]),
+    0x1a,
+    0x0b,
+    ...ascii('expressplay'),
+    0x22,
+    contentId.length,
+    ...contentId,
+  ];
 }
 function tenc(version: number, kid: string): number[] {
   return fullBox('tenc', version, [0, version === 1 ? 0x19 : 0, 1, 8, ...hex(kid)]);
 }
 function sinf(kid: string, version = 0): number[] {
-  return box('sinf', [...box('frma', ascii('avc1')), ...fullBox('schm', 0, [...ascii('cbcs'), ...be32(0x10000)]), ...box('schi', tenc(version, kid))]);
+  return box('sinf', [
+    ...box('frma', ascii('avc1')),
+    ...fullBox('schm', 0, [...ascii('cbcs'), ...be32(0x10000)]),
+    ...box('schi', tenc(version, kid)),
+  ]);
 }
 const bytes = (a: number[]) => Uint8Array.from(a);
 const json = (o: unknown) => new Uint8Array(Buffer.from(JSON.stringify(o)));
@@ -51,7 +76,11 @@ describe('keyIdsFromPssh', () => {
     assert.deepEqual(keyIdsFromPssh(bytes(pssh(1, WIDEVINE, [K1], widevineData([K1, K2])))), [K1, K2]);
   });
   it('several boxes in a row, and an ArrayBuffer', () => {
-    const all = bytes([...pssh(0, PLAYREADY, [], ascii('opaque')), ...pssh(0, WIDEVINE, [], widevineData([K3])), ...pssh(1, COMMON, [K2], [])]);
+    const all = bytes([
+      ...pssh(0, PLAYREADY, [], ascii('opaque')),
+      ...pssh(0, WIDEVINE, [], widevineData([K3])),
+      ...pssh(1, COMMON, [K2], []),
+    ]);
     assert.deepEqual(keyIdsFromPssh(all.buffer), [K3, K2]);
     assert.deepEqual(keyIdsFromInitData('cenc', all), [K3, K2]);
   });
@@ -63,7 +92,9 @@ describe('keyIdsFromPssh', () => {
     assert.deepEqual(keyIdsFromPssh(bytes(pssh(0, WIDEVINE, [], widevineData([K1], tricky)))), [K1]);
   });
   it('key_id fields that are not 16 bytes are skipped', () => {
-    assert.deepEqual(keyIdsFromPssh(bytes(pssh(0, WIDEVINE, [], [0x12, 0x04, 1, 2, 3, 4, 0x12, 0x10, ...hex(K2)]))), [K2]);
+    assert.deepEqual(keyIdsFromPssh(bytes(pssh(0, WIDEVINE, [], [0x12, 0x04, 1, 2, 3, 4, 0x12, 0x10, ...hex(K2)]))), [
+      K2,
+    ]);
   });
   it('a 64-bit box size and a size-0 (to the end) box', () => {
     const body = pssh(1, COMMON, [K1], []).slice(8);
@@ -97,7 +128,14 @@ describe('keyIdsFromKeyIdsJson', () => {
     assert.deepEqual(keyIdsFromInitData('keyids', json({ kids: [kid(K3)] })), [K3]);
   });
   it('empty for anything else, never throws', () => {
-    for (const bad of [json(null), json({ kids: 'x' }), json([]), new Uint8Array(Buffer.from('{')), json({ kids: ['!!!'] }), new Uint8Array(0)]) {
+    for (const bad of [
+      json(null),
+      json({ kids: 'x' }),
+      json([]),
+      new Uint8Array(Buffer.from('{')),
+      json({ kids: ['!!!'] }),
+      new Uint8Array(0),
+    ]) {
       assert.deepEqual(keyIdsFromKeyIdsJson(bad), []);
     }
     assert.deepEqual(keyIdsFromKeyIdsJson(json({ kids: [5, Buffer.from(K1, 'hex').toString('base64url')] })), [K1]);
@@ -107,7 +145,13 @@ describe('keyIdsFromKeyIdsJson', () => {
 describe('keyIdsFromSinf', () => {
   it('the tenc default KID, tenc v0 and v1', () => {
     assert.deepEqual(keyIdsFromSinf(json({ sinf: [Buffer.from(sinf(K3)).toString('base64')] })), [K3]);
-    assert.deepEqual(keyIdsFromInitData('sinf', json({ sinf: [Buffer.from(sinf(K1, 1)).toString('base64'), Buffer.from(sinf(K2)).toString('base64')] })), [K1, K2]);
+    assert.deepEqual(
+      keyIdsFromInitData(
+        'sinf',
+        json({ sinf: [Buffer.from(sinf(K1, 1)).toString('base64'), Buffer.from(sinf(K2)).toString('base64')] }),
+      ),
+      [K1, K2],
+    );
   });
   it('truncated sinf boxes never throw', () => {
     const full = sinf(K3);
@@ -117,7 +161,13 @@ describe('keyIdsFromSinf', () => {
     }
   });
   it('empty for anything else', () => {
-    for (const bad of [json({}), json({ sinf: 'x' }), json({ sinf: [5] }), json({ sinf: ['***'] }), new Uint8Array(Buffer.from('nope'))]) {
+    for (const bad of [
+      json({}),
+      json({ sinf: 'x' }),
+      json({ sinf: [5] }),
+      json({ sinf: ['***'] }),
+      new Uint8Array(Buffer.from('nope')),
+    ]) {
       assert.deepEqual(keyIdsFromSinf(bad), []);
     }
   });
@@ -134,15 +184,30 @@ describe('keyIdsFromInitData', () => {
   });
 });
 
-describe('a license session\'s key ids (browser/key-ids)', () => {
-  const clearKeyMessage = (kids: string[]) => new Uint8Array(Buffer.from(JSON.stringify({ kids: kids.map((k) => Buffer.from(k, 'hex').toString('base64url')), type: 'temporary' })));
+describe("a license session's key ids (browser/key-ids)", () => {
+  const clearKeyMessage = (kids: string[]) =>
+    new Uint8Array(
+      Buffer.from(
+        JSON.stringify({ kids: kids.map((k) => Buffer.from(k, 'hex').toString('base64url')), type: 'temporary' }),
+      ),
+    );
   it('from the initData first, normalized (lower-case, unique, sorted)', () => {
     const initData = Uint8Array.from([...pssh(1, COMMON, [K2, K1], []), ...pssh(1, COMMON, [K1], [])]);
-    assert.deepEqual(sessionKeyIds({ initDataType: 'cenc', initData, clearKeyMessage: clearKeyMessage([K3]) }), [K2, K1].sort());
+    assert.deepEqual(
+      sessionKeyIds({ initDataType: 'cenc', initData, clearKeyMessage: clearKeyMessage([K3]) }),
+      [K2, K1].sort(),
+    );
     assert.deepEqual(normalizeKeyIds([K1.toUpperCase(), `${K1.slice(0, 8)}-${K1.slice(8)}`]), [K1]);
   });
   it('else from a ClearKey license request; FairPlay skd names none', () => {
-    assert.deepEqual(sessionKeyIds({ initDataType: 'skd', initData: new Uint8Array(Buffer.from('skd://x')), clearKeyMessage: clearKeyMessage([K3]) }), [K3]);
+    assert.deepEqual(
+      sessionKeyIds({
+        initDataType: 'skd',
+        initData: new Uint8Array(Buffer.from('skd://x')),
+        clearKeyMessage: clearKeyMessage([K3]),
+      }),
+      [K3],
+    );
     assert.deepEqual(sessionKeyIds({ initDataType: 'skd', initData: new Uint8Array(Buffer.from('skd://x')) }), []);
   });
   it('one session asking for several key ids: -9045 naming every one and what one token would cover', () => {
@@ -150,7 +215,11 @@ describe('a license session\'s key ids (browser/key-ids)', () => {
     assert.doesNotThrow(() => assertOneKeyPerSession([]));
     assert.throws(
       () => assertOneKeyPerSession([K1, K2], 'widevine'),
-      (err: ExpressPlayError) => err.code === -9045 && err.drm === 'widevine' && err.message.includes(`${K1}, ${K2}`) && err.message.includes(`a token for ${K1} would give a license for ${K1} only`),
+      (err: ExpressPlayError) =>
+        err.code === -9045 &&
+        err.drm === 'widevine' &&
+        err.message.includes(`${K1}, ${K2}`) &&
+        err.message.includes(`a token for ${K1} would give a license for ${K1} only`),
     );
   });
   it("the back end's -4018 (several keys: name one) is recognised", () => {

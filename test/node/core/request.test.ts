@@ -15,17 +15,34 @@ import { assertExpressPlayError, DRMS, NOW, paramsFor } from './helpers.js';
 
 const RICH: Record<TokenDrm, Record<string, unknown>> = {
   widevine: {
-    contentId: 'movie 42/é?&=+#', cookie: 'a b&c=d+e%f', licenseDuration: 3600, errorFormat: 'json', generalFlags: '0000',
+    contentId: 'movie 42/é?&=+#',
+    cookie: 'a b&c=d+e%f',
+    licenseDuration: 3600,
+    errorFormat: 'json',
+    generalFlags: '0000',
     expirationTime: new Date(NOW + 3_600_000),
-    wvExtension: ['wudo,AAAAAA==', { type: 'abcd', payload: new Uint8Array([0xfb, 0xff, 0xbf]) }, { type: 'efgh', payload: 'AQID' }],
+    wvExtension: [
+      'wudo,AAAAAA==',
+      { type: 'abcd', payload: new Uint8Array([0xfb, 0xff, 0xbf]) },
+      { type: 'efgh', payload: 'AQID' },
+    ],
     extra: { deviceBinding: 'off', n: 7 },
   },
   fairplay: {
-    kid: '^asset 42', rentalDuration: 0, rightsType: 'BuyToOwn', expirationTime: '+60', cookie: '日本語',
+    kid: '^asset 42',
+    rentalDuration: 0,
+    rightsType: 'BuyToOwn',
+    expirationTime: '+60',
+    cookie: '日本語',
     fpExtension: ['wudo,AAAAAA==', { type: 'abcd', payload: new Uint8Array([1, 2, 3, 4]) }],
     extra: { digitalOPL: 100 },
   },
-  playready: { rightsType: 'Rental', expirationTime: '2026-01-20T12:00:00Z', cookie: "!'()*~", extra: { uncompressedDigitalVideoOPL: '300' } },
+  playready: {
+    rightsType: 'Rental',
+    expirationTime: '2026-01-20T12:00:00Z',
+    cookie: "!'()*~",
+    extra: { uncompressedDigitalVideoOPL: '300' },
+  },
 };
 
 describe('buildTokenRequest: GET and POST carry the same parameter pairs', () => {
@@ -58,21 +75,40 @@ describe('buildTokenRequest: GET and POST carry the same parameter pairs', () =>
   });
   it('the wire order follows the parameter object, extra last; repeated extensions stay in order', () => {
     const pairs = serializeTokenParams('widevine', paramsFor('widevine', RICH.widevine));
-    assert.deepEqual(pairs.filter(([k]) => k === 'wvExtension').map(([, v]) => v), ['wudo,AAAAAA==', 'abcd,+/+/', 'efgh,AQID']);
-    assert.deepEqual(pairs.slice(-2), [['deviceBinding', 'off'], ['n', '7']]);
+    assert.deepEqual(
+      pairs.filter(([k]) => k === 'wvExtension').map(([, v]) => v),
+      ['wudo,AAAAAA==', 'abcd,+/+/', 'efgh,AQID'],
+    );
+    assert.deepEqual(pairs.slice(-2), [
+      ['deviceBinding', 'off'],
+      ['n', '7'],
+    ]);
   });
   it('an extension given as { type, payload: Uint8Array } is base64 on the wire', () => {
-    const pairs = serializeTokenParams('fairplay', paramsFor('fairplay', { fpExtension: { type: 'wudo', payload: new Uint8Array([0, 0, 0, 0]) } }));
-    assert.deepEqual(pairs.filter(([k]) => k === 'fpExtension'), [['fpExtension', 'wudo,AAAAAA==']]);
+    const pairs = serializeTokenParams(
+      'fairplay',
+      paramsFor('fairplay', { fpExtension: { type: 'wudo', payload: new Uint8Array([0, 0, 0, 0]) } }),
+    );
+    assert.deepEqual(
+      pairs.filter(([k]) => k === 'fpExtension'),
+      [['fpExtension', 'wudo,AAAAAA==']],
+    );
     const empty = serializeTokenParams('fairplay', paramsFor('fairplay', { fpExtension: [] }));
     assert.equal(empty.filter(([k]) => k === 'fpExtension').length, 0);
   });
   it('numbers are sent in decimal', () => {
-    const r = buildTokenRequest('widevine', paramsFor('widevine', { securityLevel: 5, hdcpOutputControl: 2, licenseDuration: 86400 }), { method: 'GET', now: NOW });
+    const r = buildTokenRequest(
+      'widevine',
+      paramsFor('widevine', { securityLevel: 5, hdcpOutputControl: 2, licenseDuration: 86400 }),
+      { method: 'GET', now: NOW },
+    );
     assert.match(r.url, /securityLevel=5&hdcpOutputControl=2&licenseDuration=86400$/);
   });
   it('an unknown method is -9001', () => {
-    assertExpressPlayError(() => buildTokenRequest('widevine', paramsFor('widevine'), { method: 'PUT' as 'GET', now: NOW }), ClientCode.INVALID_PARAMETER);
+    assertExpressPlayError(
+      () => buildTokenRequest('widevine', paramsFor('widevine'), { method: 'PUT' as 'GET', now: NOW }),
+      ClientCode.INVALID_PARAMETER,
+    );
   });
   it('options may be null (untyped callers)', () => {
     const r = buildTokenRequest('widevine', paramsFor('widevine'), null as never);
@@ -101,12 +137,28 @@ describe('tokenServiceUrl', () => {
   }
   it('test is the default', () => {
     assert.equal(tokenServiceUrl('widevine'), 'https://wv-gen.test.expressplay.com/hms/wv/token');
-    assert.equal(buildTokenRequest('fairplay', paramsFor('fairplay'), { now: NOW }).url, 'https://fp-gen.test.expressplay.com/hms/fp/token');
+    assert.equal(
+      buildTokenRequest('fairplay', paramsFor('fairplay'), { now: NOW }).url,
+      'https://fp-gen.test.expressplay.com/hms/fp/token',
+    );
   });
-  for (const bad of ['ftp://example.com', 'example.com', '', 'prod', 'https://', 'https://host/a b', 'https://host?x=1', 'https://host#f', 'javascript:alert(1)']) {
+  for (const bad of [
+    'ftp://example.com',
+    'example.com',
+    '',
+    'prod',
+    'https://',
+    'https://host/a b',
+    'https://host?x=1',
+    'https://host#f',
+    'javascript:alert(1)',
+  ]) {
     it(`invalid service ${JSON.stringify(bad)} → -9001`, () => {
       assertExpressPlayError(() => tokenServiceUrl('widevine', bad), ClientCode.INVALID_PARAMETER);
-      assertExpressPlayError(() => buildTokenRequest('widevine', paramsFor('widevine'), { service: bad, now: NOW }), ClientCode.INVALID_PARAMETER);
+      assertExpressPlayError(
+        () => buildTokenRequest('widevine', paramsFor('widevine'), { service: bad, now: NOW }),
+        ClientCode.INVALID_PARAMETER,
+      );
     });
   }
   it('a non-string service is -9001, never a TypeError', () => {
@@ -115,7 +167,8 @@ describe('tokenServiceUrl', () => {
     }
   });
   it('an unknown DRM is -9005', () => {
-    for (const drm of ['clearkey', 'toString', 'constructor', 'wv']) assertExpressPlayError(() => tokenServiceUrl(drm as TokenDrm), ClientCode.UNSUPPORTED_DRM);
+    for (const drm of ['clearkey', 'toString', 'constructor', 'wv'])
+      assertExpressPlayError(() => tokenServiceUrl(drm as TokenDrm), ClientCode.UNSUPPORTED_DRM);
   });
 });
 
@@ -130,16 +183,29 @@ describe('form encoding', () => {
     assert.equal(encodeFormComponent('\uDC00'), '%EF%BF%BD');
   });
   it('decodes queries and bodies', () => {
-    assert.deepEqual(decodeForm('?a=1&b=x+y&c=%26%3D&d&=e&&f='), [['a', '1'], ['b', 'x y'], ['c', '&='], ['d', ''], ['', 'e'], ['f', '']]);
+    assert.deepEqual(decodeForm('?a=1&b=x+y&c=%26%3D&d&=e&&f='), [
+      ['a', '1'],
+      ['b', 'x y'],
+      ['c', '&='],
+      ['d', ''],
+      ['', 'e'],
+      ['f', ''],
+    ]);
     assert.deepEqual(decodeForm(''), []);
     assert.deepEqual(decodeForm('?'), []);
     assert.deepEqual(decodeForm('a=1=2'), [['a', '1=2']]);
   });
   it('malformed percent-encoding is -9003, not URIError', () => {
-    for (const bad of ['a=%', 'a=%zz', '%E0%A4=1', 'a=%ED%A0%80']) assertExpressPlayError(() => decodeForm(bad), ClientCode.MALFORMED_REQUEST);
+    for (const bad of ['a=%', 'a=%zz', '%E0%A4=1', 'a=%ED%A0%80'])
+      assertExpressPlayError(() => decodeForm(bad), ClientCode.MALFORMED_REQUEST);
   });
   it('encodeForm / decodeForm round trip', () => {
-    const pairs: [string, string][] = [['k 1', 'v&1'], ['k', ''], ['日本', '😀 +'], ['k', 'again']];
+    const pairs: [string, string][] = [
+      ['k 1', 'v&1'],
+      ['k', ''],
+      ['日本', '😀 +'],
+      ['k', 'again'],
+    ];
     assert.deepEqual(decodeForm(encodeForm(pairs)), pairs);
   });
 });

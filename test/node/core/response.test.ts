@@ -27,7 +27,12 @@ function thrown(fn: () => unknown): ExpressPlayError {
 
 describe('parseUriList', () => {
   it('splits CRLF, LF and CR lines, drops comments and blanks', () => {
-    assert.deepEqual(parseUriList('# comment\r\nhttps://a/1\r\n\r\n  https://b/2  \nhttps://c/3\r# x\rhttps://d/4'), ['https://a/1', 'https://b/2', 'https://c/3', 'https://d/4']);
+    assert.deepEqual(parseUriList('# comment\r\nhttps://a/1\r\n\r\n  https://b/2  \nhttps://c/3\r# x\rhttps://d/4'), [
+      'https://a/1',
+      'https://b/2',
+      'https://c/3',
+      'https://d/4',
+    ]);
     assert.deepEqual(parseUriList(''), []);
     assert.deepEqual(parseUriList('#only\r\n#comments'), []);
   });
@@ -39,35 +44,77 @@ describe('parseTokenResponse: success', () => {
     assert.deepEqual(r, { rightsUrl: WV_URL, token: TOKEN });
   });
   it('text/uri-list with charset and comment lines, several URIs: the first wins', () => {
-    const r = parseTokenResponse({ status: 200, contentType: 'Text/URI-List; charset=utf-8', body: `# ExpressPlay\r\n${FP_URL}\r\nhttps://other.example/x\r\n` });
+    const r = parseTokenResponse({
+      status: 200,
+      contentType: 'Text/URI-List; charset=utf-8',
+      body: `# ExpressPlay\r\n${FP_URL}\r\nhttps://other.example/x\r\n`,
+    });
     assert.equal(r.rightsUrl, FP_URL);
     assert.equal(r.token, TOKEN);
   });
   it('bare URL as text/plain, and with no content type', () => {
-    assert.equal(parseTokenResponse({ status: 200, contentType: 'text/plain', body: `  ${WV_URL}  ` }).rightsUrl, WV_URL);
+    assert.equal(
+      parseTokenResponse({ status: 200, contentType: 'text/plain', body: `  ${WV_URL}  ` }).rightsUrl,
+      WV_URL,
+    );
     assert.equal(parseTokenResponse({ status: 200, contentType: null, body: WV_URL }).rightsUrl, WV_URL);
     assert.equal(parseTokenResponse({ status: 200, body: WV_URL }).rightsUrl, WV_URL);
   });
   it('a rights URL without a token', () => {
-    assert.deepEqual(parseTokenResponse({ status: 200, contentType: 'text/uri-list', body: 'http://127.0.0.1:8787/hms/wv/rights/' }), { rightsUrl: 'http://127.0.0.1:8787/hms/wv/rights/' });
+    assert.deepEqual(
+      parseTokenResponse({ status: 200, contentType: 'text/uri-list', body: 'http://127.0.0.1:8787/hms/wv/rights/' }),
+      { rightsUrl: 'http://127.0.0.1:8787/hms/wv/rights/' },
+    );
   });
   it('JSON { rightsUrl, expiresAt } from the back-end contract', () => {
-    const r = parseTokenResponse({ status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ rightsUrl: WV_URL, expiresAt: '2026-01-15T13:00:00Z' }) });
+    const r = parseTokenResponse({
+      status: 200,
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ rightsUrl: WV_URL, expiresAt: '2026-01-15T13:00:00Z' }),
+    });
     assert.equal(r.rightsUrl, WV_URL);
     assert.equal(r.token, TOKEN);
     assert.equal(r.expiresAt?.getTime(), Date.UTC(2026, 0, 15, 13));
   });
   it('JSON with numeric expiresAt, invalid expiresAt ignored', () => {
-    assert.equal(parseTokenResponse({ status: 200, contentType: 'application/json', body: JSON.stringify({ rightsUrl: WV_URL, expiresAt: NOW }) }).expiresAt?.getTime(), NOW);
-    assert.equal(parseTokenResponse({ status: 200, contentType: 'application/json', body: JSON.stringify({ rightsUrl: WV_URL, expiresAt: 'soon' }) }).expiresAt, undefined);
+    assert.equal(
+      parseTokenResponse({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ rightsUrl: WV_URL, expiresAt: NOW }),
+      }).expiresAt?.getTime(),
+      NOW,
+    );
+    assert.equal(
+      parseTokenResponse({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ rightsUrl: WV_URL, expiresAt: 'soon' }),
+      }).expiresAt,
+      undefined,
+    );
   });
   it('PlayReady JSON { licenseAcquisitionUrl, token }', () => {
-    const r = parseTokenResponse({ status: 200, contentType: 'application/json', body: JSON.stringify({ licenseAcquisitionUrl: 'https://pr.service.expressplay.com/playready/RightsManager.asmx', token: 'PRTOKEN' }) });
-    assert.deepEqual(r, { rightsUrl: 'https://pr.service.expressplay.com/playready/RightsManager.asmx', token: 'PRTOKEN' });
+    const r = parseTokenResponse({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        licenseAcquisitionUrl: 'https://pr.service.expressplay.com/playready/RightsManager.asmx',
+        token: 'PRTOKEN',
+      }),
+    });
+    assert.deepEqual(r, {
+      rightsUrl: 'https://pr.service.expressplay.com/playready/RightsManager.asmx',
+      token: 'PRTOKEN',
+    });
   });
   it('JSON with no content type, and +json types', () => {
     assert.equal(parseTokenResponse({ status: 200, body: JSON.stringify({ rightsUrl: WV_URL }) }).rightsUrl, WV_URL);
-    assert.equal(parseTokenResponse({ status: 201, contentType: 'application/vnd.ep+json', body: JSON.stringify({ url: WV_URL }) }).rightsUrl, WV_URL);
+    assert.equal(
+      parseTokenResponse({ status: 201, contentType: 'application/vnd.ep+json', body: JSON.stringify({ url: WV_URL }) })
+        .rightsUrl,
+      WV_URL,
+    );
   });
   it('undecodable token percent-encoding is returned as it is', () => {
     assert.equal(tokenFromRightsUrl('https://a/?ExpressPlayToken=%E0%A4'), '%E0%A4');
@@ -84,27 +131,45 @@ describe('parseTokenResponse: malformed answers → -9004', () => {
     ['non-http URL', { status: 200, contentType: 'text/uri-list', body: 'ftp://wv.service.expressplay.com/x' }],
     ['javascript: URL', { status: 200, contentType: 'text/uri-list', body: 'javascript:alert(1)' }],
     ['URL with a space', { status: 200, contentType: 'text/uri-list', body: 'https://a/b c' }],
-    ['first URI not http even if a later one is', { status: 200, contentType: 'text/uri-list', body: 'urn:x\r\nhttps://a/' }],
+    [
+      'first URI not http even if a later one is',
+      { status: 200, contentType: 'text/uri-list', body: 'urn:x\r\nhttps://a/' },
+    ],
     ['unknown content type', { status: 200, contentType: 'image/png', body: WV_URL }],
     ['text/html success', { status: 200, contentType: 'text/html', body: `<a href="${WV_URL}">x</a>` }],
     ['JSON array', { status: 200, contentType: 'application/json', body: '[1,2]' }],
     ['JSON string', { status: 200, contentType: 'application/json', body: '"https://a/"' }],
     ['JSON without URL', { status: 200, contentType: 'application/json', body: '{"ok":true}' }],
-    ['JSON with a non-http URL', { status: 200, contentType: 'application/json', body: '{"rightsUrl":"data:text/plain,x"}' }],
+    [
+      'JSON with a non-http URL',
+      { status: 200, contentType: 'application/json', body: '{"rightsUrl":"data:text/plain,x"}' },
+    ],
     ['JSON with a number URL', { status: 200, contentType: 'application/json', body: '{"rightsUrl":5}' }],
     ['broken JSON', { status: 200, contentType: 'application/json', body: '{"rightsUrl":' }],
     ['empty JSON body', { status: 200, contentType: 'application/json', body: '' }],
   ];
   for (const [name, input] of cases) {
     it(name, () => {
-      const e = assertExpressPlayError(() => parseTokenResponse({ ...input, drm: 'widevine' }), ClientCode.MALFORMED_RESPONSE);
+      const e = assertExpressPlayError(
+        () => parseTokenResponse({ ...input, drm: 'widevine' }),
+        ClientCode.MALFORMED_RESPONSE,
+      );
       assert.equal(e.httpStatus, input.status);
       assert.equal(e.drm, 'widevine');
     });
   }
   it('bad input shapes are -9001', () => {
-    for (const bad of [null, undefined, 'x', { status: '200', body: '' }, { status: 200 }, { status: Number.NaN, body: WV_URL }, { status: 200.5, body: WV_URL },
-      { status: 200, body: WV_URL, contentType: 5 }, { status: 200, body: WV_URL, retryAfter: {} }]) {
+    for (const bad of [
+      null,
+      undefined,
+      'x',
+      { status: '200', body: '' },
+      { status: 200 },
+      { status: Number.NaN, body: WV_URL },
+      { status: 200.5, body: WV_URL },
+      { status: 200, body: WV_URL, contentType: 5 },
+      { status: 200, body: WV_URL, retryAfter: {} },
+    ]) {
       assertExpressPlayError(() => parseTokenResponse(bad as never), ClientCode.INVALID_PARAMETER);
       assertExpressPlayError(() => parseErrorResponse(bad as never), ClientCode.INVALID_PARAMETER);
     }
@@ -113,7 +178,14 @@ describe('parseTokenResponse: malformed answers → -9004', () => {
 
 describe('parseTokenResponse / parseErrorResponse: errors', () => {
   it('JSON { errorCode, errorMessage } with the HTTP status', () => {
-    const e = thrown(() => parseTokenResponse({ status: 400, contentType: 'application/json', body: JSON.stringify({ errorCode: -2033, errorMessage: 'cookie too long' }), drm: 'fairplay' }));
+    const e = thrown(() =>
+      parseTokenResponse({
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify({ errorCode: -2033, errorMessage: 'cookie too long' }),
+        drm: 'fairplay',
+      }),
+    );
     assert.equal(e.code, -2033);
     assert.equal(e.httpStatus, 400);
     assert.equal(e.category, 'input');
@@ -140,7 +212,11 @@ describe('parseTokenResponse / parseErrorResponse: errors', () => {
     });
   }
   it('JSON error with an unknown code falls back to the HTTP status, keeping the code in the message', () => {
-    const e = parseErrorResponse({ status: 400, contentType: 'application/json', body: '{"errorCode":-1234,"errorMessage":"odd"}' });
+    const e = parseErrorResponse({
+      status: 400,
+      contentType: 'application/json',
+      body: '{"errorCode":-1234,"errorMessage":"odd"}',
+    });
     assert.equal(e.code, ClientCode.HTTP);
     assert.equal(e.httpStatus, 400);
     assert.match(e.message, /code -1234: odd/);
@@ -166,7 +242,11 @@ describe('parseTokenResponse / parseErrorResponse: errors', () => {
     assert.match(e.message, /Error -2018: invalid authenticator & more/);
   });
   it('HTML with text that lengthens under toLowerCase still has its tags stripped where they are', () => {
-    const e = parseErrorResponse({ status: 400, contentType: 'text/html', body: 'İİİİ<b>bold</b> -2018 <HEAD><title>t</title></HEAD>done' });
+    const e = parseErrorResponse({
+      status: 400,
+      contentType: 'text/html',
+      body: 'İİİİ<b>bold</b> -2018 <HEAD><title>t</title></HEAD>done',
+    });
     assert.equal(e.code, -2018);
     assert.match(e.message, /İİİİ bold -2018 done$/);
   });
@@ -178,7 +258,11 @@ describe('parseTokenResponse / parseErrorResponse: errors', () => {
     assert.equal(e.code, -2033);
   });
   it('does not take digits inside numbers or dates for a code', () => {
-    const e = parseErrorResponse({ status: 400, contentType: 'text/plain', body: 'at 2026-2018 ref 12-4010 id -40100' });
+    const e = parseErrorResponse({
+      status: 400,
+      contentType: 'text/plain',
+      body: 'at 2026-2018 ref 12-4010 id -40100',
+    });
     assert.equal(e.code, ClientCode.HTTP);
   });
   it('a long HTML message is clipped', () => {
@@ -217,13 +301,24 @@ describe('parseTokenResponse / parseErrorResponse: errors', () => {
   it('429 + Retry-After as an HTTP date', () => {
     const e = parseErrorResponse({ status: 429, body: '', retryAfter: new Date(NOW + 30_000).toUTCString(), now: NOW });
     assert.equal(e.retryAfterMs, 30_000);
-    const past = parseErrorResponse({ status: 429, body: '', retryAfter: new Date(NOW - 30_000).toUTCString(), now: NOW });
+    const past = parseErrorResponse({
+      status: 429,
+      body: '',
+      retryAfter: new Date(NOW - 30_000).toUTCString(),
+      now: NOW,
+    });
     assert.equal(past.retryAfterMs, 0);
     const bad = parseErrorResponse({ status: 429, body: '', retryAfter: 'whenever', now: NOW });
     assert.equal(bad.retryAfterMs, undefined);
   });
   it('429 with a seed code keeps Retry-After and is retryable', () => {
-    const e = parseErrorResponse({ status: 429, contentType: 'application/json', body: '{"errorCode":-2019}', retryAfter: '5', now: NOW });
+    const e = parseErrorResponse({
+      status: 429,
+      contentType: 'application/json',
+      body: '{"errorCode":-2019}',
+      retryAfter: '5',
+      now: NOW,
+    });
     assert.equal(e.code, -2019);
     assert.equal(e.retryable, true);
     assert.equal(e.retryAfterMs, 5000);
@@ -234,17 +329,29 @@ describe('parseTokenResponse / parseErrorResponse: errors', () => {
     assert.equal(e.retryAfterMs, 3000);
     assert.equal(e.retryable, true);
   });
-  it('a 200 carrying a JSON error keeps the real status and the catalog\'s retryability', () => {
-    const e = thrown(() => parseTokenResponse({ status: 200, contentType: 'application/json', body: '{"errorCode":-2018,"errorMessage":"wrong key"}' }));
+  it("a 200 carrying a JSON error keeps the real status and the catalog's retryability", () => {
+    const e = thrown(() =>
+      parseTokenResponse({
+        status: 200,
+        contentType: 'application/json',
+        body: '{"errorCode":-2018,"errorMessage":"wrong key"}',
+      }),
+    );
     assert.equal(e.code, -2018);
     assert.equal(e.httpStatus, 200);
     assert.equal(e.retryable, false);
     assert.match(e.message, /wrong key/);
-    const odd = thrown(() => parseTokenResponse({ status: 200, contentType: 'application/json', body: '{"errorCode":-1}' }));
+    const odd = thrown(() =>
+      parseTokenResponse({ status: 200, contentType: 'application/json', body: '{"errorCode":-1}' }),
+    );
     assert.equal(odd.code, ClientCode.SERVER);
   });
   it('error messages never carry a token', () => {
-    const e = parseErrorResponse({ status: 400, contentType: 'text/html', body: `<p>-4010 invalid token in ${WV_URL}</p>` });
+    const e = parseErrorResponse({
+      status: 400,
+      contentType: 'text/html',
+      body: `<p>-4010 invalid token in ${WV_URL}</p>`,
+    });
     assert.equal(e.code, -4010);
     assert.ok(!e.message.includes(TOKEN.slice(8)), e.message);
     assert.ok(!e.message.includes(encodeURIComponent(TOKEN).slice(8)), e.message);

@@ -45,7 +45,12 @@ let config: DemoConfig;
 function startDemo(): Promise<string> {
   return new Promise((resolve, reject) => {
     // PORT=0 / EMULATOR_PORT=0: free ports, so a demo the developer already runs is no obstacle.
-    const child = spawn('npm', ['start'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0', EMULATOR_PORT: '0' } });
+    const child = spawn('npm', ['start'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: '0', EMULATOR_PORT: '0' },
+    });
     server = child;
     let out = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -62,13 +67,16 @@ function startDemo(): Promise<string> {
   });
 }
 
-before(async () => {
-  mkdirSync(resultsDir, { recursive: true });
-  // Generous: npm start first rebuilds dist/ when src/ is newer (tens of seconds on 2 busy cores).
-  baseUrl = await startDemo();
-  const res = await fetch(new URL('demo/config.json', baseUrl));
-  config = (await res.json()) as DemoConfig;
-}, { timeout: 300_000 });
+before(
+  async () => {
+    mkdirSync(resultsDir, { recursive: true });
+    // Generous: npm start first rebuilds dist/ when src/ is newer (tens of seconds on 2 busy cores).
+    baseUrl = await startDemo();
+    const res = await fetch(new URL('demo/config.json', baseUrl));
+    config = (await res.json()) as DemoConfig;
+  },
+  { timeout: 300_000 },
+);
 
 after(async () => {
   const child = server;
@@ -104,7 +112,9 @@ function collectTokens(page: Page): string[] {
 /** Everything a person or a script could read on the page: markup, rendered text, form values. */
 async function pageText(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const values = [...document.querySelectorAll('input, select, textarea')].map((el) => (el as HTMLInputElement).value);
+    const values = [...document.querySelectorAll('input, select, textarea')].map(
+      (el) => (el as HTMLInputElement).value,
+    );
     return [document.documentElement.outerHTML, document.body.innerText, document.title, ...values].join('\n');
   });
 }
@@ -131,80 +141,112 @@ async function newPage(browser: Browser): Promise<Page> {
 
 /** The demo as a user plays it, in one engine. */
 function playTest(engine: Engine, browser: () => Browser, c: (typeof CASES)[number]): void {
-  test(`demo in ${engine}: ${c.adapter} (${c.mode}) plays ${c.stream} past 1 s; profile, step log, redaction`, { timeout: 60_000 }, async () => {
-    const before = await emulatorStats();
-    const page = await newPage(browser());
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
-    const tokens = collectTokens(page);
-    try {
-      await page.goto(new URL(`demo/${c.page}`, baseUrl).href);
-      // As a user: pick the player and the stream, press Play.
-      await page.click(`input[name=adapter][value=${c.adapter}]`);
-      await page.select('select[name=stream]', c.stream);
-      await page.click('#play');
-      await page.waitForFunction(() => {
-        const video = document.querySelector<HTMLVideoElement>('#player video');
-        return video !== null && video.currentTime > 1;
-      }, { timeout: 30_000 });
+  test(
+    `demo in ${engine}: ${c.adapter} (${c.mode}) plays ${c.stream} past 1 s; profile, step log, redaction`,
+    { timeout: 60_000 },
+    async () => {
+      const before = await emulatorStats();
+      const page = await newPage(browser());
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
+      const tokens = collectTokens(page);
+      try {
+        await page.goto(new URL(`demo/${c.page}`, baseUrl).href);
+        // As a user: pick the player and the stream, press Play.
+        await page.click(`input[name=adapter][value=${c.adapter}]`);
+        await page.select('select[name=stream]', c.stream);
+        await page.click('#play');
+        await page.waitForFunction(
+          () => {
+            const video = document.querySelector<HTMLVideoElement>('#player video');
+            return video !== null && video.currentTime > 1;
+          },
+          { timeout: 30_000 },
+        );
 
-      // The DRM profile table: one row per key system, ClearKey supported here.
-      assert.equal(await page.$$eval('#profile tbody tr', (rows) => rows.length), 4);
-      assert.equal(await text(page, '#profile tr[data-drm=clearkey] td:nth-child(3)'), 'yes');
-      assert.equal(await text(page, '#profile tr[data-drm=widevine] td:nth-child(3)'), 'no');
-      assert.match(await text(page, '#drm-note'), /ClearKey/);
+        // The DRM profile table: one row per key system, ClearKey supported here.
+        assert.equal(await page.$$eval('#profile tbody tr', (rows) => rows.length), 4);
+        assert.equal(await text(page, '#profile tr[data-drm=clearkey] td:nth-child(3)'), 'yes');
+        assert.equal(await text(page, '#profile tr[data-drm=widevine] td:nth-child(3)'), 'no');
+        assert.match(await text(page, '#drm-note'), /ClearKey/);
 
-      // The step log: the whole flow, in order.
-      await page.waitForSelector('#steps li[data-kind=played]');
-      const kinds = await page.$$eval('#steps li', (els) => els.map((el) => (el as HTMLElement).dataset.kind ?? ''));
-      const order = ['token-request', 'rights-url', 'license-request', 'license', 'playing', 'played'];
-      for (const kind of order) assert.ok(kinds.includes(kind), `step ${kind} missing from ${kinds.join(', ')}`);
-      const at = (kind: string) => kinds.indexOf(kind);
-      // A player may ask for its license before the token has arrived (dash.js does; the request
-      // waits for the rights URL), so the license request is ordered only after the token request.
-      assert.ok(at('token-request') < at('rights-url') && at('token-request') < at('license-request') && at('rights-url') < at('license') && at('license-request') < at('license') && at('license') < at('played'), kinds.join(', '));
-      assert.match(await text(page, '#steps li[data-kind=rights-url] .detail'), /ExpressPlayToken=.{0,4}…\[redacted\]/);
-      assert.equal(await page.$eval('#error', (el) => (el as HTMLElement).hidden || getComputedStyle(el).display === 'none'), true, 'no error shown');
+        // The step log: the whole flow, in order.
+        await page.waitForSelector('#steps li[data-kind=played]');
+        const kinds = await page.$$eval('#steps li', (els) => els.map((el) => (el as HTMLElement).dataset.kind ?? ''));
+        const order = ['token-request', 'rights-url', 'license-request', 'license', 'playing', 'played'];
+        for (const kind of order) assert.ok(kinds.includes(kind), `step ${kind} missing from ${kinds.join(', ')}`);
+        const at = (kind: string) => kinds.indexOf(kind);
+        // A player may ask for its license before the token has arrived (dash.js does; the request
+        // waits for the rights URL), so the license request is ordered only after the token request.
+        assert.ok(
+          at('token-request') < at('rights-url') &&
+            at('token-request') < at('license-request') &&
+            at('rights-url') < at('license') &&
+            at('license-request') < at('license') &&
+            at('license') < at('played'),
+          kinds.join(', '),
+        );
+        assert.match(
+          await text(page, '#steps li[data-kind=rights-url] .detail'),
+          /ExpressPlayToken=.{0,4}…\[redacted\]/,
+        );
+        assert.equal(
+          await page.$eval('#error', (el) => (el as HTMLElement).hidden || getComputedStyle(el).display === 'none'),
+          true,
+          'no error shown',
+        );
 
-      // No token in the clear, anywhere on the page.
-      assert.ok(tokens.length >= 1, 'the page got a token from the token endpoint');
-      const all = await pageText(page);
-      for (const token of tokens) {
-        assert.ok(!all.includes(token), 'a full token is on the page');
-        // The redaction keeps 4 characters; any longer piece of the token must not appear.
-        assert.ok(!all.includes(token.slice(4, 24)), 'part of a token is on the page');
+        // No token in the clear, anywhere on the page.
+        assert.ok(tokens.length >= 1, 'the page got a token from the token endpoint');
+        const all = await pageText(page);
+        for (const token of tokens) {
+          assert.ok(!all.includes(token), 'a full token is on the page');
+          // The redaction keeps 4 characters; any longer piece of the token must not appear.
+          assert.ok(!all.includes(token.slice(4, 24)), 'part of a token is on the page');
+        }
+
+        // The real path was taken: the emulator issued a token and served a ClearKey license.
+        const stats = await emulatorStats();
+        assert.ok(
+          (stats.tokensIssued['widevine'] ?? 0) > (before.tokensIssued['widevine'] ?? 0),
+          'emulator issued a token',
+        );
+        assert.ok(stats.licensesServed.clearkey > before.licensesServed.clearkey, 'emulator served a ClearKey license');
+        assert.deepEqual(errors, []);
+        await page.screenshot({ path: join(resultsDir, `${c.shot}-${engine}.png`), fullPage: true });
+      } finally {
+        await page.close();
       }
-
-      // The real path was taken: the emulator issued a token and served a ClearKey license.
-      const stats = await emulatorStats();
-      assert.ok((stats.tokensIssued['widevine'] ?? 0) > (before.tokensIssued['widevine'] ?? 0), 'emulator issued a token');
-      assert.ok(stats.licensesServed.clearkey > before.licensesServed.clearkey, 'emulator served a ClearKey license');
-      assert.deepEqual(errors, []);
-      await page.screenshot({ path: join(resultsDir, `${c.shot}-${engine}.png`), fullPage: true });
-    } finally {
-      await page.close();
-    }
-  });
+    },
+  );
 }
 
 function errorTest(engine: Engine, browser: () => Browser): void {
-  test(`demo in ${engine}: a refused token shows its seed code, the catalog message and a plain-language hint`, { timeout: 60_000 }, async () => {
-    const faults = new URL('/__emulator/faults', config.emulator.url).href;
-    // The token service refuses the back end's authenticator, as ExpressPlay does with a production key on the test service.
-    await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: { failNext: 10, status: 401, code: -2018 } }) });
-    const page = await newPage(browser());
-    try {
-      await page.goto(new URL('demo/?adapter=shaka&stream=cenc-h264&autoplay=1', baseUrl).href);
-      await page.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
-      assert.equal(await text(page, '#error .code'), '-2018');
-      assert.match(await text(page, '#error .message'), /Invalid authenticator/);
-      assert.match(await text(page, '#error .hint'), /authenticator/i);
-      await page.screenshot({ path: join(resultsDir, `demo-error-${engine}.png`), fullPage: true });
-    } finally {
-      await page.close();
-      await fetch(new URL('/__emulator/reset', config.emulator.url).href, { method: 'POST' });
-    }
-  });
+  test(
+    `demo in ${engine}: a refused token shows its seed code, the catalog message and a plain-language hint`,
+    { timeout: 60_000 },
+    async () => {
+      const faults = new URL('/__emulator/faults', config.emulator.url).href;
+      // The token service refuses the back end's authenticator, as ExpressPlay does with a production key on the test service.
+      await fetch(faults, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: { failNext: 10, status: 401, code: -2018 } }),
+      });
+      const page = await newPage(browser());
+      try {
+        await page.goto(new URL('demo/?adapter=shaka&stream=cenc-h264&autoplay=1', baseUrl).href);
+        await page.waitForSelector('#error:not([hidden])', { timeout: 20_000 });
+        assert.equal(await text(page, '#error .code'), '-2018');
+        assert.match(await text(page, '#error .message'), /Invalid authenticator/);
+        assert.match(await text(page, '#error .hint'), /authenticator/i);
+        await page.screenshot({ path: join(resultsDir, `demo-error-${engine}.png`), fullPage: true });
+      } finally {
+        await page.close();
+        await fetch(new URL('/__emulator/reset', config.emulator.url).href, { method: 'POST' });
+      }
+    },
+  );
 }
 
 // scripts/test.mjs has made sure every engine is installed before any test starts.
@@ -215,10 +257,13 @@ for (const engine of browsers.selectedEngines()) {
       if (!browser) throw new Error(`${engine} did not start`);
       return browser;
     };
-    before(async () => {
-      const path = browsers.ensureBrowsers([engine])[engine];
-      browser = await puppeteer.launch(browsers.launchOptions(engine, path));
-    }, { timeout: 120_000 });
+    before(
+      async () => {
+        const path = browsers.ensureBrowsers([engine])[engine];
+        browser = await puppeteer.launch(browsers.launchOptions(engine, path));
+      },
+      { timeout: 120_000 },
+    );
     after(async () => {
       await browser?.close();
     });
@@ -228,7 +273,10 @@ for (const engine of browsers.selectedEngines()) {
 }
 
 test('npm start: no keys reachable from the browser, no way out of the served folders', async () => {
-  const streams = JSON.parse(readFileSync(join(root, 'test/media/streams.json'), 'utf8')) as Record<string, { key: string; iv: string }>;
+  const streams = JSON.parse(readFileSync(join(root, 'test/media/streams.json'), 'utf8')) as Record<
+    string,
+    { key: string; iv: string }
+  >;
   const get = async (path: string) => {
     const res = await fetch(new URL(path, baseUrl), { redirect: 'manual' });
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
@@ -239,7 +287,14 @@ test('npm start: no keys reachable from the browser, no way out of the served fo
     assert.ok(!conf.body.includes(s.key) && !conf.body.includes(s.iv), 'a key is in demo/config.json');
   }
   assert.equal((await get('test/media/streams.json')).status, 404, 'streams.json (the keys) is not served');
-  for (const path of ['package.json', 'demo/..%2f..%2fpackage.json', 'demo/%2e%2e/%2e%2e/package.json', 'src/index.ts', 'node_modules/shaka-player/package.json', 'demo/%00']) {
+  for (const path of [
+    'package.json',
+    'demo/..%2f..%2fpackage.json',
+    'demo/%2e%2e/%2e%2e/package.json',
+    'src/index.ts',
+    'node_modules/shaka-player/package.json',
+    'demo/%00',
+  ]) {
     assert.equal((await get(path)).status, 404, path);
   }
   // What the players need, with the right types.

@@ -103,7 +103,10 @@ function typeCheckExamples(label: string, examples: readonly Example[]): void {
       }),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, `${label} examples do not type-check:\n${r.stdout}${r.stderr}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -116,7 +119,10 @@ test('README: the TypeScript examples and the script-tag example type-check agai
   const blocks = codeBlocks(readme);
   const ts = blocks.filter(isTs);
   const html = blocks.filter((b) => b.lang === 'html');
-  assert.ok(ts.length >= 4, `expected at least 4 ts examples (Shaka, Video.js, Express, node:http), found ${ts.length}`);
+  assert.ok(
+    ts.length >= 4,
+    `expected at least 4 ts examples (Shaka, Video.js, Express, node:http), found ${ts.length}`,
+  );
   assert.ok(html.length >= 1, 'expected the script-tag example');
 
   const examples: Example[] = ts.map((b, i) => ({ name: `example-${i + 1}-line-${b.line}.ts`, code: b.code }));
@@ -124,15 +130,30 @@ test('README: the TypeScript examples and the script-tag example type-check agai
     const srcs = [...b.code.matchAll(/<script\s+src="([^"]+)"/g)].map((m) => m[1] ?? '');
     const dropIn = srcs.find((s) => s.includes('expressplay-eme'));
     assert.ok(dropIn, 'the script-tag example loads the drop-in');
-    assert.match(dropIn, /\/dist\/umd\/expressplay-eme(-hlsjs|-dashjs)?\.min\.js$/, 'the drop-in path is one the package ships');
-    const shipped = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-    assert.ok(Object.values(shipped.exports).includes(`./${dropIn.slice(dropIn.indexOf('dist/'))}`), `${dropIn} is in package.json exports`);
+    assert.match(
+      dropIn,
+      /\/dist\/umd\/expressplay-eme(-hlsjs|-dashjs)?\.min\.js$/,
+      'the drop-in path is one the package ships',
+    );
+    const shipped = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    assert.ok(
+      Object.values(shipped.exports).includes(`./${dropIn.slice(dropIn.indexOf('dist/'))}`),
+      `${dropIn} is in package.json exports`,
+    );
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { unpkg?: string };
     assert.equal(pkg.unpkg, './dist/umd/expressplay-eme.min.js');
     const vjs = srcs.findIndex((s) => /video(\.min)?\.js$/.test(s));
     const usesVideoJs = /videojs\(/.test(b.code);
-    if (usesVideoJs) assert.ok(vjs >= 0 && vjs < srcs.indexOf(dropIn), 'video.js is loaded before the drop-in (auto-registration needs it)');
-    const inline = [...b.code.matchAll(/<script(?: type="module")?>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '').join('\n');
+    if (usesVideoJs)
+      assert.ok(
+        vjs >= 0 && vjs < srcs.indexOf(dropIn),
+        'video.js is loaded before the drop-in (auto-registration needs it)',
+      );
+    const inline = [...b.code.matchAll(/<script(?: type="module")?>([\s\S]*?)<\/script>/g)]
+      .map((m) => m[1] ?? '')
+      .join('\n');
     assert.ok(inline.trim() !== '', 'the script-tag example has an inline script');
     examples.push({ name: `script-tag-${i + 1}-line-${b.line}.ts`, code: `${SCRIPT_TAG_PRELUDE}\n${inline}` });
   });
@@ -140,15 +161,26 @@ test('README: the TypeScript examples and the script-tag example type-check agai
 });
 
 test('docs/*.md: every TypeScript example type-checks against src/', { timeout: 180_000 }, () => {
-  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort();
+  const docs = readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort();
   const examples: Example[] = [];
   for (const file of docs) {
     const blocks = codeBlocks(readFileSync(join(root, 'docs', file), 'utf8'));
     // Every block in a language this test does not check must be one that needs no check (shell, data, diagrams).
-    for (const b of blocks) assert.ok(isTs(b) || ['sh', 'json', ''].includes(b.lang), `docs/${file}:${b.line}: a \`${b.lang}\` block is neither checked nor known to need no check`);
-    blocks.filter(isTs).forEach((b) => examples.push({ name: `${file.replace(/\.md$/, '')}-line-${b.line}.ts`, code: b.code }));
+    for (const b of blocks)
+      assert.ok(
+        isTs(b) || ['sh', 'json', ''].includes(b.lang),
+        `docs/${file}:${b.line}: a \`${b.lang}\` block is neither checked nor known to need no check`,
+      );
+    blocks
+      .filter(isTs)
+      .forEach((b) => examples.push({ name: `${file.replace(/\.md$/, '')}-line-${b.line}.ts`, code: b.code }));
   }
-  assert.ok(examples.length >= 2, `expected the emulator and token endpoint examples of docs/emulator.md, found ${examples.length}`);
+  assert.ok(
+    examples.length >= 2,
+    `expected the emulator and token endpoint examples of docs/emulator.md, found ${examples.length}`,
+  );
   typeCheckExamples('docs', examples);
 });
 
@@ -160,7 +192,12 @@ test('README: the error-code table is the catalog, row for row', () => {
     .slice(start, end)
     .split('\n')
     .filter((l) => /^\|\s*-\d+\s*\|/.test(l))
-    .map((l) => l.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|')));
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replace(/\\\|/g, '|')),
+    );
   assert.equal(rows.length, ERROR_CATALOG.size, 'one row per catalog code');
   const seen = new Set<number>();
   for (const [code, message, category, retry, http] of rows) {
@@ -176,7 +213,10 @@ test('README: the error-code table is the catalog, row for row', () => {
 });
 
 test('README: scripts/gen-docs.mjs --check agrees (the table is exactly what the generator writes)', () => {
-  const r = spawnSync(process.execPath, [join(root, 'scripts/gen-docs.mjs'), '--check'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts/gen-docs.mjs'), '--check'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
 });
 

@@ -12,7 +12,10 @@ export const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((n) => String
 /** Strings of arbitrary code units (lone surrogates included). */
 export const wtf16String = (max = 40) => fc.string({ unit: anyCodeUnit, maxLength: max });
 /** A BMP character that is not a surrogate (one code unit, well-formed). */
-const bmpChar = fc.integer({ min: 0x20, max: 0xfffd }).filter((n) => n < 0xd800 || n > 0xdfff).map((n) => String.fromCharCode(n));
+const bmpChar = fc
+  .integer({ min: 0x20, max: 0xfffd })
+  .filter((n) => n < 0xd800 || n > 0xdfff)
+  .map((n) => String.fromCharCode(n));
 /** Well-formed strings whose .length equals the number of generated characters. */
 export const bmpString = (minLength: number, maxLength: number) => fc.string({ unit: bmpChar, minLength, maxLength });
 
@@ -34,12 +37,17 @@ export const extension = fc.oneof(
 );
 const extensions = fc.oneof(extension, fc.array(extension, { maxLength: 4 }));
 
-const kid = fc.oneof(hexOf(16), bmpString(1, 64).map((s) => `^${s}`));
+const kid = fc.oneof(
+  hexOf(16),
+  bmpString(1, 64).map((s) => `^${s}`),
+);
 const expirationTime = fc.oneof(
   fc.integer({ min: 1, max: 2_592_000 }).map((n) => `+${n}`),
   fc.integer({ min: 2000, max: 30 * DAY_MS }).map((ms) => new Date(NOW + ms)),
   fc.integer({ min: 2000, max: 30 * DAY_MS }).map((ms) => new Date(NOW + ms).toISOString()),
-  fc.integer({ min: 2, max: 30 * 24 * 3600 }).map((s) => new Date(NOW + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')),
+  fc
+    .integer({ min: 2, max: 30 * 24 * 3600 })
+    .map((s) => new Date(NOW + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')),
 );
 const common = {
   customerAuthenticator: bmpString(1, 40).filter((s) => s.trim() !== ''),
@@ -47,7 +55,11 @@ const common = {
   generalFlags: fc.constantFrom('0000', '00000000'),
   expirationTime,
   cookie: bmpString(0, 32),
-  extra: fc.dictionary(bmpString(0, 12).map((k) => `x-${k}`), fc.oneof(bmpString(0, 20), fc.integer()), { maxKeys: 3 }),
+  extra: fc.dictionary(
+    bmpString(0, 12).map((k) => `x-${k}`),
+    fc.oneof(bmpString(0, 20), fc.integer()),
+    { maxKeys: 3 },
+  ),
 };
 const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -123,9 +135,28 @@ export const validPlayReady = fc
   .map(([k, rest]) => strip({ ...rest, ...k }));
 
 const PARAM_NAMES = [
-  'customerAuthenticator', 'errorFormat', 'generalFlags', 'kek', 'kid', 'ek', 'contentKey', 'contentId', 'securityLevel',
-  'hdcpOutputControl', 'licenseDuration', 'wvExtension', 'fpExtension', 'iv', 'rentalDuration', 'rightsType', 'expirationTime',
-  'cookie', 'extra', 'toString', '__proto__', 'constructor',
+  'customerAuthenticator',
+  'errorFormat',
+  'generalFlags',
+  'kek',
+  'kid',
+  'ek',
+  'contentKey',
+  'contentId',
+  'securityLevel',
+  'hdcpOutputControl',
+  'licenseDuration',
+  'wvExtension',
+  'fpExtension',
+  'iv',
+  'rentalDuration',
+  'rightsType',
+  'expirationTime',
+  'cookie',
+  'extra',
+  'toString',
+  '__proto__',
+  'constructor',
 ];
 /** Values of every type, and near-valid strings. */
 const anyValue = fc.oneof(
@@ -133,7 +164,20 @@ const anyValue = fc.oneof(
   wtf16String(),
   hexOf(16),
   hexOf(24),
-  fc.constantFrom('+60', '+0', '2026-02-31T00:00:00Z', '2026-01-20T12:00:00Z', 'wudo,AAAAAA==', 'json', 'html', '0000', '^', 'Rental', '', ' '),
+  fc.constantFrom(
+    '+60',
+    '+0',
+    '2026-02-31T00:00:00Z',
+    '2026-01-20T12:00:00Z',
+    'wudo,AAAAAA==',
+    'json',
+    'html',
+    '0000',
+    '^',
+    'Rental',
+    '',
+    ' ',
+  ),
   fc.integer({ min: -3, max: 8 }),
   fc.double(),
   fc.bigInt(),
@@ -149,7 +193,12 @@ export const anyParams = fc.oneof(
   fc.anything({ maxDepth: 1 }),
   fc.dictionary(fc.constantFrom(...PARAM_NAMES), anyValue, { maxKeys: 10 }),
   fc.dictionary(fc.oneof(fc.constantFrom(...PARAM_NAMES), wtf16String(8)), anyValue, { maxKeys: 8 }),
-  fc.tuple(fc.oneof(validWidevine, validFairPlay, validPlayReady), fc.dictionary(fc.constantFrom(...PARAM_NAMES), anyValue, { maxKeys: 2 })).map(([v, bad]) => ({ ...v, ...bad })),
+  fc
+    .tuple(
+      fc.oneof(validWidevine, validFairPlay, validPlayReady),
+      fc.dictionary(fc.constantFrom(...PARAM_NAMES), anyValue, { maxKeys: 2 }),
+    )
+    .map(([v, bad]) => ({ ...v, ...bad })),
 );
 export const anyDrm = fc.oneof(
   { arbitrary: fc.constantFrom('widevine', 'fairplay', 'playready'), weight: 8 },

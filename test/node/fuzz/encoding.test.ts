@@ -2,7 +2,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { base64ToBytes, bytesToBase64, bytesToBase64Url, bytesToHex, hexToBytes, isBase64, isHex, utf8Decode, utf8Encode } from '../../../src/core/index.js';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  bytesToBase64Url,
+  bytesToHex,
+  hexToBytes,
+  isBase64,
+  isHex,
+  utf8Decode,
+  utf8Encode,
+} from '../../../src/core/index.js';
 import { NUM_RUNS, wtf16String } from './arbitraries.js';
 
 const bytes = fc.uint8Array({ maxLength: 64 });
@@ -33,8 +43,11 @@ describe('fuzz: encoding helpers vs Buffer', () => {
       { numRuns: NUM_RUNS },
     );
   });
-  it('base64ToBytes on arbitrary text: bytes equal to Buffer\'s, or a TypeError', () => {
-    const b64ish = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_*'.split('')), maxLength: 24 });
+  it("base64ToBytes on arbitrary text: bytes equal to Buffer's, or a TypeError", () => {
+    const b64ish = fc.string({
+      unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_*'.split('')),
+      maxLength: 24,
+    });
     fc.assert(
       fc.property(b64ish, (s) => {
         let out: Uint8Array;
@@ -60,7 +73,9 @@ describe('fuzz: encoding helpers vs Buffer', () => {
   });
   it('utf8Decode equals Buffer#toString / TextDecoder for any bytes', () => {
     const decoder = new TextDecoder();
-    const utf8ish = fc.uint8Array({ maxLength: 48 }).map((b) => b.map((x) => (x < 96 ? x : x < 176 ? 0x80 + (x % 64) : 0xc0 + (x % 64))));
+    const utf8ish = fc
+      .uint8Array({ maxLength: 48 })
+      .map((b) => b.map((x) => (x < 96 ? x : x < 176 ? 0x80 + (x % 64) : 0xc0 + (x % 64))));
     fc.assert(
       fc.property(fc.oneof(bytes, utf8ish), (b) => {
         const s = utf8Decode(b);

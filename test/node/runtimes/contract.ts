@@ -15,24 +15,38 @@ export async function checkEndpointContract(send: Send, emu: Emulator): Promise<
   const stream = { kid, key };
   const tokens = () => emu.stats().tokensIssued.widevine;
   const t0 = tokens();
-  const ok = await send(`/api/expressplay-token?drm=clearkey&contentId=cenc-h264&kids=${stream.kid}`, { headers: { accept: 'application/json' } });
+  const ok = await send(`/api/expressplay-token?drm=clearkey&contentId=cenc-h264&kids=${stream.kid}`, {
+    headers: { accept: 'application/json' },
+  });
   const okBody = await ok.text();
   assert.equal(ok.status, 200, okBody);
   const { rightsUrl, expiresAt } = JSON.parse(okBody) as { rightsUrl: string; expiresAt: string };
   assert.ok(Math.abs(Date.parse(expiresAt) - (Date.now() + 600_000)) < 10_000, 'expiresAt from expirationTime +600');
   const license = await fetch(rightsUrl, { method: 'POST', body: clearKeyBody(stream.kid) });
   const jwk = (await license.json()) as { keys: { k: string }[] };
-  assert.equal(Buffer.from(jwk.keys[0]!.k, 'base64url').toString('hex'), stream.key, 'the license carries the stream key');
-  const post = await send('/api/expressplay-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ drm: 'widevine', contentId: 'cenc-h264', kids: [stream.kid] }) });
+  assert.equal(
+    Buffer.from(jwk.keys[0]!.k, 'base64url').toString('hex'),
+    stream.key,
+    'the license carries the stream key',
+  );
+  const post = await send('/api/expressplay-token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ drm: 'widevine', contentId: 'cenc-h264', kids: [stream.kid] }),
+  });
   assert.equal(post.status, 200, await post.text());
   assert.equal(tokens() - t0, 2);
 
-  const blocked = await send('/api/expressplay-token?drm=widevine&contentId=cenc-h264', { headers: { 'x-viewer': BLOCKED_VIEWER } });
+  const blocked = await send('/api/expressplay-token?drm=widevine&contentId=cenc-h264', {
+    headers: { 'x-viewer': BLOCKED_VIEWER },
+  });
   assert.equal(blocked.status, 403);
   assert.equal(((await blocked.json()) as { errorCode: number }).errorCode, -9013);
   const unknown = await send('/api/expressplay-token?drm=widevine&contentId=nope');
   assert.equal(unknown.status, 404);
-  const crossSite = await send('/api/expressplay-token?drm=widevine&contentId=cenc-h264', { headers: { origin: 'https://evil.example' } });
+  const crossSite = await send('/api/expressplay-token?drm=widevine&contentId=cenc-h264', {
+    headers: { origin: 'https://evil.example' },
+  });
   assert.equal(crossSite.status, 403);
   assert.equal(((await crossSite.json()) as { errorCode: number }).errorCode, -9062);
   assert.equal(tokens() - t0, 2, 'refused requests minted nothing');

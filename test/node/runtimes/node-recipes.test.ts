@@ -26,7 +26,11 @@ describe('README recipes on Node runtimes, against the emulator', () => {
     rmSync(join(root, '.tmp', `recipes-${process.pid}`), { recursive: true, force: true });
   });
 
-  for (const [title, file] of [['Express 5', 'express.ts'], ['Hono', 'hono.ts'], ['node:http', 'node-http.ts']] as const) {
+  for (const [title, file] of [
+    ['Express 5', 'express.ts'],
+    ['Hono', 'hono.ts'],
+    ['node:http', 'node-http.ts'],
+  ] as const) {
     it(`${title}: the recipe serves the endpoint contract`, async () => {
       const mod = (await import(writeRecipe(title, file))) as { server: Server };
       const server = mod.server;

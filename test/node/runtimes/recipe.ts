@@ -28,7 +28,8 @@ export const PACKAGE_SOURCES: Readonly<Record<string, string>> = {
 /** The recipe written as a module in .tmp/ (inside the repository, so node_modules resolve), imports pointed at src/. */
 export function writeRecipe(title: string, name: string): string {
   let code = recipe(title);
-  for (const [spec, path] of Object.entries(PACKAGE_SOURCES)) code = code.replaceAll(`from '${spec}'`, `from '${path}'`);
+  for (const [spec, path] of Object.entries(PACKAGE_SOURCES))
+    code = code.replaceAll(`from '${spec}'`, `from '${path}'`);
   const dir = join(root, '.tmp', `recipes-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, name);

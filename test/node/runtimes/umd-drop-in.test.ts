@@ -20,7 +20,17 @@ function loadDropIn(): Record<string, unknown> {
 
 test('the drop-in exposes the page-side API', () => {
   const api = loadDropIn();
-  for (const name of ['detectDrm', 'createTokenClient', 'attachFairPlay', 'attachExpressPlay', 'registerExpressPlay', 'parseTokenResponse', 'ExpressPlayError', 'unwrapCkc', 'keyIdsFromInitData']) {
+  for (const name of [
+    'detectDrm',
+    'createTokenClient',
+    'attachFairPlay',
+    'attachExpressPlay',
+    'registerExpressPlay',
+    'parseTokenResponse',
+    'ExpressPlayError',
+    'unwrapCkc',
+    'keyIdsFromInitData',
+  ]) {
     assert.equal(typeof api[name], 'function', name);
   }
   assert.equal(typeof api.ERROR_CATALOG, 'object');
@@ -28,7 +38,15 @@ test('the drop-in exposes the page-side API', () => {
 
 test('the drop-in leaves out the back-end-only token request builder and validator', () => {
   const api = loadDropIn();
-  for (const name of ['buildTokenRequest', 'tokenServiceUrl', 'validateTokenParams', 'serializeTokenParams', 'encodeForm', 'decodeForm', 'tokenParamNames']) {
+  for (const name of [
+    'buildTokenRequest',
+    'tokenServiceUrl',
+    'validateTokenParams',
+    'serializeTokenParams',
+    'encodeForm',
+    'decodeForm',
+    'tokenParamNames',
+  ]) {
     assert.equal(api[name], undefined, name);
   }
 });

@@ -28,7 +28,10 @@ describe('workerd: the Cloudflare Workers recipe', { timeout: 120_000 }, () => {
   });
 
   it('serves the endpoint contract, reaching the emulator on loopback', async () => {
-    await checkEndpointContract((path, init) => mf.dispatchFetch(`http://app.example${path}`, init as never) as unknown as Promise<Response>, emu);
+    await checkEndpointContract(
+      (path, init) => mf.dispatchFetch(`http://app.example${path}`, init as never) as unknown as Promise<Response>,
+      emu,
+    );
   });
 
   it('an ExpressPlay error is relayed with its status and code, without the authenticator', async () => {

@@ -9,7 +9,11 @@ import { PACKAGE_SOURCES, appFunctionsSource, recipe } from './recipe.js';
 /** The recipe bundled into one ES module, with the app's functions installed first. */
 export async function bundleWorkerRecipe(): Promise<string> {
   const out = await build({
-    stdin: { contents: recipe('Cloudflare Workers'), loader: 'ts', resolveDir: PACKAGE_SOURCES['expressplay-eme/fetch']!.replace(/\/[^/]+$/, '') },
+    stdin: {
+      contents: recipe('Cloudflare Workers'),
+      loader: 'ts',
+      resolveDir: PACKAGE_SOURCES['expressplay-eme/fetch']!.replace(/\/[^/]+$/, ''),
+    },
     bundle: true,
     format: 'esm',
     platform: 'neutral',
@@ -23,14 +27,21 @@ export async function bundleWorkerRecipe(): Promise<string> {
 }
 
 /** The Worker running in workerd; `port` 0 picks one (the Worker is then reachable on loopback too). */
-export async function startWorkerd(env: { authenticator: string; service: string; allowedOrigins?: readonly string[] }, port?: number): Promise<{ mf: Miniflare; url: URL; script: string }> {
+export async function startWorkerd(
+  env: { authenticator: string; service: string; allowedOrigins?: readonly string[] },
+  port?: number,
+): Promise<{ mf: Miniflare; url: URL; script: string }> {
   const script = await bundleWorkerRecipe();
   const mf = new Miniflare({
     modules: true,
     script,
     compatibilityDate: '2025-01-01',
     // Secrets reach a Worker as text bindings, like [vars]: the same `env` shape.
-    bindings: { EXPRESSPLAY_AUTHENTICATOR: env.authenticator, EXPRESSPLAY_SERVICE: env.service, ...(env.allowedOrigins ? { ALLOWED_ORIGINS: env.allowedOrigins.join(',') } : {}) },
+    bindings: {
+      EXPRESSPLAY_AUTHENTICATOR: env.authenticator,
+      EXPRESSPLAY_SERVICE: env.service,
+      ...(env.allowedOrigins ? { ALLOWED_ORIGINS: env.allowedOrigins.join(',') } : {}),
+    },
     ...(port === undefined ? {} : { port, host: '127.0.0.1' }),
   });
   const url = await mf.ready;

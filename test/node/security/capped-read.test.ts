@@ -56,13 +56,21 @@ describe('security: readCappedBody', () => {
   });
   it('a server reading a request passes its own error (413 -9025)', async () => {
     const { stream } = counted(10, 1024);
-    const err = await rejects(readCappedBody(stream, { maxBytes: 2048, tooLarge: (max) => new ExpressPlayError(ClientCode.BODY_TOO_LARGE, { httpStatus: 413, details: `more than ${max} bytes` }) }));
+    const err = await rejects(
+      readCappedBody(stream, {
+        maxBytes: 2048,
+        tooLarge: (max) =>
+          new ExpressPlayError(ClientCode.BODY_TOO_LARGE, { httpStatus: 413, details: `more than ${max} bytes` }),
+      }),
+    );
     assert.equal(err.code, ClientCode.BODY_TOO_LARGE);
     assert.equal(err.httpStatus, 413);
   });
   it('a Node request stream fits through Readable.toWeb', async () => {
     const { Readable } = await import('node:stream');
-    const body = Readable.toWeb(Readable.from([Buffer.from('abc'), Buffer.from('def')])) as unknown as ReadableStream<Uint8Array>;
+    const body = Readable.toWeb(
+      Readable.from([Buffer.from('abc'), Buffer.from('def')]),
+    ) as unknown as ReadableStream<Uint8Array>;
     assert.equal(Buffer.from(await readCappedBody(body, { maxBytes: 6 })).toString(), 'abcdef');
   });
 });

@@ -23,7 +23,13 @@ interface Run {
 function startCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--port', '0', '--quiet', ...args], {
     cwd: ROOT,
-    env: { ...process.env, EXPRESSPLAY_TEST_KEYS: '', EXPRESSPLAY_PRODUCTION_KEYS: '', EXPRESSPLAY_TOKEN_SECRET: '', ...env },
+    env: {
+      ...process.env,
+      EXPRESSPLAY_TEST_KEYS: '',
+      EXPRESSPLAY_PRODUCTION_KEYS: '',
+      EXPRESSPLAY_TOKEN_SECRET: '',
+      ...env,
+    },
   });
   let stdout = '';
   let stderr = '';
@@ -50,7 +56,13 @@ function startCli(args: string[], env: Record<string, string> = {}): Promise<Run
 }
 
 async function tokenStatus(url: string, authenticator: string): Promise<number> {
-  const q = encodeForm([['customerAuthenticator', authenticator], ['kid', KID], ['contentKey', KEY], ['securityLevel', '1'], ['hdcpOutputControl', '0']]);
+  const q = encodeForm([
+    ['customerAuthenticator', authenticator],
+    ['kid', KID],
+    ['contentKey', KEY],
+    ['securityLevel', '1'],
+    ['hdcpOutputControl', '0'],
+  ]);
   return (await fetch(`${url}/hms/wv/token?${q}`)).status;
 }
 

@@ -11,14 +11,21 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-function raw(base: string, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  base: string,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: url.hostname, port: url.port, path: url.pathname, method: opts.method ?? 'GET', headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -52,7 +59,11 @@ describe('security: the demo server (npm start)', { timeout: 120_000 }, () => {
   let site = '';
   let emulatorUrl = '';
   before(async () => {
-    child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: ROOT, env: { ...process.env, PORT: '0', EMULATOR_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['scripts/start.mjs'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', EMULATOR_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     site = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -62,7 +73,8 @@ describe('security: the demo server (npm start)', { timeout: 120_000 }, () => {
       });
       child.once('exit', (code) => reject(new Error(`start.mjs exited ${code}`)));
     });
-    emulatorUrl = (JSON.parse((await raw(site, '/demo/config.json')).body) as { emulator: { url: string } }).emulator.url;
+    emulatorUrl = (JSON.parse((await raw(site, '/demo/config.json')).body) as { emulator: { url: string } }).emulator
+      .url;
   });
   after(() => {
     child.kill('SIGTERM');
@@ -72,13 +84,20 @@ describe('security: the demo server (npm start)', { timeout: 120_000 }, () => {
     const port = new URL(site).port;
     assert.equal((await raw(site, '/demo/', { headers: { host: `rebind.evil.example:${port}` } })).status, 403);
     assert.equal((await raw(site, '/api/token', { headers: { host: `rebind.evil.example:${port}` } })).status, 403);
-    assert.equal((await raw(emulatorUrl, '/__emulator/stats', { headers: { host: 'rebind.evil.example' } })).status, 403);
+    assert.equal(
+      (await raw(emulatorUrl, '/__emulator/stats', { headers: { host: 'rebind.evil.example' } })).status,
+      403,
+    );
     assert.equal((await raw(site, '/demo/', { headers: { host: `localhost:${port}` } })).status, 200);
     assert.equal((await raw(site, '/demo/')).status, 200);
   });
 
   it("the emulator's control routes answer the page's own origin only", async () => {
-    const evil = await raw(emulatorUrl, '/__emulator/faults', { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'text/plain' }, body: '{"token":{"failRate":1}}' });
+    const evil = await raw(emulatorUrl, '/__emulator/faults', {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'text/plain' },
+      body: '{"token":{"failRate":1}}',
+    });
     assert.equal(evil.status, 403);
     assert.equal(evil.headers['access-control-allow-origin'], undefined);
     const otherLocal = await raw(emulatorUrl, '/__emulator/stats', { headers: { origin: 'http://localhost:1' } });
@@ -94,7 +113,11 @@ describe('security: the demo server (npm start)', { timeout: 120_000 }, () => {
   it('a slowly sent header or body is cut off within the server timeouts (not 60/300 s)', async () => {
     const [head, body] = await Promise.all([
       trickle(site, 'GET /demo/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ', 30_000),
-      trickle(site, 'POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{', 30_000),
+      trickle(
+        site,
+        'POST /api/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{',
+        30_000,
+      ),
     ]);
     assert.ok(head !== undefined && head < 20_000, `slow header held ${head ?? '> 30000'} ms`);
     assert.ok(body !== undefined && body < 20_000, `slow body held ${body ?? '> 30000'} ms`);

@@ -15,15 +15,28 @@ interface Raw {
   body: string;
 }
 
-function raw(base: string, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Raw> {
+function raw(
+  base: string,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Raw> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -39,16 +52,26 @@ describe('security: emulator control routes and Host names', () => {
   after(() => emu.close());
 
   it('a cross-origin page cannot set faults: 403 -9062, no CORS echo, nothing changed', async () => {
-    const r = await raw(emu.url, '/__emulator/faults', { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'text/plain' }, body: JSON.stringify({ token: { failRate: 1 } }) });
+    const r = await raw(emu.url, '/__emulator/faults', {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'text/plain' },
+      body: JSON.stringify({ token: { failRate: 1 } }),
+    });
     assert.equal(r.status, 403);
     assert.equal(JSON.parse(r.body).errorCode, -9062);
     assert.equal(r.headers['access-control-allow-origin'], undefined);
     assert.deepEqual(emu.faults.get().token ?? {}, {});
     for (const path of ['/__emulator/reset', '/__emulator/stats']) {
-      const c = await raw(emu.url, path, { method: path.endsWith('reset') ? 'POST' : 'GET', headers: { origin: 'https://evil.example' } });
+      const c = await raw(emu.url, path, {
+        method: path.endsWith('reset') ? 'POST' : 'GET',
+        headers: { origin: 'https://evil.example' },
+      });
       assert.equal(c.status, 403, path);
     }
-    const pre = await raw(emu.url, '/__emulator/faults', { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const pre = await raw(emu.url, '/__emulator/faults', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
     assert.equal(pre.headers['access-control-allow-origin'], undefined);
   });
 
@@ -70,17 +93,36 @@ describe('security: emulator control routes and Host names', () => {
       assert.equal(r.status, 403, path);
       assert.match(r.body, /-9064/);
     }
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `app.localhost:${port}`, `[::1]:${port}`, `10.0.0.7:${port}`]) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `app.localhost:${port}`,
+      `[::1]:${port}`,
+      `10.0.0.7:${port}`,
+    ]) {
       assert.equal((await raw(emu.url, '/__emulator/stats', { headers: { host } })).status, 200, host);
     }
   });
 
   it('allowedHosts and publicUrl add names; controlOrigins replaces the loopback default', async () => {
-    const other = await startEmulator({ authenticators: { test: [TEST_KEY] }, control: true, allowedHosts: ['emulator.internal'], publicUrl: 'https://ep.dev.example', controlOrigins: ['https://tools.example'] });
+    const other = await startEmulator({
+      authenticators: { test: [TEST_KEY] },
+      control: true,
+      allowedHosts: ['emulator.internal'],
+      publicUrl: 'https://ep.dev.example',
+      controlOrigins: ['https://tools.example'],
+    });
     try {
-      for (const host of ['emulator.internal:8787', 'ep.dev.example']) assert.equal((await raw(other.url, '/__emulator/stats', { headers: { host } })).status, 200, host);
-      assert.equal((await raw(other.url, '/__emulator/stats', { headers: { origin: 'https://tools.example' } })).status, 200);
-      assert.equal((await raw(other.url, '/__emulator/stats', { headers: { origin: 'http://localhost:8000' } })).status, 403);
+      for (const host of ['emulator.internal:8787', 'ep.dev.example'])
+        assert.equal((await raw(other.url, '/__emulator/stats', { headers: { host } })).status, 200, host);
+      assert.equal(
+        (await raw(other.url, '/__emulator/stats', { headers: { origin: 'https://tools.example' } })).status,
+        200,
+      );
+      assert.equal(
+        (await raw(other.url, '/__emulator/stats', { headers: { origin: 'http://localhost:8000' } })).status,
+        403,
+      );
     } finally {
       await other.close();
     }

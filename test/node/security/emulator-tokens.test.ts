@@ -38,7 +38,11 @@ describe('security: emulator token spelling and secret', () => {
       if (token.length % 4 !== 0) continue;
       assert.equal(await redeem(url), 200);
       for (const extra of ['A', 'x', '-']) {
-        assert.equal(Buffer.from(token + extra, 'base64url').equals(Buffer.from(token, 'base64url')), true, 'same bytes');
+        assert.equal(
+          Buffer.from(token + extra, 'base64url').equals(Buffer.from(token, 'base64url')),
+          true,
+          'same bytes',
+        );
         assert.equal(await redeem(url.replace(token, token + extra)), 401, `trailing ${extra}`);
       }
       return;

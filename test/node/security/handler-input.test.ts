@@ -27,7 +27,8 @@ describe('malformed browser requests → 400 -9003 (issue #11 item 8)', () => {
     await endpoint.close();
     await emu.close();
   });
-  const post = (body: string) => fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (body: string) =>
+    fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   const cases: Record<string, string> = {
     'an array contentId': JSON.stringify({ drm: 'widevine', contentId: ['a', 'b'] }),
@@ -71,7 +72,11 @@ describe('slow request bodies are bounded (issue #11 item 9)', () => {
       const u = new URL(endpoint.url);
       const t0 = performance.now();
       // Headers announce 100 bytes; 10 arrive; the rest never does.
-      const a = await raw(endpoint.url, `POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"drm":"wi`, { waitMs: 4000 });
+      const a = await raw(
+        endpoint.url,
+        `POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"drm":"wi`,
+        { waitMs: 4000 },
+      );
       assert.match(a.text, /^HTTP\/1\.1 408 /);
       assert.match(a.text, /-9011/);
       assert.ok(performance.now() - t0 < 3000, 'answered long before the client gave up');
@@ -96,7 +101,10 @@ describe('the token service answer is capped (issue #11 item 2, handler side)', 
     return new Response(body, { status, headers: { 'content-type': 'text/html' } });
   }
 
-  for (const [name, limit, status] of [['default 64 KiB, a 200', undefined, 200], ['configured 8 KiB, a 500 error page', 8 * 1024, 500]] as const) {
+  for (const [name, limit, status] of [
+    ['default 64 KiB, a 200', undefined, 200],
+    ['configured 8 KiB, a 500 error page', 8 * 1024, 500],
+  ] as const) {
     it(`${name}: endless body → 502 -9061, reading stopped near the cap`, async () => {
       const pulled = { bytes: 0 };
       const endpoint = await serve({
@@ -111,7 +119,10 @@ describe('the token service answer is capped (issue #11 item 2, handler side)', 
         assert.equal(r.status, 502);
         assert.equal((await r.json()).errorCode, -9061);
         const cap = limit ?? 64 * 1024;
-        assert.ok(pulled.bytes > cap && pulled.bytes < cap + 64 * 1024, `pulled ${pulled.bytes} bytes for a cap of ${cap}`);
+        assert.ok(
+          pulled.bytes > cap && pulled.bytes < cap + 64 * 1024,
+          `pulled ${pulled.bytes} bytes for a cap of ${cap}`,
+        );
       } finally {
         await endpoint.close();
       }

@@ -15,7 +15,11 @@ describe('kid guard: never a token for a key the browser did not ask for', () =>
   let returnKid = KID;
   before(async () => {
     emu = await startEmulator({ authenticators: { test: [TEST_KEY] } });
-    endpoint = await serve({ authenticator: TEST_KEY, service: emu.url, resolve: () => ({ kid: returnKid, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 }) });
+    endpoint = await serve({
+      authenticator: TEST_KEY,
+      service: emu.url,
+      resolve: () => ({ kid: returnKid, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 }),
+    });
   });
   after(async () => {
     await endpoint.close();
@@ -35,7 +39,11 @@ describe('kid guard: never a token for a key the browser did not ask for', () =>
 
   it('a kid among those asked for (either case) is served; no kids asked → served', async () => {
     returnKid = OTHER_KID.toUpperCase();
-    const both = await fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ drm: 'widevine', contentId: 'm', kids: [KID, OTHER_KID] }) });
+    const both = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ drm: 'widevine', contentId: 'm', kids: [KID, OTHER_KID] }),
+    });
     assert.equal(both.status, 200, await both.text());
     returnKid = KID;
     assert.equal((await fetch(`${endpoint.url}?drm=widevine&contentId=m`)).status, 200);

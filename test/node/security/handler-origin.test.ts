@@ -59,27 +59,43 @@ describe('origin checks of the token endpoint (issue #11 item 3)', () => {
   });
 
   it('a text/plain POST whose body is JSON (no preflight) from another origin is refused', () =>
-    refused(sameOrigin.url, { method: 'POST', headers: { origin: EVIL, 'content-type': 'text/plain' }, body: JSON.stringify({ drm: 'widevine', contentId: 'm' }) }));
+    refused(sameOrigin.url, {
+      method: 'POST',
+      headers: { origin: EVIL, 'content-type': 'text/plain' },
+      body: JSON.stringify({ drm: 'widevine', contentId: 'm' }),
+    }));
 
   it('JSON is read only from application/json: a text/plain JSON body is not parsed (415), resolve() not called', async () => {
     const r0 = resolves;
-    const r = await fetch(sameOrigin.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ drm: 'widevine', contentId: 'm' }) });
+    const r = await fetch(sameOrigin.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ drm: 'widevine', contentId: 'm' }),
+    });
     assert.equal(r.status, 415);
     assert.equal((await r.json()).errorCode, -9003);
     assert.equal(resolves, r0);
   });
 
   it('the endpoint’s own origin is served (by Origin, or Sec-Fetch-Site: same-origin)', async () => {
-    const own = await fetch(sameOrigin.url, { method: 'POST', headers: { origin: sameOrigin.origin, 'content-type': 'application/json' }, body: JSON.stringify({ drm: 'widevine', contentId: 'm' }) });
+    const own = await fetch(sameOrigin.url, {
+      method: 'POST',
+      headers: { origin: sameOrigin.origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ drm: 'widevine', contentId: 'm' }),
+    });
     assert.equal(own.status, 200, await own.text());
-    const vouched = await fetch(`${sameOrigin.url}?drm=widevine&contentId=m`, { headers: { origin: 'https://public-name.example', 'sec-fetch-site': 'same-origin' } });
+    const vouched = await fetch(`${sameOrigin.url}?drm=widevine&contentId=m`, {
+      headers: { origin: 'https://public-name.example', 'sec-fetch-site': 'same-origin' },
+    });
     assert.equal(vouched.status, 200);
     const plain = await fetch(`${sameOrigin.url}?drm=widevine&contentId=m`);
     assert.equal(plain.status, 200, 'a server-to-server call (no Origin, no Sec-Fetch-Site) is served');
   });
 
   it('a listed origin gets CORS with credentials when the app opted in; others are refused', async () => {
-    const r = await fetch(`${listed.url}?drm=widevine&contentId=m`, { headers: { origin: APP, 'sec-fetch-site': 'cross-site' } });
+    const r = await fetch(`${listed.url}?drm=widevine&contentId=m`, {
+      headers: { origin: APP, 'sec-fetch-site': 'cross-site' },
+    });
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('access-control-allow-origin'), APP);
     assert.equal(r.headers.get('access-control-allow-credentials'), 'true');
@@ -88,13 +104,23 @@ describe('origin checks of the token endpoint (issue #11 item 3)', () => {
   });
 
   it('preflight: answered 204 for a listed origin, 403 for another', async () => {
-    const ok = await fetch(listed.url, { method: 'OPTIONS', headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const ok = await fetch(listed.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: APP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
     assert.equal(ok.status, 204);
     assert.equal(ok.headers.get('access-control-allow-origin'), APP);
     assert.match(ok.headers.get('access-control-allow-methods') ?? '', /POST/);
     assert.equal(ok.headers.get('access-control-allow-headers'), 'content-type');
     assert.equal(ok.headers.get('access-control-allow-credentials'), 'true');
-    await refused(listed.url, { method: 'OPTIONS', headers: { origin: EVIL, 'access-control-request-method': 'POST' } });
+    await refused(listed.url, {
+      method: 'OPTIONS',
+      headers: { origin: EVIL, 'access-control-request-method': 'POST' },
+    });
   });
 
   it("credentials with allowedOrigins '*' are refused at creation (any site could then mint with cookies)", async () => {

@@ -13,12 +13,23 @@ type Upstream = (form: string) => Response;
 
 /** Where a token service could echo the authenticator. */
 const PLACES: Record<string, Upstream> = {
-  'success: the rights URL': (f) => Response.json({ rightsUrl: `https://pr.example/hms/wv/rights/?ExpressPlayToken=abc&x=${f}` }),
-  'success: PlayReady token field': (f) => Response.json({ licenseAcquisitionUrl: 'https://pr.example/hms/pr/rights/', token: `tok-${f}` }),
-  'success: text/uri-list': (f) => new Response(`https://pr.example/hms/wv/rights/?ExpressPlayToken=abc${f}`, { headers: { 'content-type': 'text/uri-list' } }),
-  'error: JSON message': (f) => Response.json({ errorCode: -2018, errorMessage: `bad customerAuthenticator ${f}` }, { status: 401 }),
-  'error: HTML page': (f) => new Response(`<html><body><h1>Error -2018</h1><p>Invalid authenticator: ${f}</p></body></html>`, { status: 401, headers: { 'content-type': 'text/html' } }),
-  'error: echo past the 300-character clip': (f) => Response.json({ errorCode: -2018, errorMessage: `${'x'.repeat(290)}${f}` }, { status: 401 }),
+  'success: the rights URL': (f) =>
+    Response.json({ rightsUrl: `https://pr.example/hms/wv/rights/?ExpressPlayToken=abc&x=${f}` }),
+  'success: PlayReady token field': (f) =>
+    Response.json({ licenseAcquisitionUrl: 'https://pr.example/hms/pr/rights/', token: `tok-${f}` }),
+  'success: text/uri-list': (f) =>
+    new Response(`https://pr.example/hms/wv/rights/?ExpressPlayToken=abc${f}`, {
+      headers: { 'content-type': 'text/uri-list' },
+    }),
+  'error: JSON message': (f) =>
+    Response.json({ errorCode: -2018, errorMessage: `bad customerAuthenticator ${f}` }, { status: 401 }),
+  'error: HTML page': (f) =>
+    new Response(`<html><body><h1>Error -2018</h1><p>Invalid authenticator: ${f}</p></body></html>`, {
+      status: 401,
+      headers: { 'content-type': 'text/html' },
+    }),
+  'error: echo past the 300-character clip': (f) =>
+    Response.json({ errorCode: -2018, errorMessage: `${'x'.repeat(290)}${f}` }, { status: 401 }),
   'error: a header': (f) => new Response('busy', { status: 503, headers: { 'retry-after': '1', 'x-debug': f } }),
 };
 
@@ -54,7 +65,9 @@ describe('the authenticator never leaves the token endpoint (issue #11 item 1)',
   }
 
   it('an answer without the authenticator still passes (no false refusal of ordinary text)', async () => {
-    const a = await ask(() => Response.json({ rightsUrl: 'https://pr.example/hms/wv/rights/?ExpressPlayToken=abc%2Fdef&amp;x' }));
+    const a = await ask(() =>
+      Response.json({ rightsUrl: 'https://pr.example/hms/wv/rights/?ExpressPlayToken=abc%2Fdef&amp;x' }),
+    );
     assert.equal(a.status, 200, a.body);
   });
 
@@ -66,7 +79,10 @@ describe('the authenticator never leaves the token endpoint (issue #11 item 1)',
       service: 'http://127.0.0.1:9',
       log: (e) => logs.push(e),
       resolve: () => {
-        throw new ExpressPlayError(-9023, { httpStatus: 404, details: `lookup with ${encodeURIComponent(SECRET)} failed` });
+        throw new ExpressPlayError(-9023, {
+          httpStatus: 404,
+          details: `lookup with ${encodeURIComponent(SECRET)} failed`,
+        });
       },
     });
     try {

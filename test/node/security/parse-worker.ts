@@ -1,6 +1,11 @@
 // Worker side of watchdog.ts: waits until the module is loaded, then runs the parser once.
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseErrorResponse, parseTokenResponse, redactTokens, type TokenResponseInput } from '../../../src/core/index.js';
+import {
+  parseErrorResponse,
+  parseTokenResponse,
+  redactTokens,
+  type TokenResponseInput,
+} from '../../../src/core/index.js';
 
 const { parser, input } = workerData as { parser: string; input: unknown };
 try {

@@ -16,14 +16,38 @@ function fill(unit: string, size = SIZE): string {
 
 const longUrl = `https://${fill('a', SIZE - 40)} x`;
 const cases: Array<[string, ParserName, unknown]> = [
-  ['HTML error: repeated <head prefix', 'parseErrorResponse', { status: 500, contentType: 'text/html', body: fill('<head') }],
+  [
+    'HTML error: repeated <head prefix',
+    'parseErrorResponse',
+    { status: 500, contentType: 'text/html', body: fill('<head') },
+  ],
   ['HTML error: repeated <a ', 'parseErrorResponse', { status: 500, contentType: 'text/html', body: fill('<a ') }],
-  ['HTML error: repeated <script and <style, never closed', 'parseErrorResponse', { status: 500, contentType: 'text/html', body: fill('<script <style x') }],
-  ['HTML error: repeated <head> with no </head>', 'parseErrorResponse', { status: 500, contentType: 'text/html', body: fill('<head>x') }],
+  [
+    'HTML error: repeated <script and <style, never closed',
+    'parseErrorResponse',
+    { status: 500, contentType: 'text/html', body: fill('<script <style x') },
+  ],
+  [
+    'HTML error: repeated <head> with no </head>',
+    'parseErrorResponse',
+    { status: 500, contentType: 'text/html', body: fill('<head>x') },
+  ],
   ['HTML without a content type', 'parseErrorResponse', { status: 400, body: fill('<a <head ') }],
-  ['JSON rightsUrl with a space near the end', 'parseTokenResponse', { status: 200, contentType: 'application/json', body: JSON.stringify({ rightsUrl: longUrl }) }],
-  ['uri-list with a long first line', 'parseTokenResponse', { status: 200, contentType: 'text/uri-list', body: longUrl }],
-  ['plain-text error of digits and dashes', 'parseErrorResponse', { status: 400, contentType: 'text/plain', body: fill('-12-') }],
+  [
+    'JSON rightsUrl with a space near the end',
+    'parseTokenResponse',
+    { status: 200, contentType: 'application/json', body: JSON.stringify({ rightsUrl: longUrl }) },
+  ],
+  [
+    'uri-list with a long first line',
+    'parseTokenResponse',
+    { status: 200, contentType: 'text/uri-list', body: longUrl },
+  ],
+  [
+    'plain-text error of digits and dashes',
+    'parseErrorResponse',
+    { status: 400, contentType: 'text/plain', body: fill('-12-') },
+  ],
   ['redaction of many token parameters', 'redactTokens', fill('&ExpressPlayToken=abc&ExpressPlay%54oken=')],
   ['redaction of percent signs', 'redactTokens', fill('%')],
 ];

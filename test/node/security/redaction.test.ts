@@ -14,7 +14,14 @@ function encodeAll(name: string, lower: boolean): string {
   return [...name].map((c) => `%${c.charCodeAt(0).toString(16)[lower ? 'toLowerCase' : 'toUpperCase']()}`).join('');
 }
 
-const TOKEN_NAMES = ['ExpressPlay%54oken', 'ExpressPlay%54OKEN', 'expressplay%74oken', '%45xpressPlayToken', encodeAll('ExpressPlayToken', false), encodeAll('ExpressPlayToken', true)];
+const TOKEN_NAMES = [
+  'ExpressPlay%54oken',
+  'ExpressPlay%54OKEN',
+  'expressplay%74oken',
+  '%45xpressPlayToken',
+  encodeAll('ExpressPlayToken', false),
+  encodeAll('ExpressPlayToken', true),
+];
 const AUTH_NAMES = ['customer%41uthenticator', 'customerAuthenticato%72', encodeAll('customerAuthenticator', true)];
 
 describe('security: redaction on decoded parameter names', () => {
@@ -27,7 +34,10 @@ describe('security: redaction on decoded parameter names', () => {
   it('the emulator redeems a token under a percent-encoded name (why this matters)', async () => {
     const rightsUrl = await issueRightsUrl(emu.url, 'wv', BASE.wv);
     const encoded = rightsUrl.replace('ExpressPlayToken=', 'ExpressPlay%54oken=');
-    const res = await fetch(encoded, { method: 'POST', body: JSON.stringify({ kids: ['hr8M7DchBk1iTyLSWEnIFg'], type: 'temporary' }) });
+    const res = await fetch(encoded, {
+      method: 'POST',
+      body: JSON.stringify({ kids: ['hr8M7DchBk1iTyLSWEnIFg'], type: 'temporary' }),
+    });
     assert.equal(res.status, 200);
   });
 
@@ -48,6 +58,7 @@ describe('security: redaction on decoded parameter names', () => {
     });
   }
   it('names that do not decode to the token name are left alone', () => {
-    for (const text of ['?ExpressPlay%2554oken=abcdefgh', '?ExpressPlayTokens=abcdefgh', '?XExpressPlayToke=abcdefgh']) assert.equal(redactTokens(text), text);
+    for (const text of ['?ExpressPlay%2554oken=abcdefgh', '?ExpressPlayTokens=abcdefgh', '?XExpressPlayToke=abcdefgh'])
+      assert.equal(redactTokens(text), text);
   });
 });

@@ -5,8 +5,27 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { unwrapCkc } from '../../../src/core/index.js';
-import { aesKeyUnwrap, aesKeyWrap, decodeStandInCkc, startEmulator, type Emulator, type EmulatorLogEntry } from '../../../src/server/index.js';
-import { BASE, IV, KEY, KID, TEST_KEY, clearKeyBody, codeOf, get, issueRightsUrl, tokenGet, withParams } from './helpers.js';
+import {
+  aesKeyUnwrap,
+  aesKeyWrap,
+  decodeStandInCkc,
+  startEmulator,
+  type Emulator,
+  type EmulatorLogEntry,
+} from '../../../src/server/index.js';
+import {
+  BASE,
+  IV,
+  KEY,
+  KID,
+  TEST_KEY,
+  clearKeyBody,
+  codeOf,
+  get,
+  issueRightsUrl,
+  tokenGet,
+  withParams,
+} from './helpers.js';
 
 const RFC_KEK = '000102030405060708090A0B0C0D0E0F';
 const RFC_KEY = '00112233445566778899AABBCCDDEEFF';
@@ -18,8 +37,14 @@ function postJson(url: string, body: string, headers: Record<string, string> = {
 
 describe('AES Key Wrap (RFC 3394)', () => {
   it('matches the published §4.1 vector both ways', () => {
-    assert.equal(aesKeyWrap(Buffer.from(RFC_KEK, 'hex'), Buffer.from(RFC_KEY, 'hex')).toString('hex').toUpperCase(), RFC_WRAPPED);
-    assert.equal(aesKeyUnwrap(Buffer.from(RFC_KEK, 'hex'), Buffer.from(RFC_WRAPPED, 'hex'))?.toString('hex').toUpperCase(), RFC_KEY);
+    assert.equal(
+      aesKeyWrap(Buffer.from(RFC_KEK, 'hex'), Buffer.from(RFC_KEY, 'hex')).toString('hex').toUpperCase(),
+      RFC_WRAPPED,
+    );
+    assert.equal(
+      aesKeyUnwrap(Buffer.from(RFC_KEK, 'hex'), Buffer.from(RFC_WRAPPED, 'hex'))?.toString('hex').toUpperCase(),
+      RFC_KEY,
+    );
   });
   it('refuses a damaged wrapped key', () => {
     const bad = Buffer.from(RFC_WRAPPED, 'hex');
@@ -33,7 +58,12 @@ describe('emulator rights endpoints', () => {
   let clock = Date.now();
   const logs: EmulatorLogEntry[] = [];
   before(async () => {
-    emu = await startEmulator({ authenticators: { test: [TEST_KEY] }, now: () => clock, log: (e) => logs.push(e), keyStore: { [KID]: KEY } });
+    emu = await startEmulator({
+      authenticators: { test: [TEST_KEY] },
+      now: () => clock,
+      log: (e) => logs.push(e),
+      keyStore: { [KID]: KEY },
+    });
   });
   after(() => emu.close());
 
@@ -42,7 +72,13 @@ describe('emulator rights endpoints', () => {
     const a = await postJson(url, clearKeyBody(KID));
     assert.equal(a.status, 200, a.body);
     assert.deepEqual(JSON.parse(a.body), {
-      keys: [{ kty: 'oct', kid: Buffer.from(KID, 'hex').toString('base64url'), k: Buffer.from(KEY, 'hex').toString('base64url') }],
+      keys: [
+        {
+          kty: 'oct',
+          kid: Buffer.from(KID, 'hex').toString('base64url'),
+          k: Buffer.from(KEY, 'hex').toString('base64url'),
+        },
+      ],
       type: 'temporary',
     });
     assert.equal(emu.stats().licensesServed.clearkey, 1);
@@ -52,7 +88,11 @@ describe('emulator rights endpoints', () => {
   });
 
   it('kek + ek from the RFC 3394 vector unwrap to the content key in the license', async () => {
-    const url = await issueRightsUrl(emu.url, 'wv', withParams(BASE.wv, { contentKey: undefined, kek: RFC_KEK, ek: RFC_WRAPPED }));
+    const url = await issueRightsUrl(
+      emu.url,
+      'wv',
+      withParams(BASE.wv, { contentKey: undefined, kek: RFC_KEK, ek: RFC_WRAPPED }),
+    );
     const a = await postJson(url, clearKeyBody(KID));
     assert.equal(a.status, 200, a.body);
     const k = (JSON.parse(a.body) as { keys: { k: string }[] }).keys[0]!.k;
@@ -68,7 +108,11 @@ describe('emulator rights endpoints', () => {
 
   it('a real Widevine/PlayReady challenge → -9044 (400)', async () => {
     const url = await issueRightsUrl(emu.url, 'wv', BASE.wv);
-    const a = await get(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Uint8Array.of(0x08, 0x01, 0x12, 0x00, 0xff) });
+    const a = await get(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Uint8Array.of(0x08, 0x01, 0x12, 0x00, 0xff),
+    });
     assert.equal(a.status, 400);
     assert.equal(codeOf(a), -9044);
     assert.match(JSON.parse(a.body).errorMessage, /cannot issue a real license/);
@@ -80,11 +124,19 @@ describe('emulator rights endpoints', () => {
     // Opaque: neither the key nor the kid can be read from the token.
     const raw = Buffer.from(token, 'base64url');
     assert.ok(!raw.toString('latin1').includes('contentKey'));
-    assert.ok(!raw.toString('hex').includes(KEY) && !token.includes(Buffer.from(KEY, 'hex').toString('base64url').slice(0, 12)));
+    assert.ok(
+      !raw.toString('hex').includes(KEY) && !token.includes(Buffer.from(KEY, 'hex').toString('base64url').slice(0, 12)),
+    );
     const flipped = Buffer.from(raw);
     flipped[20] = flipped[20]! ^ 1;
     const base = `${emu.url}/hms/wv/rights/`;
-    for (const bad of [flipped.toString('base64url'), token.slice(0, -2), token.slice(0, 30), 'garbage', randomBytes(80).toString('base64url')]) {
+    for (const bad of [
+      flipped.toString('base64url'),
+      token.slice(0, -2),
+      token.slice(0, 30),
+      'garbage',
+      randomBytes(80).toString('base64url'),
+    ]) {
       const a = await postJson(`${base}?ExpressPlayToken=${bad}`, clearKeyBody(KID));
       assert.equal(a.status, 401);
       assert.equal(codeOf(a), -4010);
@@ -132,10 +184,20 @@ describe('emulator rights endpoints', () => {
     assert.equal(Buffer.from(d.key).toString('hex'), KEY);
     assert.equal(Buffer.from(d.iv).toString('hex'), IV);
     assert.equal(d.rentalDuration, 3600);
-    assert.throws(() => decodeStandInCkc(ckc, randomBytes(300)), (e: { code?: number }) => e.code === -9041);
-    assert.throws(() => decodeStandInCkc(ckc.subarray(1), spc), (e: { code?: number }) => e.code === -9041);
+    assert.throws(
+      () => decodeStandInCkc(ckc, randomBytes(300)),
+      (e: { code?: number }) => e.code === -9041,
+    );
+    assert.throws(
+      () => decodeStandInCkc(ckc.subarray(1), spc),
+      (e: { code?: number }) => e.code === -9041,
+    );
     // spc=<base64> form bodies are accepted too.
-    const form = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `spc=${encodeURIComponent(spc.toString('base64'))}` });
+    const form = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `spc=${encodeURIComponent(spc.toString('base64'))}`,
+    });
     assert.deepEqual(decodeStandInCkc(new Uint8Array(await form.arrayBuffer()), spc).key, d.key);
   });
 
@@ -150,7 +212,11 @@ describe('emulator rights endpoints', () => {
   });
 
   it('a kid with no key anywhere → -4019', async () => {
-    const url = await issueRightsUrl(emu.url, 'fp', withParams(BASE.fp, { contentKey: undefined, kid: 'ab'.repeat(16) }));
+    const url = await issueRightsUrl(
+      emu.url,
+      'fp',
+      withParams(BASE.fp, { contentKey: undefined, kid: 'ab'.repeat(16) }),
+    );
     const a = await get(url, { method: 'POST', body: 'x' });
     assert.equal(codeOf(a), -4019);
     assert.equal(a.status, 500);
@@ -161,7 +227,11 @@ describe('emulator rights endpoints', () => {
     const j = JSON.parse(a.body) as { licenseAcquisitionUrl: string; token: string };
     const lic = await postJson(`${j.licenseAcquisitionUrl}?ExpressPlayToken=${j.token}`, clearKeyBody(KID));
     assert.equal(lic.status, 200);
-    const soap = await get(`${j.licenseAcquisitionUrl}?ExpressPlayToken=${j.token}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<?xml version="1.0"?><soap:Envelope/>' });
+    const soap = await get(`${j.licenseAcquisitionUrl}?ExpressPlayToken=${j.token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: '<?xml version="1.0"?><soap:Envelope/>',
+    });
     assert.equal(codeOf(soap), -9044);
   });
 

@@ -5,17 +5,38 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { startEmulator, type Emulator } from '../../../src/server/index.js';
-import { BASE, KID, TEST_KEY, clearKeyBody, codeOf, get, issueRightsUrl, raw, tokenGet, tokenPost, withParams } from './helpers.js';
+import {
+  BASE,
+  KID,
+  TEST_KEY,
+  clearKeyBody,
+  codeOf,
+  get,
+  issueRightsUrl,
+  raw,
+  tokenGet,
+  tokenPost,
+  withParams,
+} from './helpers.js';
 import { encodeForm } from '../../../src/core/index.js';
 
 function postBig(url: string, size: number): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     const chunk = Buffer.alloc(64 * 1024, 'a');
     let sent = 0;
@@ -33,7 +54,12 @@ function postBig(url: string, size: number): Promise<{ status: number; body: str
 describe('emulator robustness', () => {
   let emu: Emulator;
   before(async () => {
-    emu = await startEmulator({ authenticators: { test: [TEST_KEY] }, control: true, headersTimeoutMs: 400, requestTimeoutMs: 400 });
+    emu = await startEmulator({
+      authenticators: { test: [TEST_KEY] },
+      control: true,
+      headersTimeoutMs: 400,
+      requestTimeoutMs: 400,
+    });
   });
   after(() => emu.close());
 
@@ -41,21 +67,37 @@ describe('emulator robustness', () => {
     const q = await get(`${emu.url}/hms/wv/token?errorFormat=json&kid=%E0%A4%A`);
     assert.equal(q.status, 400);
     assert.equal(codeOf(q), -9003);
-    const b = await get(`${emu.url}/hms/wv/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'cookie=%zz' });
+    const b = await get(`${emu.url}/hms/wv/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'cookie=%zz',
+    });
     assert.equal(b.status, 400);
     assert.match(b.type, /text\/html/);
     assert.equal(codeOf(b), -9003);
   });
 
   it('duplicate parameters, also split between query and body → -9002', async () => {
-    const a = await get(`${emu.url}/hms/wv/token?${encodeForm(withParams(BASE.wv, { errorFormat: 'json' }))}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `kid=${KID}` });
+    const a = await get(`${emu.url}/hms/wv/token?${encodeForm(withParams(BASE.wv, { errorFormat: 'json' }))}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `kid=${KID}`,
+    });
     assert.equal(codeOf(a), -9002);
-    const dupAuth = await tokenGet(emu.url, 'wv', withParams(BASE.wv, { errorFormat: 'json' }, [['customerAuthenticator', TEST_KEY]]));
+    const dupAuth = await tokenGet(
+      emu.url,
+      'wv',
+      withParams(BASE.wv, { errorFormat: 'json' }, [['customerAuthenticator', TEST_KEY]]),
+    );
     assert.equal(codeOf(dupAuth), -9002);
   });
 
   it('a JSON body on the token route is refused (-9003)', async () => {
-    const a = await get(`${emu.url}/hms/wv/token?errorFormat=json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const a = await get(`${emu.url}/hms/wv/token?errorFormat=json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(codeOf(a), -9003);
   });
 
@@ -73,7 +115,9 @@ describe('emulator robustness', () => {
     const r = await raw(emu.url, 'GET /hms/wv/token HTTP/1.1\r\nHost: x\r\nX-Slow: ', { waitMs: 4000 });
     assert.ok(r.closed, 'the server closed the connection');
     assert.match(r.text, /^HTTP\/1\.1 408/);
-    const body = await raw(emu.url, 'POST /hms/wv/token HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nkid=', { waitMs: 4000 });
+    const body = await raw(emu.url, 'POST /hms/wv/token HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nkid=', {
+      waitMs: 4000,
+    });
     assert.ok(body.closed);
     assert.equal((await tokenGet(emu.url, 'wv', BASE.wv)).status, 200);
   });
@@ -98,12 +142,21 @@ describe('emulator robustness', () => {
   });
 
   it('CORS: preflight and echoed origin with exposed headers', async () => {
-    const pre = await get(`${emu.url}/hms/wv/rights/`, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const pre = await get(`${emu.url}/hms/wv/rights/`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), 'http://app.example');
     assert.match(pre.headers.get('access-control-allow-methods') ?? '', /POST/);
     assert.equal(pre.headers.get('access-control-allow-headers'), 'content-type');
-    const a = await get(`${emu.url}/hms/wv/token?${encodeForm(BASE.wv)}`, { headers: { origin: 'http://app.example' } });
+    const a = await get(`${emu.url}/hms/wv/token?${encodeForm(BASE.wv)}`, {
+      headers: { origin: 'http://app.example' },
+    });
     assert.equal(a.headers.get('access-control-allow-origin'), 'http://app.example');
     assert.match(a.headers.get('access-control-expose-headers') ?? '', /retry-after/);
     // The control routes answer pages of this machine only (test/node/security/emulator-origin-host.test.ts).
@@ -124,7 +177,10 @@ describe('emulator robustness', () => {
   });
 
   it('faults: fail the next N with a status, code and Retry-After; failRate 1 and 0', async () => {
-    const set = await get(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ token: { failNext: 2, status: 503, retryAfter: 3 } }) });
+    const set = await get(`${emu.url}/__emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ token: { failNext: 2, status: 503, retryAfter: 3 } }),
+    });
     assert.deepEqual(JSON.parse(set.body), { token: { failNext: 2, status: 503, retryAfter: 3 } });
     for (let i = 0; i < 2; i++) {
       const a = await tokenGet(emu.url, 'wv', withParams(BASE.wv, { errorFormat: 'json' }));
@@ -140,7 +196,10 @@ describe('emulator robustness', () => {
     assert.equal(codeOf(r), -9014);
     emu.faults.set({ rights: { failRate: 0 } });
     assert.equal((await get(url, { method: 'POST', body: clearKeyBody(KID) })).status, 200);
-    const stats = JSON.parse((await get(`${emu.url}/__emulator/stats`)).body) as { faultsInjected: number; rejectsByCode: Record<string, number> };
+    const stats = JSON.parse((await get(`${emu.url}/__emulator/stats`)).body) as {
+      faultsInjected: number;
+      rejectsByCode: Record<string, number>;
+    };
     assert.equal(stats.faultsInjected, 3);
     assert.equal(stats.rejectsByCode['-9014'], 1);
     emu.faults.reset();
@@ -159,7 +218,10 @@ describe('emulator robustness', () => {
   });
 
   it('control: bad fault config → 400 -9001 / -9003; reset clears stats', async () => {
-    const bad = await get(`${emu.url}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ token: { failRate: 2 } }) });
+    const bad = await get(`${emu.url}/__emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ token: { failRate: 2 } }),
+    });
     assert.equal(bad.status, 400);
     assert.equal(codeOf(bad), -9001);
     const notJson = await get(`${emu.url}/__emulator/faults`, { method: 'POST', body: '{' });

@@ -5,7 +5,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogEntry, seedCodes } from '../../../src/core/index.js';
 import { aesKeyWrap, startEmulator, type Emulator } from '../../../src/server/index.js';
-import { BASE, KEY, KID, PROD_KEY, TEST_KEY, codeOf, get, tokenGet, tokenPost, withParams, type Pairs } from './helpers.js';
+import {
+  BASE,
+  KEY,
+  KID,
+  PROD_KEY,
+  TEST_KEY,
+  codeOf,
+  get,
+  tokenGet,
+  tokenPost,
+  withParams,
+  type Pairs,
+} from './helpers.js';
 
 const KEK = '000102030405060708090a0b0c0d0e0f';
 const EK = aesKeyWrap(Buffer.from(KEK, 'hex'), Buffer.from(KEY, 'hex')).toString('hex');
@@ -25,7 +37,12 @@ const CASES: Case[] = [
   { row: 'customerAuthenticator missing', seg: 'wv', change: { customerAuthenticator: undefined }, code: -2017 },
   { row: 'customerAuthenticator blank', seg: 'fp', change: { customerAuthenticator: ' ' }, code: -2017 },
   { row: 'customerAuthenticator unknown', seg: 'wv', change: { customerAuthenticator: 'nope' }, code: -2018 },
-  { row: 'customerAuthenticator production key on the test service', seg: 'fp', change: { customerAuthenticator: PROD_KEY }, code: -2018 },
+  {
+    row: 'customerAuthenticator production key on the test service',
+    seg: 'fp',
+    change: { customerAuthenticator: PROD_KEY },
+    code: -2018,
+  },
   { row: 'errorFormat json', seg: 'wv', change: { errorFormat: 'json' } },
   { row: 'errorFormat html', seg: 'wv', change: { errorFormat: 'html' } },
   { row: 'errorFormat invalid', seg: 'wv', change: { errorFormat: 'xml' }, code: -3004 },
@@ -36,10 +53,20 @@ const CASES: Case[] = [
   { row: 'kek+kid (fp, key from the key store)', seg: 'fp', change: { contentKey: undefined, kek: KEK, kid: KID } },
   { row: 'kek wrong length', seg: 'wv', change: { contentKey: undefined, kek: 'abcd', ek: EK }, code: -4024 },
   { row: 'kek without ek (wv)', seg: 'wv', change: { contentKey: undefined, kek: KEK }, code: -4024 },
-  { row: 'kek with kid and ek (fp)', seg: 'fp', change: { contentKey: undefined, kek: KEK, ek: EK, kid: KID }, code: -4024 },
+  {
+    row: 'kek with kid and ek (fp)',
+    seg: 'fp',
+    change: { contentKey: undefined, kek: KEK, ek: EK, kid: KID },
+    code: -4024,
+  },
   { row: 'ek without kek', seg: 'wv', change: { contentKey: undefined, ek: EK }, code: -4024 },
   { row: 'ek wrong length', seg: 'wv', change: { contentKey: undefined, kek: KEK, ek: 'ab' }, code: -4024 },
-  { row: 'ek that does not unwrap with kek', seg: 'wv', change: { contentKey: undefined, kek: 'ff'.repeat(16), ek: EK }, code: -4024 },
+  {
+    row: 'ek that does not unwrap with kek',
+    seg: 'wv',
+    change: { contentKey: undefined, kek: 'ff'.repeat(16), ek: EK },
+    code: -4024,
+  },
   { row: 'kek+ek with contentKey too', seg: 'wv', change: { kek: KEK, ek: EK }, code: -2005 },
   { row: 'kid missing (wv)', seg: 'wv', change: { kid: undefined }, code: -4018 },
   { row: 'kid missing (pr)', seg: 'pr', change: { kid: undefined }, code: -4018 },
@@ -60,7 +87,14 @@ const CASES: Case[] = [
   { row: 'hdcpOutputControl 2', seg: 'wv', change: { hdcpOutputControl: '2' } },
   { row: 'licenseDuration 3600', seg: 'wv', change: { licenseDuration: '3600' } },
   { row: 'licenseDuration invalid', seg: 'wv', change: { licenseDuration: '-1' }, code: -7007 },
-  { row: 'wvExtension repeated', seg: 'wv', add: [['wvExtension', 'wudo,AAAAAA=='], ['wvExtension', 'abcd,AQID']] },
+  {
+    row: 'wvExtension repeated',
+    seg: 'wv',
+    add: [
+      ['wvExtension', 'wudo,AAAAAA=='],
+      ['wvExtension', 'abcd,AQID'],
+    ],
+  },
   { row: 'wvExtension without comma', seg: 'wv', add: [['wvExtension', 'wudo']], code: -7009 },
   { row: 'wvExtension type not 4 chars', seg: 'wv', add: [['wvExtension', 'wu,AAAAAA==']], code: -2036 },
   { row: 'wvExtension payload not base64', seg: 'wv', add: [['wvExtension', 'wudo,***']], code: -2037 },
@@ -82,14 +116,21 @@ const CASES: Case[] = [
   { row: 'cookie 32 chars', seg: 'wv', change: { cookie: 'c'.repeat(32) } },
   { row: 'cookie 33 chars', seg: 'wv', change: { cookie: 'c'.repeat(33) }, code: -2033 },
   { row: 'duplicate parameter', seg: 'wv', add: [['securityLevel', '2']], code: -9002 },
-  { row: 'unknown parameters forwarded (PlayReady/Marlin OPL)', seg: 'fp', add: [['compressedDigitalVideoOPL', '500']] },
+  {
+    row: 'unknown parameters forwarded (PlayReady/Marlin OPL)',
+    seg: 'fp',
+    add: [['compressedDigitalVideoOPL', '500']],
+  },
   { row: 'playready basic', seg: 'pr' },
 ];
 
 describe('emulator token endpoint: the parameter table', () => {
   let emu: Emulator;
   before(async () => {
-    emu = await startEmulator({ authenticators: { test: [TEST_KEY], production: [PROD_KEY] }, keyStore: { [KID]: KEY } });
+    emu = await startEmulator({
+      authenticators: { test: [TEST_KEY], production: [PROD_KEY] },
+      keyStore: { [KID]: KEY },
+    });
   });
   after(() => emu.close());
 
@@ -97,7 +138,10 @@ describe('emulator token endpoint: the parameter table', () => {
     for (const format of ['html', 'json'] as const) {
       for (const method of ['GET', 'POST'] as const) {
         it(`${c.row} [${format}, ${method}]`, async () => {
-          const change = c.change && 'errorFormat' in c.change ? c.change : { ...c.change, errorFormat: format === 'json' ? 'json' : undefined };
+          const change =
+            c.change && 'errorFormat' in c.change
+              ? c.change
+              : { ...c.change, errorFormat: format === 'json' ? 'json' : undefined };
           const pairs = withParams(BASE[c.seg], change, c.add);
           const a = method === 'GET' ? await tokenGet(emu.url, c.seg, pairs) : await tokenPost(emu.url, c.seg, pairs);
           if (c.code === undefined) {
@@ -136,7 +180,10 @@ describe('emulator token endpoint: the parameter table', () => {
   });
 
   it('answers a production emulator: test keys get -2018, production keys work', async () => {
-    const prod = await startEmulator({ service: 'production', authenticators: { test: [TEST_KEY], production: [PROD_KEY] } });
+    const prod = await startEmulator({
+      service: 'production',
+      authenticators: { test: [TEST_KEY], production: [PROD_KEY] },
+    });
     try {
       const bad = await tokenGet(prod.url, 'wv', withParams(BASE.wv, { errorFormat: 'json' }));
       assert.equal(bad.status, 401);

@@ -4,15 +4,24 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createTcpServer, connect, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createFetchHandler, MemoryTokenStore, type FetchHandlerOptions, type TokenStore } from '../../../src/fetch/index.js';
+import {
+  createFetchHandler,
+  MemoryTokenStore,
+  type FetchHandlerOptions,
+  type TokenStore,
+} from '../../../src/fetch/index.js';
 import { startEmulator, type Emulator } from '../../../src/server/index.js';
 import { KEY, KID, TEST_KEY } from './helpers.js';
 
 const PARAMS = { kid: KID, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 } as const;
-const tokenRequest = (query = 'drm=widevine&contentId=m', headers: Record<string, string> = {}) => new Request(`https://app.example/api/token?${query}`, { headers });
+const tokenRequest = (query = 'drm=widevine&contentId=m', headers: Record<string, string> = {}) =>
+  new Request(`https://app.example/api/token?${query}`, { headers });
 
 /** A TCP front for the emulator; `onConnection` decides per connection (index from 1) what happens. */
-async function front(target: string, onConnection: (n: number, socket: Socket) => boolean): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
+async function front(
+  target: string,
+  onConnection: (n: number, socket: Socket) => boolean,
+): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
   const t = new URL(target);
   let n = 0;
   const sockets = new Set<Socket>();
@@ -29,7 +38,11 @@ async function front(target: string, onConnection: (n: number, socket: Socket) =
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     connections: () => n,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -44,7 +57,12 @@ async function closedPort(): Promise<string> {
 
 describe('createFetchHandler against the emulator', () => {
   let emu: Emulator;
-  const options = (extra: Partial<FetchHandlerOptions> = {}): FetchHandlerOptions => ({ authenticator: TEST_KEY, service: emu.url, resolve: () => PARAMS, ...extra });
+  const options = (extra: Partial<FetchHandlerOptions> = {}): FetchHandlerOptions => ({
+    authenticator: TEST_KEY,
+    service: emu.url,
+    resolve: () => PARAMS,
+    ...extra,
+  });
   const minted = () => emu.stats().tokensIssued.widevine;
   before(async () => {
     emu = await startEmulator({ authenticators: { test: [TEST_KEY] } });
@@ -80,7 +98,9 @@ describe('createFetchHandler against the emulator', () => {
       calls++;
       return fetch(input, init);
     };
-    const r = await createFetchHandler(options({ service: await closedPort(), fetch: counting, retries: 2 }))(tokenRequest());
+    const r = await createFetchHandler(options({ service: await closedPort(), fetch: counting, retries: 2 }))(
+      tokenRequest(),
+    );
     assert.equal(r.status, 502);
     assert.equal(((await r.json()) as { errorCode: number }).errorCode, -9010);
     assert.equal(calls, 3);
@@ -150,9 +170,20 @@ describe('token cache', () => {
   it('entries live until expiry minus the margin; too short-lived tokens are not cached; the store sees no key material', async () => {
     const sets: { key: string; value: string; ttlMs: number }[] = [];
     const inner = new MemoryTokenStore();
-    const store: TokenStore = { get: (k) => inner.get(k), set: (key, value, ttlMs) => { sets.push({ key, value, ttlMs }); inner.set(key, value, ttlMs); } };
+    const store: TokenStore = {
+      get: (k) => inner.get(k),
+      set: (key, value, ttlMs) => {
+        sets.push({ key, value, ttlMs });
+        inner.set(key, value, ttlMs);
+      },
+    };
     let expirationTime = '+600';
-    const handler = createFetchHandler({ authenticator: TEST_KEY, service: emu.url, resolve: () => ({ ...PARAMS, expirationTime }), cache: { key: () => 'viewer:m', store, marginMs: 60_000 } });
+    const handler = createFetchHandler({
+      authenticator: TEST_KEY,
+      service: emu.url,
+      resolve: () => ({ ...PARAMS, expirationTime }),
+      cache: { key: () => 'viewer:m', store, marginMs: 60_000 },
+    });
     assert.equal((await handler(tokenRequest())).status, 200);
     assert.equal(sets.length, 1);
     assert.ok(Math.abs(sets[0]!.ttlMs - 540_000) < 5000, String(sets[0]!.ttlMs));
@@ -166,8 +197,18 @@ describe('token cache', () => {
   });
 
   it('a failing store does not fail the request', async () => {
-    const broken: TokenStore = { get: () => Promise.reject(new Error('down')), set: () => { throw new Error('down'); } };
-    const handler = createFetchHandler({ authenticator: TEST_KEY, service: emu.url, resolve: () => PARAMS, cache: { key: () => 'k', store: broken } });
+    const broken: TokenStore = {
+      get: () => Promise.reject(new Error('down')),
+      set: () => {
+        throw new Error('down');
+      },
+    };
+    const handler = createFetchHandler({
+      authenticator: TEST_KEY,
+      service: emu.url,
+      resolve: () => PARAMS,
+      cache: { key: () => 'k', store: broken },
+    });
     assert.equal((await handler(tokenRequest())).status, 200);
   });
 });

@@ -13,9 +13,23 @@ export const IV = '00112233445566778899aabbccddeeff';
 export type Pairs = [string, string][];
 
 export const BASE: Readonly<Record<'wv' | 'fp' | 'pr', Pairs>> = {
-  wv: [['customerAuthenticator', TEST_KEY], ['kid', KID], ['contentKey', KEY], ['securityLevel', '1'], ['hdcpOutputControl', '0']],
-  fp: [['customerAuthenticator', TEST_KEY], ['contentKey', KEY], ['iv', IV]],
-  pr: [['customerAuthenticator', TEST_KEY], ['kid', KID], ['contentKey', KEY]],
+  wv: [
+    ['customerAuthenticator', TEST_KEY],
+    ['kid', KID],
+    ['contentKey', KEY],
+    ['securityLevel', '1'],
+    ['hdcpOutputControl', '0'],
+  ],
+  fp: [
+    ['customerAuthenticator', TEST_KEY],
+    ['contentKey', KEY],
+    ['iv', IV],
+  ],
+  pr: [
+    ['customerAuthenticator', TEST_KEY],
+    ['kid', KID],
+    ['contentKey', KEY],
+  ],
 };
 
 /** The base pairs with some replaced (value undefined = removed) and some added. */
@@ -42,7 +56,11 @@ export function tokenGet(base: string, seg: string, pairs: Pairs): Promise<Answe
 }
 
 export function tokenPost(base: string, seg: string, pairs: Pairs): Promise<Answer> {
-  return get(`${base}/hms/${seg}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: encodeForm(pairs) });
+  return get(`${base}/hms/${seg}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: encodeForm(pairs),
+  });
 }
 
 /** The error code in a JSON or HTML error answer. */
@@ -59,7 +77,11 @@ export async function issueRightsUrl(base: string, seg: 'wv' | 'fp', pairs: Pair
 }
 
 /** Sends raw bytes on a socket; resolves with what came back and whether the server closed. */
-export function raw(url: string, data: string, opts: { keepOpenMs?: number; waitMs?: number } = {}): Promise<{ text: string; closed: boolean }> {
+export function raw(
+  url: string,
+  data: string,
+  opts: { keepOpenMs?: number; waitMs?: number } = {},
+): Promise<{ text: string; closed: boolean }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(u.port), u.hostname);

@@ -54,7 +54,10 @@ test('token handler: a browser that goes away while resolve() runs costs no Expr
     service: 'http://127.0.0.1:9', // never reached: the fetch below is a spy
     fetch: (async (url: string) => {
       serviceCalls.push(String(url));
-      return new Response('http://127.0.0.1:9/hms/wv/rights/?ExpressPlayToken=abc', { status: 200, headers: { 'content-type': 'text/uri-list' } });
+      return new Response('http://127.0.0.1:9/hms/wv/rights/?ExpressPlayToken=abc', {
+        status: 200,
+        headers: { 'content-type': 'text/uri-list' },
+      });
     }) as unknown as typeof fetch,
     resolve: async () => {
       await delay(300); // the app's own entitlement check, say
@@ -64,7 +67,9 @@ test('token handler: a browser that goes away while resolve() runs costs no Expr
   const server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
-    const req = hangingRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}/token?drm=widevine&contentId=movie`);
+    const req = hangingRequest(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/token?drm=widevine&contentId=movie`,
+    );
     await delay(100);
     req.destroy(); // the player was disposed: its token request aborted
     await delay(500);

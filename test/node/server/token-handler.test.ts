@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorForHttpStatus, ExpressPlayError, parseTokenResponse } from '../../../src/core/index.js';
-import { createTokenHandler, decodeStandInCkc, startEmulator, type Emulator, type TokenHandlerLogEntry, type TokenHandlerOptions, type TokenRequestContext } from '../../../src/server/index.js';
+import {
+  createTokenHandler,
+  decodeStandInCkc,
+  startEmulator,
+  type Emulator,
+  type TokenHandlerLogEntry,
+  type TokenHandlerOptions,
+  type TokenRequestContext,
+} from '../../../src/server/index.js';
 import { startTestServers, type TestServers } from '../../browser/support/servers.js';
 import { IV, KEY, KID, TEST_KEY, clearKeyBody, get } from './helpers.js';
 
@@ -14,7 +22,11 @@ async function serve(options: TokenHandlerOptions): Promise<{ url: string; close
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`,
-    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -32,13 +44,21 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
       log: (e) => logs.push(e),
       resolve: (_req, ctx) => {
         seen.push(ctx);
-        if (ctx.contentId === 'missing') throw new ExpressPlayError(-9023, { details: 'unknown content', httpStatus: 404 });
+        if (ctx.contentId === 'missing')
+          throw new ExpressPlayError(-9023, { details: 'unknown content', httpStatus: 404 });
         // The README's refusal of a viewer.
-        if (ctx.contentId === 'not-entitled') throw new ExpressPlayError(-9013, { httpStatus: 403, details: 'not entitled' });
-        if (ctx.contentId === 'bad-key') return { kid: KID, contentKey: '1234', securityLevel: 1, hdcpOutputControl: 0 };
+        if (ctx.contentId === 'not-entitled')
+          throw new ExpressPlayError(-9013, { httpStatus: 403, details: 'not entitled' });
+        if (ctx.contentId === 'bad-key')
+          return { kid: KID, contentKey: '1234', securityLevel: 1, hdcpOutputControl: 0 };
         if (ctx.drm === 'fairplay') return { contentKey: KEY, iv: IV, expirationTime: '+120' };
         if (ctx.drm === 'playready') return { kid: KID, contentKey: KEY };
-        return { kid: KID, contentKey: KEY, securityLevel: ctx.securityLevel ?? 1, hdcpOutputControl: ctx.hdcp === 'unknown' || ctx.hdcp === undefined ? 0 : ctx.hdcp };
+        return {
+          kid: KID,
+          contentKey: KEY,
+          securityLevel: ctx.securityLevel ?? 1,
+          hdcpOutputControl: ctx.hdcp === 'unknown' || ctx.hdcp === undefined ? 0 : ctx.hdcp,
+        };
       },
     });
   });
@@ -49,7 +69,9 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
 
   it('GET → JSON { rightsUrl, expiresAt } (30-day default); the rights URL gives a ClearKey license', async () => {
     const t0 = Date.now();
-    const a = await get(`${endpoint.url}?drm=clearkey&contentId=movie&securityLevel=3&hdcp=1&kids=${KID}`, { headers: { accept: 'application/json' } });
+    const a = await get(`${endpoint.url}?drm=clearkey&contentId=movie&securityLevel=3&hdcp=1&kids=${KID}`, {
+      headers: { accept: 'application/json' },
+    });
     assert.equal(a.status, 200, a.body);
     const j = JSON.parse(a.body) as { rightsUrl: string; expiresAt: string };
     assert.match(j.rightsUrl, new RegExp(`^${emu.url}/hms/wv/rights/\\?ExpressPlayToken=`));
@@ -61,11 +83,19 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
   });
 
   it('POST form and POST JSON; Accept text/uri-list → the URL alone', async () => {
-    const form = await get(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/uri-list' }, body: 'drm=widevine&contentId=m&hdcp=unknown' });
+    const form = await get(endpoint.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/uri-list' },
+      body: 'drm=widevine&contentId=m&hdcp=unknown',
+    });
     assert.equal(form.status, 200);
     assert.match(form.type, /^text\/uri-list/);
     assert.match(form.body, /^http:\/\/127\.0\.0\.1:\d+\/hms\/wv\/rights\/\?ExpressPlayToken=[\w.-]+$/);
-    const json = await get(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ drm: 'fairplay', contentId: 'm', kids: [KID] }) });
+    const json = await get(endpoint.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ drm: 'fairplay', contentId: 'm', kids: [KID] }),
+    });
     const j = JSON.parse(json.body) as { rightsUrl: string; expiresAt: string };
     assert.match(j.rightsUrl, /\/hms\/fp\/rights\//);
     assert.ok(Math.abs(Date.parse(j.expiresAt) - (Date.now() + 120_000)) < 5000, 'expiresAt from expirationTime');
@@ -100,17 +130,32 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
   });
 
   it("a viewer refused the README's way (-9013, 403) reaches the browser's parser as category auth, like a bare 403", async () => {
-    const refused = await get(`${endpoint.url}?drm=widevine&contentId=not-entitled`, { headers: { accept: 'application/json' } });
+    const refused = await get(`${endpoint.url}?drm=widevine&contentId=not-entitled`, {
+      headers: { accept: 'application/json' },
+    });
     assert.equal(refused.status, 403);
     assert.equal(JSON.parse(refused.body).errorCode, -9013);
     assert.throws(
       () => parseTokenResponse({ status: refused.status, body: refused.body, contentType: refused.type }),
-      (e: unknown) => e instanceof ExpressPlayError && e.code === -9013 && e.httpStatus === 403 && e.category === 'auth' && e.category === errorForHttpStatus(403).category,
+      (e: unknown) =>
+        e instanceof ExpressPlayError &&
+        e.code === -9013 &&
+        e.httpStatus === 403 &&
+        e.category === 'auth' &&
+        e.category === errorForHttpStatus(403).category,
     );
   });
 
   it('bad browser requests → 400 with a code; other methods → 405', async () => {
-    for (const [q, code] of [['drm=nope&contentId=m', -9005], ['drm=widevine', -9001], ['drm=widevine&contentId=m&securityLevel=9', -9001], ['drm=widevine&contentId=m&hdcp=7', -9001], ['drm=widevine&contentId=m&kids=zz', -9001], ['drm=widevine&drm=fairplay&contentId=m', -9002], ['drm=widevine&contentId=%zz', -9003]] as const) {
+    for (const [q, code] of [
+      ['drm=nope&contentId=m', -9005],
+      ['drm=widevine', -9001],
+      ['drm=widevine&contentId=m&securityLevel=9', -9001],
+      ['drm=widevine&contentId=m&hdcp=7', -9001],
+      ['drm=widevine&contentId=m&kids=zz', -9001],
+      ['drm=widevine&drm=fairplay&contentId=m', -9002],
+      ['drm=widevine&contentId=%zz', -9003],
+    ] as const) {
       const a = await get(`${endpoint.url}?${q}`);
       assert.equal(a.status, 400, q);
       assert.equal(JSON.parse(a.body).errorCode, code, q);
@@ -121,7 +166,10 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
   });
 
   it('CORS: allowed origin echoed, others get none', async () => {
-    const pre = await get(endpoint.url, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST' } });
+    const pre = await get(endpoint.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.example', 'access-control-request-method': 'POST' },
+    });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), 'http://app.example');
     const other = await get(`${endpoint.url}?drm=widevine&contentId=m`, { headers: { origin: 'http://evil.example' } });
@@ -138,7 +186,11 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
     const echo = await serve({
       authenticator: 'SECRET-123',
       service: 'http://127.0.0.1:1',
-      fetch: async () => new Response(JSON.stringify({ errorCode: -2018, errorMessage: 'bad key SECRET-123' }), { status: 401, headers: { 'content-type': 'application/json' } }),
+      fetch: async () =>
+        new Response(JSON.stringify({ errorCode: -2018, errorMessage: 'bad key SECRET-123' }), {
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+        }),
       resolve: () => ({ kid: KID, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 }),
     });
     try {
@@ -153,7 +205,12 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
 
   it('bounds a resolve() that never answers by the same timeout → 504 -9011, and nothing is asked of the service', async () => {
     const before = emu.stats().tokensIssued;
-    const stuck = await serve({ authenticator: TEST_KEY, service: emu.url, timeoutMs: 200, resolve: () => new Promise<never>(() => undefined) });
+    const stuck = await serve({
+      authenticator: TEST_KEY,
+      service: emu.url,
+      timeoutMs: 200,
+      resolve: () => new Promise<never>(() => undefined),
+    });
     try {
       const a = await get(`${stuck.url}?drm=widevine&contentId=m`);
       assert.equal(a.status, 504);
@@ -168,7 +225,12 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
 
   it('times out a slow token service → 504 -9011; an unreachable one → 502 -9010', async () => {
     emu.faults.set({ token: { latencyMs: 1000 } });
-    const slow = await serve({ authenticator: TEST_KEY, service: emu.url, timeoutMs: 200, resolve: () => ({ kid: KID, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 }) });
+    const slow = await serve({
+      authenticator: TEST_KEY,
+      service: emu.url,
+      timeoutMs: 200,
+      resolve: () => ({ kid: KID, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 }),
+    });
     try {
       const t0 = performance.now();
       const a = await get(`${slow.url}?drm=widevine&contentId=m`);
@@ -179,7 +241,11 @@ describe('reference token endpoint (createTokenHandler) against the emulator', (
       emu.faults.reset();
       await slow.close();
     }
-    const down = await serve({ authenticator: TEST_KEY, service: 'http://127.0.0.1:1', resolve: () => ({ kid: KID, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 }) });
+    const down = await serve({
+      authenticator: TEST_KEY,
+      service: 'http://127.0.0.1:1',
+      resolve: () => ({ kid: KID, contentKey: KEY, securityLevel: 1, hdcpOutputControl: 0 }),
+    });
     try {
       const a = await get(`${down.url}?drm=widevine&contentId=m`);
       assert.equal(a.status, 502);
@@ -201,7 +267,9 @@ describe('browser test servers (startTestServers)', () => {
     const { tokenEndpointUrl, controlUrl } = servers.config;
     const a = await get(`${tokenEndpointUrl}?drm=clearkey&contentId=cenc-h264`);
     const { rightsUrl } = JSON.parse(a.body) as { rightsUrl: string };
-    const lic = JSON.parse((await get(rightsUrl, { method: 'POST', body: clearKeyBody('86bf0cec3721064d624f22d25849c816') })).body) as { keys: { k: string }[] };
+    const lic = JSON.parse(
+      (await get(rightsUrl, { method: 'POST', body: clearKeyBody('86bf0cec3721064d624f22d25849c816') })).body,
+    ) as { keys: { k: string }[] };
     assert.equal(Buffer.from(lic.keys[0]!.k, 'base64url').toString('hex'), 'c5a24cdf823112f0f9a9f7b0fe643619');
     const fp = await get(`${tokenEndpointUrl}?drm=fairplay&contentId=fairplay-hls`);
     assert.equal(fp.status, 200);

@@ -43,7 +43,10 @@ function machine(files: string[], { isRoot = true, hasApt = true, installs = {} 
 
 test('browsers: both found on the Debian paths, nothing installed', () => {
   const m = machine(['/usr/bin/chromium', '/usr/bin/firefox-esr']);
-  assert.deepEqual(browsers.ensureBrowsers(['chromium', 'firefox'], m), { chromium: '/usr/bin/chromium', firefox: '/usr/bin/firefox-esr' });
+  assert.deepEqual(browsers.ensureBrowsers(['chromium', 'firefox'], m), {
+    chromium: '/usr/bin/chromium',
+    firefox: '/usr/bin/firefox-esr',
+  });
   assert.deepEqual(m.calls, []);
 });
 
@@ -62,23 +65,37 @@ test('browsers: only Firefox missing → only firefox-esr is installed', () => {
 
 test('browsers: not root → fails at once with the exact command, installs nothing', () => {
   const m = machine([], { isRoot: false });
-  assert.throws(() => browsers.ensureBrowsers(['chromium', 'firefox'], m), (err: Error) => {
-    assert.match(err.message, /No Chromium and Firefox found/);
-    assert.ok(err.message.includes('sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium firefox-esr'), err.message);
-    return true;
-  });
+  assert.throws(
+    () => browsers.ensureBrowsers(['chromium', 'firefox'], m),
+    (err: Error) => {
+      assert.match(err.message, /No Chromium and Firefox found/);
+      assert.ok(
+        err.message.includes(
+          'sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium firefox-esr',
+        ),
+        err.message,
+      );
+      return true;
+    },
+  );
   assert.deepEqual(m.calls, []);
 });
 
 test('browsers: no apt-get → fails with the command and the env variables to set', () => {
   const m = machine(['/usr/bin/chromium'], { hasApt: false });
-  assert.throws(() => browsers.ensureBrowsers(['chromium', 'firefox'], m), /No Firefox found[\s\S]*firefox-esr[\s\S]*FIREFOX_PATH/);
+  assert.throws(
+    () => browsers.ensureBrowsers(['chromium', 'firefox'], m),
+    /No Firefox found[\s\S]*firefox-esr[\s\S]*FIREFOX_PATH/,
+  );
   assert.deepEqual(m.calls, []);
 });
 
 test('browsers: the install ran but the browser is still missing → fails, naming only what is missing', () => {
   const m = machine(['/usr/bin/chromium'], { installs: {} });
-  assert.throws(() => browsers.ensureBrowsers(['chromium', 'firefox'], m), (err: Error) => !/Chromium/.test(err.message) && /No Firefox found/.test(err.message));
+  assert.throws(
+    () => browsers.ensureBrowsers(['chromium', 'firefox'], m),
+    (err: Error) => !/Chromium/.test(err.message) && /No Firefox found/.test(err.message),
+  );
 });
 
 test('browsers: CHROME_PATH / FIREFOX_PATH win; one that names a missing file is an error, not a fallback', () => {
@@ -86,12 +103,18 @@ test('browsers: CHROME_PATH / FIREFOX_PATH win; one that names a missing file is
   m.env = { CHROME_PATH: '/opt/chrome/chrome' };
   assert.equal(browsers.ensureBrowsers(['chromium'], m).chromium, '/opt/chrome/chrome');
   m.env = { FIREFOX_PATH: '/nonexistent/firefox' };
-  assert.throws(() => browsers.ensureBrowsers(['firefox'], m), /FIREFOX_PATH is set to \/nonexistent\/firefox, which does not exist/);
+  assert.throws(
+    () => browsers.ensureBrowsers(['firefox'], m),
+    /FIREFOX_PATH is set to \/nonexistent\/firefox, which does not exist/,
+  );
   assert.deepEqual(m.calls, []);
 });
 
 test('browsers: the real module against the real machine with FIREFOX_PATH at a missing file fails before doing anything', () => {
-  assert.throws(() => browsers.ensureBrowsers(['firefox'], { env: { FIREFOX_PATH: '/nonexistent/firefox-esr' } }), /does not exist/);
+  assert.throws(
+    () => browsers.ensureBrowsers(['firefox'], { env: { FIREFOX_PATH: '/nonexistent/firefox-esr' } }),
+    /does not exist/,
+  );
 });
 
 test('browsers: TEST_ENGINES selects engines; an unknown one is an error', () => {
@@ -103,7 +126,12 @@ test('browsers: TEST_ENGINES selects engines; an unknown one is an error', () =>
 test('npm test: a missing browser stops it before any test runs, with the reason', () => {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['scripts/test.mjs'], { cwd: root, encoding: 'utf8', env: { ...process.env, TEST_ENGINES: 'chromium,firefox', FIREFOX_PATH: '/nonexistent/firefox-esr' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['scripts/test.mjs'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, TEST_ENGINES: 'chromium,firefox', FIREFOX_PATH: '/nonexistent/firefox-esr' },
+    timeout: 60_000,
+  });
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stderr, /FIREFOX_PATH is set to \/nonexistent\/firefox-esr, which does not exist/);
   // Nothing ran: no runner started, no count line.
