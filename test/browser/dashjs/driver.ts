@@ -36,6 +36,13 @@ export function dashDriver(
   return {
     name,
     leavesVideoListeners,
+    // dash.js 5's own attachSource → reset → setMediaElement calls setMediaKeys while its
+    // previous setMediaKeys is still pending and leaves the InvalidStateError unhandled
+    // (its own frames only, seen when a player is switched or destroyed mid-start).
+    rejectsAfterDestroy: {
+      file: script,
+      why: "dash.js 5 leaves its own setMediaKeys InvalidStateError unhandled ('Another request is in progress')",
+    },
     streams: DASH_STREAMS,
     events,
     playerErrors,
