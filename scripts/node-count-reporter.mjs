@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 
 export default async function* countReporter(source) {
-  const counts = { passed: 0, failed: 0, skipped: 0, skippedTests: [] };
+  const counts = { passed: 0, failed: 0, skipped: 0, skippedTests: [], failedTests: [] };
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const data = event.data;
@@ -19,7 +19,12 @@ export default async function* countReporter(source) {
             : 'no reason given';
       counts.skippedTests.push(`${data.file ?? ''}: ${data.name} [${reason}]`);
     } else if (event.type === 'test:pass') counts.passed++;
-    else counts.failed++;
+    else {
+      counts.failed++;
+      const err = data.details?.error;
+      const why = String(err?.cause?.message ?? err?.message ?? 'no error message').split('\n')[0].slice(0, 300);
+      counts.failedTests.push(`${data.file ?? ''}: ${data.name} [${why}]`);
+    }
   }
   if (process.env.EXPRESSPLAY_COUNT_FILE) writeFileSync(process.env.EXPRESSPLAY_COUNT_FILE, JSON.stringify(counts));
   yield '';

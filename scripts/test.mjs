@@ -55,6 +55,7 @@ for (const engine of engines) console.log(`[test] ${ENGINES[engine].name}: ${pat
 const tmp = mkdtempSync(join(tmpdir(), 'expressplay-test-'));
 const total = { passed: 0, failed: 0, skipped: 0 };
 const parts = [];
+const failures = [];
 function add(counts, label, exitCode, seconds) {
   if (!counts) {
     console.error(`[test] ${label}: no counts were reported (exit ${exitCode}); counting it as one failure.`);
@@ -68,6 +69,7 @@ function add(counts, label, exitCode, seconds) {
   // A runner that exits non-zero without a failing test (a crash, a file that did not load) is a failure.
   if (exitCode !== 0 && counts.failed === 0) total.failed++;
   for (const name of counts.skippedTests ?? []) console.log(`[test] ${label} skipped: ${name}`);
+  for (const name of counts.failedTests ?? []) failures.push(`${label}: ${name}`);
   console.log(
     `[test] ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped in ${seconds} s`,
   );
@@ -139,6 +141,8 @@ if (!args.has('--node-only')) {
 }
 
 rmSync(tmp, { recursive: true, force: true });
+// Failures are named again just above the total, where a truncated log still shows them.
+for (const name of failures) console.log(`[test] FAILED ${name}`);
 console.log(
   `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped (passed/failed/skipped: ${parts.join('; ')})`,
 );
