@@ -71,13 +71,16 @@ function shakaCommonResponse(shaka: Shaka, body: Uint8Array): Uint8Array {
     headers: {},
     originalRequest: { drmInfo: { keySystem: 'com.apple.fps' } },
   };
-  // Shaka warns on the console for every binary body it tries as UTF-8 ("unknown character"): hundreds of lines here.
-  const warn = console.warn;
+  // Shaka reports every binary body it tries as UTF-8 ("unknown character") through console.error
+  // (shaka.log.alwaysError): hundreds of lines that would bury the run's real output.
+  const { warn, error } = console;
   console.warn = () => undefined;
+  console.error = () => undefined;
   try {
     shaka.drm.FairPlay.commonFairPlayResponse(LICENSE as never, response as never);
   } finally {
     console.warn = warn;
+    console.error = error;
   }
   return new Uint8Array(response.data);
 }
