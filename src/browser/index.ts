@@ -13,6 +13,5 @@ export { requestCkc, type CkcRequestOptions } from './fairplay.js';
 export { preconnect } from './preconnect.js';
 export { createLogger, type RedactingLogger } from './log.js';
 export { assertRightsUrl, DEFAULT_RIGHTS_HOSTS } from './allowlist.js';
-export { fetchWithRetry, backoffDelay, type HttpResponse } from './http.js';
 export type * from './types.js';
 export { attachFairPlay } from './fairplay-eme.js';

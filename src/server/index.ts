@@ -2,4 +2,3 @@
 // reference token endpoint (the customer's back end).
 export * from './emulator/index.js';
 export * from './token-handler/index.js';
-export { escapeHtml } from './html.js';
