@@ -8,7 +8,7 @@
 // an engine is missing and we are root with apt-get, it installs every missing
 // Debian package in one `apt-get update && apt-get install`; otherwise it throws
 // at once with the exact command to run.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 /** Flags that headless Chromium needs on this kind of machine (see /work/shared/notes/toolchain.md). */
@@ -55,6 +55,11 @@ export const ENGINES = {
     env: 'FIREFOX_PATH',
     candidates: ['/usr/bin/firefox-esr', '/usr/bin/firefox'],
     aptPackage: 'firefox-esr',
+    // Firefox decodes H.264 and AAC with the system's FFmpeg, which firefox-esr only
+    // recommends: without it every H.264 test stream stays at 0 s (Chromium carries its own).
+    libraries: [
+      { name: 'libavcodec', what: "FFmpeg's libavcodec (H.264/AAC in Firefox)", aptPackage: 'libavcodec-extra' },
+    ],
   },
 };
 
@@ -85,10 +90,23 @@ export function locate(engine, { env = process.env, exists = existsSync } = {}) 
   return spec.candidates.find((p) => exists(p));
 }
 
-/** The exact command that installs the given engines' Debian packages. */
+/** The exact command that installs the given Debian packages (engine names stand for their browser package). */
 export function installCommand(engines) {
-  const pkgs = engines.map((e) => ENGINES[e].aptPackage).join(' ');
+  const pkgs = engines.map((e) => ENGINES[e]?.aptPackage ?? e).join(' ');
   return `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${pkgs}`;
+}
+
+const LIBRARY_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib'];
+
+/** Whether a shared library `lib<name>.so.*` is installed in the usual directories. */
+function hasLibrary(name) {
+  return LIBRARY_DIRS.some((dir) => {
+    try {
+      return readdirSync(dir).some((f) => f.startsWith(`${name}.so`));
+    } catch {
+      return false;
+    }
+  });
 }
 
 function defaultHost() {
@@ -107,9 +125,12 @@ function defaultHost() {
  */
 export function ensureBrowsers(
   engines = selectedEngines(),
-  { env = process.env, exists = existsSync, host = defaultHost(), install = true } = {},
+  { env = process.env, exists = existsSync, host = defaultHost(), install = true, hasLib = hasLibrary } = {},
 ) {
   const paths = {};
+  /** The Debian packages of the libraries the engines need that are not installed. */
+  const missingLibraries = (list) =>
+    list.flatMap((e) => (ENGINES[e].libraries ?? []).filter((l) => !hasLib(l.name)).map((l) => l.aptPackage));
   /** Fills `paths` with what is installed; returns the engines still missing. */
   const missingOf = (list) =>
     list.filter((engine) => {
@@ -118,14 +139,21 @@ export function ensureBrowsers(
       return !path;
     });
   let missing = missingOf(engines);
-  if (missing.length > 0 && install && host.isRoot && host.hasApt) {
-    const pkgs = missing.map((e) => ENGINES[e].aptPackage);
+  let libs = missingLibraries(engines);
+  if ((missing.length > 0 || libs.length > 0) && install && host.isRoot && host.hasApt) {
+    const pkgs = [...missing.map((e) => ENGINES[e].aptPackage), ...libs];
+    const what = [...missing.map((e) => ENGINES[e].name), ...libs].join(' and ');
     console.error(
-      `[expressplay-eme] ${missing.map((e) => ENGINES[e].name).join(' and ')} not found: installing Debian's ${pkgs.join(', ')} (apt-get update; apt-get install -y ${pkgs.join(' ')})…`,
+      `[expressplay-eme] ${what} not found: installing Debian's ${pkgs.join(', ')} (apt-get update; apt-get install -y ${pkgs.join(' ')})…`,
     );
     host.run('apt-get', ['update']);
     host.run('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs]);
     missing = missingOf(missing);
+    libs = missingLibraries(engines);
+  }
+  if (missing.length === 0 && libs.length > 0) {
+    const needs = engines.flatMap((e) => (ENGINES[e].libraries ?? []).filter((l) => libs.includes(l.aptPackage)));
+    throw new Error(`Missing ${needs.map((l) => l.what).join(', ')}. Install with:\n  ${installCommand(libs)}`);
   }
   if (missing.length === 0) return paths;
   const names = missing.map((e) => ENGINES[e].name).join(' and ');

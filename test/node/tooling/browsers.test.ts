@@ -19,6 +19,7 @@ interface Options {
   exists?: (path: string) => boolean;
   host?: Host;
   install?: boolean;
+  hasLib?: (name: string) => boolean;
 }
 const browsers = browsersUntyped as {
   ensureBrowsers(engines: Engine[], options?: Options): Partial<Record<Engine, string>>;
@@ -27,18 +28,32 @@ const browsers = browsersUntyped as {
 };
 
 /** A machine whose file system holds `files`; apt-get "installs" by adding files. */
-function machine(files: string[], { isRoot = true, hasApt = true, installs = {} as Record<string, string> } = {}) {
+function machine(
+  files: string[],
+  { isRoot = true, hasApt = true, installs = {} as Record<string, string>, libs = ['libavcodec'] } = {},
+) {
   const fs = new Set(files);
+  const libraries = new Set(libs);
   const calls: string[] = [];
   const host: Host = {
     isRoot,
     hasApt,
     run(cmd, args) {
       calls.push([cmd, ...args].join(' '));
-      if (args[0] === 'install') for (const pkg of args.slice(1)) if (installs[pkg]) fs.add(installs[pkg]);
+      if (args[0] !== 'install') return;
+      for (const pkg of args.slice(1)) {
+        if (installs[pkg]) fs.add(installs[pkg]);
+        if (pkg === 'libavcodec-extra') libraries.add('libavcodec');
+      }
     },
   };
-  return { exists: (p: string) => fs.has(p), host, calls, env: {} as Record<string, string | undefined> };
+  return {
+    exists: (p: string) => fs.has(p),
+    hasLib: (name: string) => libraries.has(name),
+    host,
+    calls,
+    env: {} as Record<string, string | undefined>,
+  };
 }
 
 test('browsers: both found on the Debian paths, nothing installed', () => {
@@ -137,4 +152,35 @@ test('npm test: a missing browser stops it before any test runs, with the reason
   // Nothing ran: no runner started, no count line.
   assert.doesNotMatch(r.stdout + r.stderr, /\[test\] (node|chromium|firefox)\b|passed/);
   assert.ok(Date.now() - started < 60_000);
+});
+
+test('browsers: Firefox without FFmpeg (libavcodec), root with apt-get → libavcodec-extra is installed too', () => {
+  const m = machine([], {
+    libs: [],
+    installs: { chromium: '/usr/bin/chromium', 'firefox-esr': '/usr/bin/firefox-esr' },
+  });
+  browsers.ensureBrowsers(['chromium', 'firefox'], m);
+  assert.deepEqual(m.calls, [
+    'apt-get update',
+    'apt-get install -y --no-install-recommends chromium firefox-esr libavcodec-extra',
+  ]);
+});
+
+test('browsers: Firefox there but no libavcodec, not root → fails at once naming the package, installs nothing', () => {
+  const m = machine(['/usr/bin/chromium', '/usr/bin/firefox-esr'], { isRoot: false, libs: [] });
+  assert.throws(
+    () => browsers.ensureBrowsers(['chromium', 'firefox'], m),
+    (err: Error) => {
+      assert.match(err.message, /libavcodec/);
+      assert.ok(err.message.includes('sudo apt-get install -y --no-install-recommends libavcodec-extra'), err.message);
+      return true;
+    },
+  );
+  assert.deepEqual(m.calls, []);
+});
+
+test('browsers: Chromium alone needs no libavcodec (it carries its own decoders)', () => {
+  const m = machine(['/usr/bin/chromium'], { libs: [] });
+  assert.deepEqual(browsers.ensureBrowsers(['chromium'], m), { chromium: '/usr/bin/chromium' });
+  assert.deepEqual(m.calls, []);
 });
