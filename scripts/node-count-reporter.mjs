@@ -22,7 +22,9 @@ export default async function* countReporter(source) {
     else {
       counts.failed++;
       const err = data.details?.error;
-      const why = String(err?.cause?.message ?? err?.message ?? 'no error message').split('\n')[0].slice(0, 300);
+      const why = String(err?.cause?.message ?? err?.message ?? 'no error message')
+        .split('\n')[0]
+        .slice(0, 300);
       counts.failedTests.push(`${data.file ?? ''}: ${data.name} [${why}]`);
     }
   }

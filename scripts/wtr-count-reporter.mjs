@@ -16,7 +16,9 @@ function walk(suite, counts, file, path = []) {
     else {
       counts.failed++;
       // Named with the first line of its error, so the run's last lines say what failed.
-      const why = String(t.error?.message ?? 'no error message').split('\n')[0].slice(0, 300);
+      const why = String(t.error?.message ?? 'no error message')
+        .split('\n')[0]
+        .slice(0, 300);
       counts.failedTests.push(`${file}: ${[...here, t.name].join(' > ')} [${why}]`);
     }
   }
@@ -31,7 +33,9 @@ export function countReporter() {
         walk(session.testResults, counts, relative(process.cwd(), session.testFile));
         // A file that failed to load has no test results but must count as a failure.
         const file = relative(process.cwd(), session.testFile);
-        const loadError = String(session.errors?.[0]?.message ?? 'no error message').split('\n')[0].slice(0, 300);
+        const loadError = String(session.errors?.[0]?.message ?? 'no error message')
+          .split('\n')[0]
+          .slice(0, 300);
         if (!session.testResults && !session.passed) {
           counts.failed++;
           counts.failedTests.push(`${file}: did not load or run [${loadError}]`);
