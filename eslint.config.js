@@ -109,6 +109,17 @@ export default tseslint.config(
     },
   },
   {
+    // The development stack (npm start, the browser test servers, the benchmark) uses the
+    // library through its entry points, as an app does; tests and the bench use it, not the reverse.
+    files: ['dev/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['../test/*', '../bench/*', '../scripts/*', '../src/*/*/*', '../src/*/!(index.js)'] },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
   },

@@ -128,7 +128,7 @@ async function runOnce(
     manifest: `/${stream.manifest}`,
     type: stream.type,
     contentId: streamId,
-    ...(stream.keys && scenario === 'prefetched' ? { kids: Object.keys(stream.keys) } : {}),
+    ...(stream.multiKey && scenario === 'prefetched' ? { kids: Object.keys(stream.keys) } : {}),
     tokenEndpoint: '/api/token',
     rightsHost: new URL(servers.emulator.url).hostname,
     timeoutMs: RUN_TIMEOUT_MS,

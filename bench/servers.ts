@@ -10,18 +10,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ClientCode, ExpressPlayError } from '../src/core/index.js';
-import { createTokenHandler, startEmulator, type Emulator } from '../src/server/index.js';
-import { keyForRequest, loadTestStreams } from '../test/browser/support/servers.js';
+import type { Emulator } from '../src/server/index.js';
+import { startDevStack } from '../dev/stack.js';
+import type { DevStream } from '../dev/streams.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
-export interface StreamInfo {
-  manifest: string;
-  type: string;
-  /** Multi-key streams: key id → key and track (one token per key). */
-  keys?: Record<string, { key: string; track: string }>;
-}
 
 export interface Latency {
   mediaMs: number;
@@ -32,7 +25,7 @@ export interface Latency {
 export interface BenchServers {
   appUrl: string;
   emulator: Emulator;
-  streams: Record<string, StreamInfo>;
+  streams: Readonly<Record<string, DevStream>>;
   setLatency(latency: Latency): void;
   /** Requests seen by the app server since the last reset, by kind. */
   appCounts(): Record<string, number>;
@@ -91,23 +84,10 @@ async function bundle(entry: string): Promise<string> {
 }
 
 export async function startBenchServers(): Promise<BenchServers> {
-  const streams = JSON.parse(await readFile(join(ROOT, 'test/media/streams.json'), 'utf8')) as Record<
-    string,
-    StreamInfo
-  >;
-  const keyed = loadTestStreams();
-  const emulator = await startEmulator({ authenticators: { test: [AUTHENTICATOR] }, control: true });
-  const tokenHandler = createTokenHandler({
+  // 10 minutes: replays within a run are inside the token's life.
+  const { streams, emulator, tokenHandler, close } = await startDevStack({
     authenticator: AUTHENTICATOR,
-    service: emulator.url,
-    resolve: (_req, ctx) => {
-      const s = Object.hasOwn(keyed, ctx.contentId) ? keyed[ctx.contentId] : undefined;
-      if (!s) throw new ExpressPlayError(ClientCode.NOT_FOUND, { details: 'unknown content', httpStatus: 404 });
-      // The tests' back-end policy for keys: the requested key id's key (multi-key content: one token per key).
-      const { kid, key } = keyForRequest(ctx.contentId, s, ctx.kids);
-      // 10 minutes: replays within a run are inside the token's life.
-      return { kid, contentKey: key, securityLevel: 1, hdcpOutputControl: 0, expirationTime: '+600' };
-    },
+    policy: { expirationTime: '+600' },
   });
   const [pageJs, instrumentJs] = await Promise.all([bundle('bench/page/main.ts'), bundle('bench/page/instrument.ts')]);
   const counts: Record<string, number> = {};
@@ -203,7 +183,7 @@ export async function startBenchServers(): Promise<BenchServers> {
         server.close(() => r());
         server.closeAllConnections();
       });
-      await emulator.close();
+      await close();
     },
   };
 }

@@ -1,9 +1,10 @@
 // `npm start`: the demo, on loopback, in one command.
 //
 // 1. Builds the library when dist/ is missing or older than src/ (`npm run build`).
-// 2. Starts the ExpressPlay emulator (control routes on), and one static server that
-//    also hosts the reference token endpoint at /api/token (same origin as the page,
-//    as a real site's back end usually is, so no CORS set-up is needed).
+// 2. Starts the development stack (dev/stack.ts: the ExpressPlay emulator, control
+//    routes on, and the reference token endpoint), and one static server that also
+//    hosts the token endpoint at /api/token (same origin as the page, as a real
+//    site's back end usually is, so no CORS set-up is needed).
 // 3. Prints ONE line with the URL to open. Ctrl-C / SIGTERM closes everything.
 //
 // Ports: PORT (page + token endpoint, default 8080) and EMULATOR_PORT (default 8787);
@@ -11,16 +12,18 @@
 // loopback Host names only (ALLOWED_HOSTS adds names: DNS rebinding guard), and the
 // emulator answers browser requests from the demo page's own origin only.
 //
-// The keys of the test media (test/media/streams.json) are read here, by the
-// token endpoint's `resolve`, and never reach the page: the page only knows
-// content ids and the token endpoint's URL.
+// The keys of the test media (test/media/streams.json) are read on this side, by the
+// token endpoint's `resolve` (dev/token-policy.ts), and never reach the page: the page
+// only knows content ids and the token endpoint's URL. The server side runs from the
+// TypeScript sources (through tsx), the page from the built dist/.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve as resolvePath, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
+import { register } from 'tsx/esm/api';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -39,12 +42,11 @@ function newestMtime(dir) {
   return newest;
 }
 
-// What the page and this script load; if any is missing or older than src/, rebuild.
+// What the page loads (every entry point is built in the same pass); if any is missing or older than src/, rebuild.
 const BUILD_OUTPUTS = [
   'dist/esm/index.js',
   'dist/esm/shaka.js',
   'dist/esm/videojs.js',
-  'dist/esm/server.js',
   'dist/umd/expressplay-eme.min.js',
 ];
 
@@ -70,7 +72,7 @@ function ensureBuilt() {
   }
 }
 
-/* ---------------------------------------------------------- token endpoint */
+/* ------------------------------------------------------------------ streams */
 
 /**
  * The demo players that play a stream on the ClearKey stand-in: hls.js needs the
@@ -81,40 +83,6 @@ function demoPlayersOf(id, stream) {
   if (id.startsWith('clearkey-hls')) return ['hlsjs'];
   if (id.startsWith('clearkey-dash')) return ['dashjs'];
   return stream.type === 'application/dash+xml' ? ['shaka', 'videojs'] : [];
-}
-
-/** Demo content id → key material, from test/media/streams.json (server side only). */
-function loadStreams() {
-  return JSON.parse(readFileSync(join(root, 'test/media/streams.json'), 'utf8'));
-}
-
-/**
- * The demo's `resolve`: what a customer's back end does after checking who the
- * viewer is — look the content up and choose the license policy. Widevine (and
- * the ClearKey stand-in, which uses the Widevine token path) gets the kid, key and
- * the security level / HDCP the browser detected; FairPlay gets the key and IV.
- */
-function makeResolve(streams, ExpressPlayError) {
-  return (_req, ctx) => {
-    const stream = Object.hasOwn(streams, ctx.contentId) ? streams[ctx.contentId] : undefined;
-    if (!stream)
-      throw new ExpressPlayError(-9023, {
-        httpStatus: 404,
-        details: `no content ${JSON.stringify(ctx.contentId.slice(0, 64))}`,
-      });
-    const common = { contentKey: stream.key, expirationTime: '+600', cookie: `demo-${ctx.contentId}`.slice(0, 32) };
-    if (ctx.drm === 'fairplay') return { ...common, iv: stream.iv };
-    if (ctx.drm === 'widevine' || ctx.drm === 'clearkey') {
-      return {
-        ...common,
-        kid: stream.kid,
-        // The demo grants what the device reported; a real back end may demand more.
-        securityLevel: ctx.securityLevel ?? 1,
-        hdcpOutputControl: typeof ctx.hdcp === 'number' ? ctx.hdcp : 0,
-      };
-    }
-    return { ...common, kid: stream.kid };
-  };
 }
 
 /* ----------------------------------------------------------- static server */
@@ -307,9 +275,9 @@ function listen(server, port) {
 
 async function main() {
   ensureBuilt();
-  const server = await import(pathToFileURL(join(root, 'dist/esm/server.js')).href);
-  const core = await import(pathToFileURL(join(root, 'dist/esm/index.js')).href);
-  const streams = loadStreams();
+  // The development stack is TypeScript (shared with the tests and the benchmark): tsx loads it.
+  register();
+  const { startDevStack } = await import('../dev/stack.ts');
 
   // The site listens first: the emulator answers only the page's own origin, so it needs the port.
   const app = {};
@@ -321,28 +289,30 @@ async function main() {
   // A development authenticator, new each start: it exists only in this process and
   // the emulator's memory, exactly where a real one lives (the back end).
   const authenticator = `dev-${randomBytes(16).toString('hex')}`;
-  const emulator = await withFallback('emulator', envPort('EMULATOR_PORT', 8787), (p) =>
-    server.startEmulator({
-      host: HOST,
-      port: p,
-      authenticators: { test: [authenticator] },
-      control: true,
-      // Only the demo page may call it from a browser (licenses, stats, faults).
-      allowedOrigins: pageOrigins,
-      controlOrigins: pageOrigins,
-      headersTimeoutMs: SERVER_TIMEOUTS.headersTimeout,
-      requestTimeoutMs: SERVER_TIMEOUTS.requestTimeout,
+  const stack = await withFallback('emulator', envPort('EMULATOR_PORT', 8787), (p) =>
+    startDevStack({
+      authenticator,
+      emulator: {
+        host: HOST,
+        port: p,
+        // Only the demo page may call it from a browser (licenses, stats, faults).
+        allowedOrigins: pageOrigins,
+        controlOrigins: pageOrigins,
+        headersTimeoutMs: SERVER_TIMEOUTS.headersTimeout,
+        requestTimeoutMs: SERVER_TIMEOUTS.requestTimeout,
+      },
+      tokenHandler: {
+        log: (e) => {
+          if (process.env.EXPRESSPLAY_DEMO_LOG)
+            say(`token ${e.status} ${e.drm ?? ''} ${e.contentId ?? ''} ${e.code ?? ''} ${e.durationMs} ms`);
+        },
+      },
+      // Tokens live 10 minutes; the correlation cookie names the content in the emulator's license log.
+      policy: { expirationTime: '+600', cookie: (contentId) => `demo-${contentId}`.slice(0, 32) },
     }),
   );
-  app.tokenHandler = server.createTokenHandler({
-    authenticator,
-    service: emulator.url,
-    resolve: makeResolve(streams, core.ExpressPlayError),
-    log: (e) => {
-      if (process.env.EXPRESSPLAY_DEMO_LOG)
-        say(`token ${e.status} ${e.drm ?? ''} ${e.contentId ?? ''} ${e.code ?? ''} ${e.durationMs} ms`);
-    },
-  });
+  const { emulator, streams } = stack;
+  app.tokenHandler = stack.tokenHandler;
 
   // What the page may know: content ids, manifests, the token endpoint, the rights host. No keys.
   app.demoConfig = {
@@ -370,7 +340,7 @@ async function main() {
     closing = true;
     say(`${signal}: closing …`);
     site.closeAllConnections();
-    await Promise.allSettled([new Promise((r) => site.close(() => r())), emulator.close()]);
+    await Promise.allSettled([new Promise((r) => site.close(() => r())), stack.close()]);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -45,6 +45,26 @@ function connectionFailed(err: unknown): boolean {
   return false;
 }
 
+/**
+ * The error for a request this side stopped (the timeout fired, or the browser went
+ * away), else undefined: the fetch or read error itself says only "aborted".
+ */
+function stoppedBy(call: UpstreamCall, timeout: AbortSignal): ExpressPlayError | undefined {
+  if (timeout.aborted)
+    return new ExpressPlayError(ClientCode.TIMEOUT, {
+      details: `token service did not answer within ${call.timeoutMs} ms`,
+      httpStatus: 504,
+      drm: call.drm,
+    });
+  if (call.clientGone.aborted)
+    return new ExpressPlayError(ClientCode.ABORTED, {
+      details: 'the browser went away',
+      httpStatus: 499,
+      drm: call.drm,
+    });
+  return undefined;
+}
+
 async function send(url: string, init: RequestInit, call: UpstreamCall, timeout: AbortSignal): Promise<Response> {
   const signal = AbortSignal.any([timeout, call.clientGone]);
   for (let attempt = 0; ; attempt++) {
@@ -52,18 +72,8 @@ async function send(url: string, init: RequestInit, call: UpstreamCall, timeout:
       // 'manual', not 'error': workerd's fetch does not implement 'error'. A 3xx is refused below.
       return await call.fetch(url, { ...init, signal, redirect: 'manual' });
     } catch (err) {
-      if (timeout.aborted)
-        throw new ExpressPlayError(ClientCode.TIMEOUT, {
-          details: `token service did not answer within ${call.timeoutMs} ms`,
-          httpStatus: 504,
-          drm: call.drm,
-        });
-      if (call.clientGone.aborted)
-        throw new ExpressPlayError(ClientCode.ABORTED, {
-          details: 'the browser went away',
-          httpStatus: 499,
-          drm: call.drm,
-        });
+      const stopped = stoppedBy(call, timeout);
+      if (stopped) throw stopped;
       if (attempt < call.retries && connectionFailed(err)) continue;
       throw new ExpressPlayError(ClientCode.NETWORK, {
         details: 'token service unreachable',
@@ -90,24 +100,15 @@ async function readAnswer(response: Response, call: UpstreamCall, timeout: Abort
     return new TextDecoder().decode(await readCapped(response.body, { limit: call.maxResponseBytes, tooLarge }));
   } catch (err) {
     if (err instanceof ExpressPlayError) throw err;
-    if (timeout.aborted)
-      throw new ExpressPlayError(ClientCode.TIMEOUT, {
-        details: `token service did not answer within ${call.timeoutMs} ms`,
-        httpStatus: 504,
+    throw (
+      stoppedBy(call, timeout) ??
+      new ExpressPlayError(ClientCode.NETWORK, {
+        details: 'token service connection lost while answering',
+        httpStatus: 502,
         drm: call.drm,
-      });
-    if (call.clientGone.aborted)
-      throw new ExpressPlayError(ClientCode.ABORTED, {
-        details: 'the browser went away',
-        httpStatus: 499,
-        drm: call.drm,
-      });
-    throw new ExpressPlayError(ClientCode.NETWORK, {
-      details: 'token service connection lost while answering',
-      httpStatus: 502,
-      drm: call.drm,
-      cause: err,
-    });
+        cause: err,
+      })
+    );
   }
 }
 

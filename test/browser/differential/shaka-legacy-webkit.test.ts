@@ -21,7 +21,8 @@ import {
   type DoubleEnvironment,
 } from '../support/eme-doubles.js';
 import { emulatorStats } from '../support/page.js';
-import { collectEvents, counts, fetches, sleep, usePlayerFixture } from '../shaka/helpers.js';
+import { sleep } from '../support/helpers.js';
+import { collectEvents, counts, fetches, usePlayerFixture } from '../shaka/helpers.js';
 import { bytesToHex, utf16le, utf8, withLength } from './peers.js';
 
 const CERT_URL = new URL('../shaka/fairplay-test.cer', import.meta.url).href;

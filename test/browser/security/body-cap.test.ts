@@ -10,7 +10,7 @@ import {
   getFairPlayCertificate,
   requestLicense,
 } from '../../../src/browser/index.js';
-import { rejection } from '../browser/fixtures.js';
+import { rejection } from '../browser-layer/fixtures.js';
 
 const CHUNK = 16 * 1024;
 

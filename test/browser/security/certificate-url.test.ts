@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { ClientCode } from '../../../src/core/index.js';
 import { clearFairPlayCertificateCache, getFairPlayCertificate } from '../../../src/browser/index.js';
-import { fakeDer, rejection } from '../browser/fixtures.js';
+import { fakeDer, rejection } from '../browser-layer/fixtures.js';
 
 function recordingFetch() {
   const calls: string[] = [];

@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import type shaka from 'shaka-player';
 import { expressPlayErrorOf } from '../../../src/shaka/index.js';
 import { emulatorStats, setFaults, testConfig } from '../support/page.js';
-import { collectEvents, counts, fetches, firstError, sleep, streamIdOf, usePlayerFixture } from './helpers.js';
+import { sleep } from '../support/helpers.js';
+import { collectEvents, counts, fetches, firstError, streamIdOf, usePlayerFixture } from './helpers.js';
 
 describe('Shaka adapter: failures', function () {
   this.timeout(30000);

@@ -11,7 +11,8 @@ import {
   type DoubleEnvironment,
 } from '../support/eme-doubles.js';
 import { emulatorStats } from '../support/page.js';
-import { collectEvents, counts, fetches, installFetchRecorder, sleep, usePlayerFixture } from './helpers.js';
+import { sleep } from '../support/helpers.js';
+import { collectEvents, counts, fetches, installFetchRecorder, usePlayerFixture } from './helpers.js';
 
 const CERT_URL = new URL('./fairplay-test.cer', import.meta.url).href;
 

@@ -2,6 +2,7 @@
 // (as drop-in users load it), a recorder of every fetch the page makes (token
 // endpoint, manifest, rights), and event collection on the player.
 import type shaka from 'shaka-player';
+import { newVideo } from '../support/helpers.js';
 import { loadScript, resetEmulator, testConfig } from '../support/page.js';
 import { SHAKA_URL } from '../support/players.js';
 import type { ExpressPlayEvent } from '../../../src/browser/index.js';
@@ -78,13 +79,6 @@ export async function counts(
   };
 }
 
-export function newVideo(): HTMLVideoElement {
-  const video = document.createElement('video');
-  video.muted = true;
-  document.body.appendChild(video);
-  return video;
-}
-
 export function collectEvents(player: shaka.Player): ExpressPlayEvent[] {
   const out: ExpressPlayEvent[] = [];
   for (const type of [
@@ -106,8 +100,6 @@ export function firstError(player: shaka.Player, load: Promise<unknown>): Promis
     load.catch(resolve);
   });
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export const streamIdOf = (uri: string): string | undefined => /\/test\/media\/([^/]+)\//.exec(uri)?.[1];
 

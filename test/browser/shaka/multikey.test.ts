@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { itIn } from '../support/engine.js';
 import type shaka from 'shaka-player';
 import { emulatorStats, testConfig } from '../support/page.js';
-import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames, waitFor } from '../support/multikey.js';
+import { waitFor } from '../support/helpers.js';
+import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames } from '../support/multikey.js';
 import { collectEvents, counts, fetches, firstError, usePlayerFixture } from './helpers.js';
 import { expressPlayErrorOf } from '../../../src/shaka/index.js';
 
@@ -59,7 +60,7 @@ describe('Shaka adapter: multi-key content (one token per key)', function () {
       fx.player.configure({ abr: { enabled: false, restrictions: { maxHeight: 240 } } });
       await fx.player.load(INBAND);
       await fx.video.play();
-      await waitFor(() => fx.video.currentTime > 0.5, 'SD playback');
+      await waitFor(() => fx.video.currentTime > 0.5, 15000, 'SD playback');
       const sdStats = await emulatorStats();
       expect(sdStats.tokensByKid, 'no token for a key no session asked for').to.deep.equal({
         [KID.audio]: 1,
@@ -68,7 +69,7 @@ describe('Shaka adapter: multi-key content (one token per key)', function () {
 
       const hd = fx.player.getVariantTracks().find((t) => t.height === 360)!;
       fx.player.selectVariantTrack(hd, /* clearBuffer */ true);
-      await waitFor(() => fx.video.videoHeight === 360 && !fx.video.paused, 'HD frames');
+      await waitFor(() => fx.video.videoHeight === 360 && !fx.video.paused, 15000, 'HD frames');
       await playsToEnd(fx.video);
       expectOneTokenPerKey(await emulatorStats(), [KID.audio, KID.sd, KID.hd]);
     },

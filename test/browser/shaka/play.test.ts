@@ -4,7 +4,8 @@
 // knows a key: only the Node side (servers.ts) reads streams.json.
 import { expect } from 'chai';
 import { emulatorStats, playedPast, setFaults, testConfig } from '../support/page.js';
-import { collectEvents, counts, fetches, sleep, usePlayerFixture } from './helpers.js';
+import { sleep } from '../support/helpers.js';
+import { collectEvents, counts, fetches, usePlayerFixture } from './helpers.js';
 
 describe('Shaka adapter: playback through the full ExpressPlay path', function () {
   this.timeout(30000);

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { errorForHttpStatus } from '../../../src/core/errors.js';
 import { expressPlayErrorOf } from '../../../src/shaka/index.js';
 import { setFaults } from '../support/page.js';
-import { collectEvents, counts, fetches, firstError, sleep, usePlayerFixture } from './helpers.js';
+import { sleep } from '../support/helpers.js';
+import { collectEvents, counts, fetches, firstError, usePlayerFixture } from './helpers.js';
 
 describe('Shaka adapter: a viewer refused by the back end (-9013, 403)', function () {
   this.timeout(30000);

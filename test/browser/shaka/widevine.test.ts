@@ -18,15 +18,8 @@ import {
 } from '../support/eme-doubles.js';
 import { emulatorStats, testConfig } from '../support/page.js';
 import { expressPlayErrorOf } from '../../../src/shaka/index.js';
-import {
-  collectEvents,
-  counts,
-  fetches,
-  firstError,
-  installFetchRecorder,
-  sleep,
-  usePlayerFixture,
-} from './helpers.js';
+import { sleep } from '../support/helpers.js';
+import { collectEvents, counts, fetches, firstError, installFetchRecorder, usePlayerFixture } from './helpers.js';
 
 const WIDEVINE = 'com.widevine.alpha';
 const COMMON_SYSTEM = 'urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b';

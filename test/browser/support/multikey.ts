@@ -59,16 +59,3 @@ export function expectOneTokenPerKey(stats: EmulatorStats, kids: readonly string
   expect(Object.keys(stats.licensesByKid).sort(), 'key ids licensed').to.deep.equal([...kids].sort());
   expect(stats.rejectsByCode['-4022'] ?? 0, 'licenses sent to a token for another key').to.equal(0);
 }
-
-/** Polls `check` every 20 ms until it holds; rejects naming `what` after `timeoutMs`. */
-export function waitFor(check: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) resolve();
-      else if (performance.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}

@@ -12,16 +12,8 @@ import {
 } from '../support/eme-doubles.js';
 import { utf8Encode } from '../../../src/core/encoding.js';
 import { clearFairPlayCertificateCache } from '../../../src/browser/index.js';
-import {
-  counts,
-  createPlayer,
-  recordEvents,
-  sleep,
-  spyFetch,
-  tokenOptions,
-  waitFor,
-  type TestPlayer,
-} from './helpers.js';
+import { sleep, spyFetch, waitFor } from '../support/helpers.js';
+import { counts, createPlayer, recordEvents, tokenOptions, type TestPlayer } from './helpers.js';
 
 const CERT_URL = '/test/browser/videojs/fairplay-test-cert.pem';
 const SKD = 'skd://fairplay-hls';

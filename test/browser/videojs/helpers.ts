@@ -12,8 +12,17 @@ import {
   type VjsSource,
 } from '../../../src/videojs/index.js';
 import type { ExpressPlayEvent } from '../../../src/browser/types.js';
+import { sleep, waitFor } from '../support/helpers.js';
 import { emulatorStats, loadScript, resetEmulator, testConfig, total } from '../support/page.js';
 import { CONTRIB_EME_URL, VIDEOJS_URL } from '../support/players.js';
+
+/** What player.error() holds: Video.js's MediaError, with the plugin's typed error attached. */
+export interface TestPlayerError {
+  code: number;
+  message: string;
+  metadata?: Record<string, unknown>;
+  expressplay?: unknown;
+}
 
 /** The player surface the tests use (the plugin and contrib-eme add the last two). */
 export interface TestPlayer extends VjsPlayer {
@@ -21,7 +30,7 @@ export interface TestPlayer extends VjsPlayer {
   play(): Promise<void> | undefined;
   dispose(): void;
   tech(safety: true): { el(): HTMLVideoElement };
-  error(): { code: number; message: string; metadata?: Record<string, unknown>; expressplay?: unknown } | null;
+  error(): TestPlayerError | null;
   error(err: unknown): unknown;
   expressplay(options: ExpressPlayPluginOptions): ExpressPlayHandle;
   currentSource(): VjsSource;
@@ -133,57 +142,27 @@ export async function counts(): Promise<RequestCounts> {
   };
 }
 
-export interface SpiedFetch {
-  url: string;
-  method: string;
-  headers: Headers;
-  body: unknown;
-  /** The answer's bytes (POSTs only), or how it ended. */
-  response?: Promise<Uint8Array>;
-  outcome: 'pending' | 'answered' | 'failed';
-  error?: unknown;
-}
+/** The single-key DASH test stream (`cenc-h264`) as a Video.js source. */
+export const CENC_SOURCE = {
+  src: '/test/media/cenc-h264/manifest.mpd',
+  type: 'application/dash+xml',
+  expressplay: { contentId: 'cenc-h264' },
+};
 
-/** Records every fetch the page makes (the library's token, license and certificate requests). */
-export function spyFetch(): { calls: SpiedFetch[]; restore(): void } {
-  const original = globalThis.fetch;
-  const calls: SpiedFetch[] = [];
-  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-    const call: SpiedFetch = {
-      url: String(input instanceof Request ? input.url : input),
-      method: init?.method ?? 'GET',
-      headers: new Headers(init?.headers),
-      body: init?.body,
-      outcome: 'pending',
-    };
-    calls.push(call);
-    const p = original(input, init);
-    p.then(
-      () => (call.outcome = 'answered'),
-      (e: unknown) => {
-        call.outcome = 'failed';
-        call.error = e;
-      },
-    );
-    if (call.method === 'POST') call.response = p.then((r) => r.clone().arrayBuffer()).then((b) => new Uint8Array(b));
-    return p;
-  };
-  return { calls, restore: () => void (globalThis.fetch = original) };
-}
-
-export function waitFor<T>(check: () => T | undefined | false, timeoutMs = 10000, what = 'condition'): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const tick = () => {
-      const v = check();
-      if (v) return resolve(v);
-      if (performance.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * A new player with the test token options plays {@link CENC_SOURCE} until it reports an
+ * error; then `settleMs` more pass (room for retries that should not happen) before the
+ * error is read. The events are every expressplay:* event of the whole run.
+ */
+export async function playUntilError(
+  settleMs: number,
+): Promise<{ player: TestPlayer; events: ExpressPlayEvent[]; error: TestPlayerError }> {
+  const player = await createPlayer();
+  const events = recordEvents(player);
+  player.expressplay(await tokenOptions());
+  player.src(CENC_SOURCE);
+  void player.play()?.catch(() => undefined);
+  await waitFor(() => player.error(), 15000, 'player.error()');
+  await sleep(settleMs);
+  return { player, events, error: player.error()! };
 }

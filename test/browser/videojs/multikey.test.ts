@@ -4,7 +4,8 @@
 // in the typed error; one session asking for two keys fails typed (-9045).
 import { expect } from 'chai';
 import { emulatorStats, testConfig } from '../support/page.js';
-import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames, waitFor } from '../support/multikey.js';
+import { waitFor } from '../support/helpers.js';
+import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames } from '../support/multikey.js';
 import { createPlayer, recordEvents, tokenOptions, useVideoJsFixture, type TestPlayer } from './helpers.js';
 import type { ExpressPlayError } from '../../../src/core/index.js';
 
@@ -110,7 +111,7 @@ describe('Video.js plugin: multi-key content (one token per key)', function () {
       token: { ...options.token!, endpoint: `${tokenEndpointUrl}?refuseKids=${KID.sd}` },
     });
     load(player, INBAND);
-    await waitFor(() => player.error() !== null, 'the player error');
+    await waitFor(() => player.error() !== null, 15000, 'the player error');
     const typed = player.error()!.expressplay as ExpressPlayError;
     expect(typed.httpStatus).to.equal(403);
     expect(typed.message).to.include(KID.sd);
@@ -124,7 +125,7 @@ describe('Video.js plugin: multi-key content (one token per key)', function () {
     const events = recordEvents(player);
     player.expressplay(await tokenOptions());
     load(player, '/test/media/multikey-onepssh/manifest.mpd', 'multikey-onepssh');
-    await waitFor(() => player.error() !== null, 'the player error');
+    await waitFor(() => player.error() !== null, 15000, 'the player error');
     const typed = player.error()!.expressplay as ExpressPlayError;
     expect(typed.code).to.equal(-9045);
     expect(typed.message).to.include(KID.audio).and.include(KID.sd);

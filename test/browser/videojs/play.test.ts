@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import { playedPast, resetEmulator, setFaults, testConfig } from '../support/page.js';
 import { autoRegisterExpressPlay } from '../../../src/videojs/index.js';
-import { counts, createPlayer, loadVideojs, recordEvents, spyFetch, tokenOptions, type TestPlayer } from './helpers.js';
+import { spyFetch } from '../support/helpers.js';
+import { counts, createPlayer, loadVideojs, recordEvents, tokenOptions, type TestPlayer } from './helpers.js';
 
 describe('Video.js plugin: plays encrypted DASH end to end', () => {
   let player: TestPlayer | undefined;

@@ -6,23 +6,17 @@ import { isExpressPlayError, type ExpressPlayError } from '../../../src/core/err
 import { createTokenClient } from '../../../src/browser/index.js';
 import { playedPast, setFaults, testConfig } from '../support/page.js';
 import { players } from '../support/players.js';
+import { sleep, spyFetch, waitFor } from '../support/helpers.js';
 import {
+  CENC_SOURCE,
   counts,
   createPlayer,
-  useVideoJsFixture,
+  playUntilError,
   recordEvents,
-  sleep,
-  spyFetch,
   tokenOptions,
-  waitFor,
+  useVideoJsFixture,
   type TestPlayer,
 } from './helpers.js';
-
-const CENC = {
-  src: '/test/media/cenc-h264/manifest.mpd',
-  type: 'application/dash+xml',
-  expressplay: { contentId: 'cenc-h264' },
-};
 
 describe('Video.js plugin: token expiry, refusals, dispose', () => {
   let player: TestPlayer | undefined;
@@ -44,7 +38,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     player = await createPlayer();
     const events = recordEvents(player);
     player.expressplay({ tokenClient: client, detect: base.detect });
-    player.src(CENC);
+    player.src(CENC_SOURCE);
     play(player);
     await playedPast(player.tech(true).el(), 1, 20000);
     const c = await counts();
@@ -61,7 +55,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     player = await createPlayer();
     const events = recordEvents(player);
     player.expressplay(await tokenOptions());
-    player.src(CENC);
+    player.src(CENC_SOURCE);
     play(player);
     await playedPast(player.tech(true).el(), 1, 20000);
     const c = await counts();
@@ -74,14 +68,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
   it('fails with the typed -2018 error from the token endpoint, once, with no retry', async function () {
     this.timeout(30000);
     await setFaults({ token: { failRate: 1, status: 401, code: -2018 } });
-    player = await createPlayer();
-    const events = recordEvents(player);
-    player.expressplay(await tokenOptions());
-    player.src(CENC);
-    play(player);
-    await waitFor(() => player!.error(), 15000, 'player.error()');
-    await sleep(1500); // room for a storm, if there were one
-    const err = player.error()!;
+    const { events, error: err } = await playUntilError(1500); // room for a storm, if there were one
     expect(err.code).to.equal(5);
     expect(isExpressPlayError(err.expressplay)).to.equal(true);
     const ours = err.expressplay as ExpressPlayError;
@@ -109,13 +96,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
   it('fails with the typed error when the license server refuses every token: one refresh, then stop', async function () {
     this.timeout(30000);
     await setFaults({ rights: { failRate: 1, status: 401, code: -4010 } });
-    player = await createPlayer();
-    player.expressplay(await tokenOptions());
-    player.src(CENC);
-    play(player);
-    await waitFor(() => player!.error(), 15000, 'player.error()');
-    await sleep(1500);
-    const err = player.error()!;
+    const { error: err } = await playUntilError(1500);
     expect(err.code).to.equal(5);
     const ours = err.expressplay as ExpressPlayError;
     expect(ours.code).to.equal(-4010);
@@ -136,7 +117,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     try {
       player = await createPlayer();
       player.expressplay(await tokenOptions());
-      player.src(CENC);
+      player.src(CENC_SOURCE);
       play(player);
       const tokenCall = await waitFor(
         () => spy.calls.find((c) => c.url.startsWith(cfg.tokenEndpointUrl)),
@@ -171,7 +152,7 @@ describe('Video.js plugin: token expiry, refusals, dispose', () => {
     this.timeout(15000);
     player = await createPlayer();
     player.expressplay({ ...(await tokenOptions()), drm: 'widevine' });
-    player.src(CENC);
+    player.src(CENC_SOURCE);
     await waitFor(() => player!.error(), 10000, 'player.error()');
     const err = player.error()!;
     expect(err.code).to.equal(5);

@@ -5,38 +5,15 @@
 import { expect } from 'chai';
 import { errorForHttpStatus, isExpressPlayError, type ExpressPlayError } from '../../../src/core/errors.js';
 import { setFaults } from '../support/page.js';
-import {
-  counts,
-  createPlayer,
-  recordEvents,
-  sleep,
-  useVideoJsFixture,
-  tokenOptions,
-  waitFor,
-  type TestPlayer,
-} from './helpers.js';
-
-const CENC = {
-  src: '/test/media/cenc-h264/manifest.mpd',
-  type: 'application/dash+xml',
-  expressplay: { contentId: 'cenc-h264' },
-};
+import { counts, playUntilError, useVideoJsFixture } from './helpers.js';
 
 describe('Video.js plugin: a viewer refused by the back end (-9013, 403)', () => {
-  let player: TestPlayer | undefined;
   const fixture = useVideoJsFixture();
 
   it('fails with -9013, status 403, category auth (as a bare 403), in the error and its metadata', async function () {
     this.timeout(30000);
     await setFaults({ token: { failRate: 1, status: 403, code: -9013 } });
-    player = await createPlayer();
-    const events = recordEvents(player);
-    player.expressplay(await tokenOptions());
-    player.src(CENC);
-    void player.play()?.catch(() => undefined);
-    await waitFor(() => player!.error(), 15000, 'player.error()');
-    await sleep(500);
-    const err = player.error()!;
+    const { events, error: err } = await playUntilError(500);
     expect(isExpressPlayError(err.expressplay)).to.equal(true);
     const ours = err.expressplay as ExpressPlayError;
     expect(ours.code).to.equal(-9013);

@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import type { ExpressPlayError } from '../../../src/core/errors.js';
 import { setFaults, testConfig } from '../support/page.js';
-import { createPlayer, useVideoJsFixture, sleep, spyFetch, tokenOptions, waitFor, type TestPlayer } from './helpers.js';
+import { sleep, spyFetch, waitFor } from '../support/helpers.js';
+import { createPlayer, useVideoJsFixture, tokenOptions, type TestPlayer } from './helpers.js';
 
 const A = {
   src: '/test/media/cenc-h264/manifest.mpd',

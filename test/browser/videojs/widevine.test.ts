@@ -11,24 +11,10 @@ import { createEmeDoubles, routeKeySystemsToDoubles, widevineL1Device } from '..
 import { testConfig } from '../support/page.js';
 import { isExpressPlayError, type ExpressPlayError } from '../../../src/core/index.js';
 import type { DrmProfile } from '../../../src/browser/index.js';
-import {
-  counts,
-  createPlayer,
-  recordEvents,
-  sleep,
-  spyFetch,
-  tokenOptions,
-  useVideoJsFixture,
-  waitFor,
-} from './helpers.js';
+import { sleep, spyFetch, waitFor } from '../support/helpers.js';
+import { CENC_SOURCE, counts, createPlayer, recordEvents, tokenOptions, useVideoJsFixture } from './helpers.js';
 
 const WIDEVINE = 'com.widevine.alpha';
-const SOURCE = {
-  src: '/test/media/cenc-h264/manifest.mpd',
-  type: 'application/dash+xml',
-  expressplay: { contentId: 'cenc-h264' },
-};
-
 /** A binary challenge as a CDM makes one (protobuf-ish, never ClearKey JSON), carrying the initData. */
 function widevineChallenge(_type: string, initData: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + initData.length);
@@ -62,7 +48,7 @@ describe('Video.js plugin: Widevine L1 via contrib-eme on an EME double', () => 
     const events = recordEvents(player);
     // Default detection (preference widevine > playready > fairplay, no ClearKey) on the page's own EME.
     player.expressplay({ ...(await tokenOptions()), detect: { refresh: true } });
-    player.src(SOURCE);
+    player.src(CENC_SOURCE);
 
     const detected = await waitFor(
       () => events.find((e) => e.type === 'expressplay:detected'),

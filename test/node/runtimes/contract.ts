@@ -4,14 +4,14 @@
 // costs no token.
 import assert from 'node:assert/strict';
 import type { Emulator } from '../../../src/server/index.js';
-import { loadTestStreams } from '../../browser/support/servers.js';
+import { loadStreams } from '../../../dev/streams.js';
 import { clearKeyBody } from '../server/helpers.js';
 import { BLOCKED_VIEWER } from './recipe.js';
 
 type Send = (path: string, init?: RequestInit) => Promise<Response>;
 
 export async function checkEndpointContract(send: Send, emu: Emulator): Promise<void> {
-  const [kid, key] = Object.entries(loadTestStreams()['cenc-h264']!.keys)[0]!;
+  const [kid, key] = Object.entries(loadStreams()['cenc-h264']!.keys)[0]!;
   const stream = { kid, key };
   const tokens = () => emu.stats().tokensIssued.widevine;
   const t0 = tokens();

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadTestStreams } from '../../browser/support/servers.js';
+import { loadStreams } from '../../../dev/streams.js';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -45,7 +45,7 @@ export const BLOCKED_VIEWER = 'blocked';
  * `x-viewer` header of a Web Request or a node:http request; `lookUpKey` the test streams.
  */
 export function appFunctionsSource(): string {
-  const streams = JSON.stringify(loadTestStreams());
+  const streams = JSON.stringify(loadStreams());
   return `
 const STREAMS = ${streams};
 globalThis.isEntitled = async (req, _contentId) => {

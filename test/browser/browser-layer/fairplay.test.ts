@@ -11,7 +11,7 @@ import {
   createTokenClient,
   requestCkc,
 } from '../../../src/browser/index.js';
-import type { ExpressPlayEvent, TokenClient } from '../../../src/browser/types.js';
+import type { AttachFairPlayOptions, ExpressPlayEvent, TokenClient } from '../../../src/browser/types.js';
 import {
   createEmeDoubles,
   legacyWebKitFairPlayDevice,
@@ -94,22 +94,30 @@ describe('FairPlay through EME doubles and the emulator', () => {
     await resetEmulator();
   });
 
+  /** attachFairPlay on `video`, which the doubles equip, through their environment; detached after the test. */
+  function attachWithDoubles(
+    video: HTMLVideoElement,
+    doubles: ReturnType<typeof createEmeDoubles>,
+    options: Omit<AttachFairPlayOptions, 'environment'>,
+  ): void {
+    doubles.install(video);
+    const a = attachFairPlay(video, { ...options, environment: doubles.environment });
+    cleanup.push(() => a.detach());
+  }
+
   it('modern EME: certificate once, SPC as octet-stream to the rights URL, CKC into update()', async () => {
     const doubles = createEmeDoubles(modernFairPlayDevice(strictCdm));
     const { fetch, calls: sent } = recordingFetch();
     const events: ExpressPlayEvent[] = [];
     const videos = [document.createElement('video'), document.createElement('video')];
     for (const video of videos) {
-      doubles.install(video);
-      const a = attachFairPlay(video, {
+      attachWithDoubles(video, doubles, {
         certificate: certUrl,
         tokenClient: client,
-        environment: doubles.environment,
         fetch,
         onEvent: (e) => events.push(e),
         onError: (e) => events.push({ type: 'expressplay:error', time: 0, error: e }),
       });
-      cleanup.push(() => a.detach());
     }
     const initData = utf8Encode(`skd://${CONTENT}`);
     encrypted(videos[0]!, 'skd', initData);
@@ -164,16 +172,13 @@ describe('FairPlay through EME doubles and the emulator', () => {
     const events: ExpressPlayEvent[] = [];
     const errors: ExpressPlayError[] = [];
     const video = document.createElement('video');
-    doubles.install(video);
-    const a = attachFairPlay(video, {
+    attachWithDoubles(video, doubles, {
       certificate: certUrl,
       tokenClient: client,
-      environment: doubles.environment,
       fetch,
       onEvent: (e) => events.push(e),
       onError: (e) => errors.push(e),
     });
-    cleanup.push(() => a.detach());
     const initData = legacySkdInitData(`skd://${CONTENT}`);
     needKey(video, initData);
     await until(() => events.some((e) => e.type === 'expressplay:keystatus') || errors.length > 0);
@@ -200,16 +205,13 @@ describe('FairPlay through EME doubles and the emulator', () => {
       const { fetch, calls: sent } = recordingFetch();
       const errors: ExpressPlayError[] = [];
       const video = document.createElement('video');
-      doubles.install(video);
-      const a = attachFairPlay(video, {
+      attachWithDoubles(video, doubles, {
         certificate: cert,
-        environment: doubles.environment,
         fetch,
         contentIdStrategy: () => CONTENT,
         onError: (e) => errors.push(e),
         ...(allowedRightsHosts ? { allowedRightsHosts } : {}),
       });
-      cleanup.push(() => a.detach());
       encrypted(video, 'skd', utf8Encode(skd));
       if (allowedRightsHosts) {
         await until(() => doubles.log.updates.length === 1);
@@ -241,15 +243,12 @@ describe('FairPlay through EME doubles and the emulator', () => {
     });
     const errors: ExpressPlayError[] = [];
     const video = document.createElement('video');
-    doubles.install(video);
-    const a = attachFairPlay(video, {
+    attachWithDoubles(video, doubles, {
       certificate: cert,
       tokenClient: client,
-      environment: doubles.environment,
       fetch: spy,
       onError: (e) => errors.push(e),
     });
-    cleanup.push(() => a.detach());
     encrypted(video, 'skd', utf8Encode(`skd://${CONTENT}`));
     await until(() => errors.length > 0);
     await new Promise((r) => setTimeout(r, 200));
