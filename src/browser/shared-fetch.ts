@@ -51,11 +51,6 @@ export class SharedFetch<T> {
     return this.#controller.signal.aborted;
   }
 
-  /** Callers waiting now. */
-  get waiters(): number {
-    return this.#waiters;
-  }
-
   /**
    * Waits for the fetch. Aborting `signal` rejects only this caller (-9012, the
    * signal's reason as cause); when it was the last caller and the fetch is still

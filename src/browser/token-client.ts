@@ -26,7 +26,8 @@ type Flight = SharedFetch<RightsInfo>;
 
 /** The token client behind {@link createTokenClient}; its state lives here, one method per operation. */
 class EndpointTokenClient {
-  readonly #options: TokenClientOptions;
+  /** `<link rel=preconnect>` to each rights host once known. */
+  readonly #preconnect: boolean;
   readonly #log: RedactingLogger;
   readonly #emit: (event: Omit<ExpressPlayEvent, 'time'>) => void;
   readonly #allowed: ReadonlyArray<string | RegExp>;
@@ -50,13 +51,13 @@ class EndpointTokenClient {
         details: 'createTokenClient needs an endpoint (URL or function)',
       });
     }
-    this.#options = options;
+    this.#preconnect = options.preconnect !== false;
     this.#log = createLogger(options.logger);
     this.#allowed = options.allowedRightsHosts ?? DEFAULT_RIGHTS_HOSTS;
     this.#fetcher = new RightsFetcher(options, this.#log, this.#allowed);
     // The token request is the first request of a cold start and the slowest (back end →
     // ExpressPlay): open its connection now, before any content is chosen.
-    if (options.preconnect !== false && typeof options.endpoint === 'string')
+    if (this.#preconnect && typeof options.endpoint === 'string')
       preconnect(options.endpoint, options.credentials === 'include');
     this.#cache = new TokenCache(options.expiryMarginMs ?? DEFAULT_MARGIN_MS);
     this.#emit = createEmitter(options.onEvent, this.#log);
@@ -255,7 +256,7 @@ class EndpointTokenClient {
   }
 
   #announce(info: RightsInfo, durationMs: number): void {
-    if (this.#options.preconnect !== false) preconnect(info.rightsUrl);
+    if (this.#preconnect) preconnect(info.rightsUrl);
     this.#log.debug(
       `rights URL for ${info.drm}/${info.contentId}${info.kids ? ` [${info.kids.join(',')}]` : ''} (${info.source}, ${Math.round(durationMs)} ms): ${info.rightsUrl}`,
     );
