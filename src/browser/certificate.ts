@@ -8,16 +8,11 @@ import { base64ToBytes } from '../core/encoding.js';
 import { assertAllowedUrl } from './allowlist.js';
 import { errorFromResponse, fetchOnce } from './http.js';
 import { preconnect } from './preconnect.js';
+import { SharedFetch } from './shared-fetch.js';
 import type { FairPlayCertificateOptions } from './types.js';
 
-/** One shared fetch per URL; `waiters` counts callers still interested, so the last one to leave aborts it. */
-interface SharedFetch {
-  promise: Promise<Uint8Array>;
-  controller: AbortController;
-  waiters: number;
-  settled: boolean;
-}
-const cache = new Map<string, SharedFetch>();
+/** One shared fetch per URL: the last caller to leave aborts it. */
+const cache = new Map<string, SharedFetch<Uint8Array>>();
 
 function invalid(details: string, cause?: unknown): ExpressPlayError {
   return new ExpressPlayError(ClientCode.CERTIFICATE_INVALID, { drm: 'fairplay', details, cause });
@@ -74,42 +69,6 @@ function resolveUrl(url: string): string {
   }
 }
 
-/**
- * Waits for the shared fetch, but lets this caller give up on its own signal.
- * When every caller has given up, the fetch itself is aborted and forgotten:
- * a detached player leaves no request running.
- */
-function waitFor(url: string, entry: SharedFetch, signal: AbortSignal | undefined): Promise<Uint8Array> {
-  const aborted = () => new ExpressPlayError(ClientCode.ABORTED, { drm: 'fairplay', cause: signal?.reason });
-  if (signal?.aborted) return Promise.reject(aborted());
-  entry.waiters++;
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const leave = () => {
-      signal?.removeEventListener('abort', onAbort);
-      entry.waiters--;
-    };
-    const onAbort = () => {
-      leave();
-      if (entry.waiters === 0 && !entry.settled) {
-        entry.controller.abort();
-        if (cache.get(url) === entry) cache.delete(url);
-      }
-      reject(aborted());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    entry.promise.then(
-      (v) => {
-        leave();
-        resolve(v);
-      },
-      (e: unknown) => {
-        leave();
-        reject(e);
-      },
-    );
-  });
-}
-
 async function fetchCertificate(
   url: string,
   options: FairPlayCertificateOptions,
@@ -162,29 +121,21 @@ export async function getFairPlayCertificate(
   if (!isOwnBlobUrl(url)) assertAllowedUrl(url, options.allowedCertificateHosts, 'fairplay', 'allowedCertificateHosts');
   let shared = cache.get(url);
   if (!shared) {
-    const controller = new AbortController();
-    const entry: SharedFetch = {
-      promise: fetchCertificate(url, options, controller.signal),
-      controller,
-      waiters: 0,
-      settled: false,
+    // Not cached when it failed, or when every caller gave up on it: the next caller fetches again.
+    const forget = () => {
+      if (cache.get(url) === entry) cache.delete(url);
     };
+    const entry = new SharedFetch((signal) => fetchCertificate(url, options, signal), {
+      drm: 'fairplay',
+      onAbandoned: forget,
+    });
     cache.set(url, entry);
-    entry.promise.then(
-      () => {
-        entry.settled = true;
-      },
-      () => {
-        entry.settled = true;
-        // Not cached when it failed: the next caller fetches again.
-        if (cache.get(url) === entry) cache.delete(url);
-      },
-    );
+    entry.promise.catch(forget);
     shared = entry;
   }
   try {
     // Each caller gets its own copy: a CDM may detach or keep the buffer it is given.
-    return (await waitFor(url, shared, options.signal)).slice();
+    return (await shared.join(options.signal)).slice();
   } catch (err) {
     if (isExpressPlayError(err)) throw err;
     throw invalid('certificate fetch failed', err);

@@ -7,6 +7,7 @@
 
 import type { Drm } from '../core/errors.js';
 import type { SecurityLevel } from '../core/params.js';
+import { pageEnvironment } from './environment.js';
 import { probeHdcp } from './hdcp.js';
 import type { DetectDrmOptions, DrmProfile, EmeEnvironment, EncryptionScheme, KeySystemSupport } from './types.js';
 
@@ -230,17 +231,6 @@ async function probeFairPlay(s: ProbeSettings): Promise<KeySystemSupport> {
   return modern.supported ? modern : probeLegacyFairPlay(s);
 }
 
-function defaultEnvironment(): EmeEnvironment {
-  const nav = globalThis.navigator as Navigator | undefined;
-  const env: EmeEnvironment = {};
-  // Missing outside secure contexts and on browsers without EME.
-  if (nav && typeof nav.requestMediaKeySystemAccess === 'function')
-    env.requestMediaKeySystemAccess = nav.requestMediaKeySystemAccess.bind(nav);
-  const WebKit = (globalThis as unknown as Window).WebKitMediaKeys;
-  if (WebKit) env.WebKitMediaKeys = WebKit;
-  return env;
-}
-
 function defaultPreference(options: DetectDrmOptions): readonly Drm[] {
   return (
     options.preference ??
@@ -298,7 +288,7 @@ async function probeAll(options: DetectDrmOptions): Promise<DrmProfile> {
     schemes: options.encryptionSchemes ?? DEFAULT_SCHEMES,
     hdcp: options.hdcp ?? true,
     timeoutMs: options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
-    env: options.environment ?? defaultEnvironment(),
+    env: options.environment ?? pageEnvironment(),
   };
   const probes = new Map<Drm, Promise<KeySystemSupport>>([
     [

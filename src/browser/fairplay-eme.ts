@@ -8,6 +8,7 @@ import { ClientCode } from '../core/catalog.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
 import { getFairPlayCertificate, preconnectFairPlayCertificate } from './certificate.js';
+import { pageEnvironment } from './environment.js';
 import { createEmitter } from './events.js';
 import { emeError, FairPlayLicenser, type FairPlayEmit, type FairPlayKeyContext } from './fairplay-keys.js';
 import { LegacyFairPlay } from './fairplay-legacy.js';
@@ -17,16 +18,6 @@ import { createLogger, type RedactingLogger } from './log.js';
 import type { AttachFairPlayOptions, EmeEnvironment, FairPlayAttachment } from './types.js';
 
 type FairPlayApi = 'eme' | 'webkit-legacy';
-
-function pageEnvironment(): EmeEnvironment {
-  const env: EmeEnvironment = {};
-  const nav = globalThis.navigator as Navigator | undefined;
-  if (nav && typeof nav.requestMediaKeySystemAccess === 'function')
-    env.requestMediaKeySystemAccess = nav.requestMediaKeySystemAccess.bind(nav);
-  const WebKit = (globalThis as unknown as Window).WebKitMediaKeys;
-  if (WebKit) env.WebKitMediaKeys = WebKit;
-  return env;
-}
 
 /**
  * `auto`: modern EME when it can do com.apple.fps, else the legacy WebKit API.

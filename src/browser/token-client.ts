@@ -2,79 +2,305 @@
 // customer's token endpoint, keeps it until shortly before it expires, shares one
 // fetch between concurrent callers, refreshes once when a license server refuses
 // the token, and only ever hands out rights URLs that pass the allowlist.
+// Keys: token-keys.ts; entries: token-cache.ts; the one refresh: token-refresh.ts;
+// the endpoint request: token-fetch.ts.
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
-import { parseTokenResponse, tokenFromRightsUrl } from '../core/response.js';
-import { assertRightsUrl, DEFAULT_RIGHTS_HOSTS, isExpressPlayTestHost, isLoopbackHost } from './allowlist.js';
-import { fetchWithRetry } from './http.js';
+import { tokenFromRightsUrl } from '../core/response.js';
+import { assertRightsUrl, DEFAULT_RIGHTS_HOSTS } from './allowlist.js';
 import { createEmitter } from './events.js';
-import { createLogger } from './log.js';
+import { isKeyIdRequired } from './key-ids.js';
+import { createLogger, type RedactingLogger } from './log.js';
 import { preconnect } from './preconnect.js';
-import { isKeyIdRequired, normalizeKeyIds } from './key-ids.js';
-import { buildEndpointRequest } from './token-request.js';
-import type { RightsInfo, RightsSource, TokenClient, TokenClientOptions, TokenContext } from './types.js';
+import { SharedFetch } from './shared-fetch.js';
+import { TokenCache } from './token-cache.js';
+import { RightsFetcher } from './token-fetch.js';
+import { checkContext, contentKeyOf, keyOf, normalized } from './token-keys.js';
+import { RefreshLedger } from './token-refresh.js';
+import type { ExpressPlayEvent, RightsInfo, TokenClient, TokenClientOptions, TokenContext } from './types.js';
 
 const DEFAULT_MARGIN_MS = 30_000;
-const DEFAULT_LIFETIME_MS = 10 * 60_000;
 
-interface Flight {
-  promise: Promise<RightsInfo>;
-  controller: AbortController;
-  waiters: number;
-  settled: boolean;
-}
+type Flight = SharedFetch<RightsInfo>;
 
-/** The context with its key ids in one spelling (lower-case, sorted, unique), or none. */
-function normalized(context: TokenContext): TokenContext {
-  if (!context.kids || context.kids.length === 0) {
-    if (!('kids' in context)) return context;
-    const { kids: _none, ...rest } = context;
-    return rest;
+/** The token client behind {@link createTokenClient}; its state lives here, one method per operation. */
+class EndpointTokenClient {
+  /** `<link rel=preconnect>` to each rights host once known. */
+  readonly #preconnect: boolean;
+  readonly #log: RedactingLogger;
+  readonly #emit: (event: Omit<ExpressPlayEvent, 'time'>) => void;
+  readonly #allowed: ReadonlyArray<string | RegExp>;
+  readonly #fetcher: RightsFetcher;
+  readonly #cache: TokenCache;
+  /** The fetch under way per key; callers already waiting keep theirs when it is dropped. */
+  readonly #flights = new Map<string, Flight>();
+  /** Every fetch still running (dropped ones included): what `dispose()` aborts. */
+  readonly #running = new Set<Flight>();
+  readonly #refreshes = new RefreshLedger();
+  #disposed = false;
+
+  constructor(options: TokenClientOptions) {
+    if (
+      typeof options !== 'object' ||
+      options === null ||
+      (typeof options.endpoint !== 'string' && typeof options.endpoint !== 'function') ||
+      options.endpoint === ''
+    ) {
+      throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
+        details: 'createTokenClient needs an endpoint (URL or function)',
+      });
+    }
+    this.#preconnect = options.preconnect !== false;
+    this.#log = createLogger(options.logger);
+    this.#allowed = options.allowedRightsHosts ?? DEFAULT_RIGHTS_HOSTS;
+    this.#fetcher = new RightsFetcher(options, this.#log, this.#allowed);
+    // The token request is the first request of a cold start and the slowest (back end →
+    // ExpressPlay): open its connection now, before any content is chosen.
+    if (this.#preconnect && typeof options.endpoint === 'string')
+      preconnect(options.endpoint, options.credentials === 'include');
+    this.#cache = new TokenCache(options.expiryMarginMs ?? DEFAULT_MARGIN_MS);
+    this.#emit = createEmitter(options.onEvent, this.#log);
   }
-  return { ...context, kids: normalizeKeyIds(context.kids) };
-}
 
-/** The cache key: drm, content and key-id set (empty: the content's only key). */
-function keyOf(context: TokenContext): string {
-  return `${context.drm}\u0000${context.contentId}\u0000${(context.kids ?? []).join(',')}`;
-}
+  async getRightsUrl(given: TokenContext, opts: { signal?: AbortSignal } = {}): Promise<RightsInfo> {
+    this.#assertNotDisposed();
+    checkContext(given);
+    const context = normalized(given);
+    const key = keyOf(context);
+    const hit = this.#cachedHit(key);
+    if (hit) return hit;
+    if (context.kids) {
+      const whole = await this.#contentToken(context, opts.signal);
+      if (whole) return whole;
+      const later = this.#cachedHit(key); // filled while waiting
+      if (later) return later;
+    }
+    let flight = this.#flights.get(key);
+    if (!flight) {
+      flight = this.#startFlight(key, context);
+      flight.promise.then(
+        () => this.#refreshes.tokenFetched(key),
+        () => undefined,
+      );
+    }
+    return flight.join(opts.signal);
+  }
 
-/** The cache key of the content's token asked for without key ids. */
-function contentKeyOf(context: TokenContext): string {
-  return `${context.drm}\u0000${context.contentId}\u0000`;
-}
+  prefetch(context: TokenContext): Promise<RightsInfo | undefined> {
+    let promise: Promise<RightsInfo>;
+    try {
+      promise = this.getRightsUrl(context);
+    } catch (err) {
+      promise = Promise.reject(err);
+    }
+    return promise.then(
+      (info) => info,
+      (err: unknown) => {
+        this.#log.debug(`prefetch failed: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      },
+    );
+  }
 
-function checkContext(context: TokenContext): void {
-  if (
-    typeof context !== 'object' ||
-    context === null ||
-    typeof context.drm !== 'string' ||
-    typeof context.contentId !== 'string' ||
-    context.contentId === ''
-  ) {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
-      details: 'a token context needs drm and a non-empty contentId',
+  setRightsUrl(given: TokenContext, rightsUrl: string, expiresAt?: Date): RightsInfo {
+    this.#assertNotDisposed();
+    checkContext(given);
+    const context = normalized(given);
+    assertRightsUrl(rightsUrl, this.#allowed, context.drm);
+    const info = this.#fetcher.info(context, rightsUrl, 'app', expiresAt, tokenFromRightsUrl(rightsUrl));
+    this.#cache.set(keyOf(context), info);
+    this.#announce(info, 0);
+    return { ...info };
+  }
+
+  async refresh(
+    given: TokenContext,
+    error: ExpressPlayError,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<RightsInfo> {
+    this.#assertNotDisposed();
+    checkContext(given);
+    const context = normalized(given);
+    const key = keyOf(context);
+    const pending = this.#refreshes.current(key);
+    if (pending) {
+      // Two sessions of one content refused at once share the one refresh, each
+      // joining with its own signal: one caller's abort (a player detached) must
+      // not fail the others, and the fetch is aborted only when all have left.
+      if (!pending.settled) return pending.join(opts.signal);
+      // A refusal after the refresh means the fresh token did not help either.
+      throw this.#refusedAgain(context, key, error);
+    }
+    this.#log.info(
+      `license server refused the token for ${context.drm}/${context.contentId} (${error.message}); fetching a fresh one`,
+    );
+    this.#drop(key);
+    // The refused token may have been the content's (single-key content): not handed out again either.
+    if (context.kids) this.#drop(contentKeyOf(context));
+    const flight = this.#startFlight(key, context);
+    this.#refreshes.record(key, flight);
+    return flight.join(opts.signal);
+  }
+
+  licenseAcquired(context: TokenContext): void {
+    this.#refreshes.licenseAcquired(keyOf(normalized(context)));
+  }
+
+  invalidate(given?: TokenContext): void {
+    if (!given) {
+      this.#cache.clear();
+      this.#flights.clear();
+      return;
+    }
+    const context = normalized(given);
+    if (context.kids) return this.#drop(keyOf(context));
+    // The content as a whole: its token and every per-key token.
+    const prefix = contentKeyOf(context);
+    for (const key of new Set([...this.#cache.keys(), ...this.#flights.keys()]))
+      if (key.startsWith(prefix)) this.#drop(key);
+    this.#drop(prefix);
+  }
+
+  /** Aborts every fetch still running (their callers get -9050) and forgets everything; no timer is left. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const flight of this.#running)
+      flight.abort(new ExpressPlayError(ClientCode.DISPOSED, { details: 'token client disposed' }));
+    this.#running.clear();
+    this.#cache.clear();
+    this.#flights.clear();
+    this.#refreshes.clear();
+  }
+
+  assertAllowedRightsUrl(url: string): void {
+    assertRightsUrl(url, this.#allowed);
+  }
+
+  #assertNotDisposed(): void {
+    if (this.#disposed) throw new ExpressPlayError(ClientCode.DISPOSED, { details: 'token client disposed' });
+  }
+
+  /** Forgets the key's token; callers already waiting keep their fetch, new callers start a new one. */
+  #drop(key: string): void {
+    this.#cache.drop(key);
+    this.#flights.delete(key);
+  }
+
+  /** The fresh token was refused too: reported, and not handed out again. */
+  #refusedAgain(context: TokenContext, key: string, error: ExpressPlayError): ExpressPlayError {
+    this.#log.warn(`token for ${context.drm}/${context.contentId} refused again after a refresh: ${error.message}`);
+    // The app's next attempt (a new load, a user's retry) fetches a fresh token instead of failing at once.
+    if (this.#cache.has(key)) this.#drop(key);
+    this.#emit({ type: 'expressplay:error', drm: context.drm, contentId: context.contentId, error });
+    return error;
+  }
+
+  /** A fetch for the key, shared by its callers, that fills the cache unless the key was dropped meanwhile. */
+  #startFlight(key: string, context: TokenContext): Flight {
+    const started = performance.now();
+    const generation = this.#cache.generation(key);
+    const flight: Flight = new SharedFetch(
+      (signal) =>
+        this.#fetcher
+          .fetch(context, signal)
+          .then((info) => {
+            if (!this.#disposed) this.#cache.fill(key, info, generation);
+            this.#announce(info, performance.now() - started);
+            return info;
+          })
+          .catch((err: unknown) => {
+            throw this.#failed(context, err, started);
+          }),
+      { drm: context.drm },
+    );
+    this.#running.add(flight);
+    const done = () => {
+      this.#running.delete(flight);
+      if (this.#flights.get(key) === flight) this.#flights.delete(key);
+    };
+    flight.promise.then(done, done);
+    this.#flights.set(key, flight);
+    return flight;
+  }
+
+  /** A failed fetch as a typed error, logged and emitted unless it is an abort or the content's -4018. */
+  #failed(context: TokenContext, err: unknown, started: number): ExpressPlayError {
+    const error = isExpressPlayError(err)
+      ? (err as ExpressPlayError)
+      : new ExpressPlayError(ClientCode.MALFORMED_RESPONSE, {
+          drm: context.drm,
+          details: 'token endpoint answer could not be used',
+          cause: err,
+        });
+    if (error.category === 'aborted') this.#log.debug(`token request for ${context.drm}/${context.contentId} aborted`);
+    // Not a failure yet: multi-key content is asked per key id, when its sessions say which.
+    else if (!context.kids && isKeyIdRequired(error))
+      this.#log.debug(`${context.drm}/${context.contentId} has several keys: tokens are asked per key id`);
+    else {
+      this.#log.warn(`token request for ${context.drm}/${context.contentId} failed: ${error.message}`, {
+        code: error.code,
+        httpStatus: error.httpStatus,
+      });
+      this.#emit({
+        type: 'expressplay:error',
+        drm: context.drm,
+        contentId: context.contentId,
+        ...(context.kids ? { kids: context.kids } : {}),
+        error,
+        durationMs: performance.now() - started,
+      });
+    }
+    return error;
+  }
+
+  #announce(info: RightsInfo, durationMs: number): void {
+    if (this.#preconnect) preconnect(info.rightsUrl);
+    this.#log.debug(
+      `rights URL for ${info.drm}/${info.contentId}${info.kids ? ` [${info.kids.join(',')}]` : ''} (${info.source}, ${Math.round(durationMs)} ms): ${info.rightsUrl}`,
+    );
+    this.#emitToken(info, durationMs);
+  }
+
+  #emitToken(info: RightsInfo, durationMs: number): void {
+    this.#emit({
+      type: 'expressplay:token',
+      durationMs,
+      drm: info.drm,
+      contentId: info.contentId,
+      ...(info.kids ? { kids: info.kids } : {}),
+      rightsUrl: info.rightsUrl,
+      source: info.source,
     });
   }
-}
 
-function authenticatorRefused(details: string): ExpressPlayError {
-  return new ExpressPlayError(ClientCode.AUTHENTICATOR_IN_BROWSER, {
-    details: `${details}. The customerAuthenticator is ExpressPlay's secret API key: anyone who reads it from the page can mint tokens on your account. Keep it on your back end and give the browser a token endpoint instead`,
-  });
-}
-
-/** Development opt-in only: the authenticator may go to ExpressPlay's test service or to loopback, nowhere else. */
-function assertAuthenticatorTarget(url: string): void {
-  let host: string;
-  try {
-    host = new URL(url, globalThis.location?.href).hostname;
-  } catch {
-    throw authenticatorRefused('the token endpoint is not a URL');
+  /** The key's fresh entry as handed out from the cache (an app-supplied one keeps source `app`). */
+  #cachedHit(key: string): RightsInfo | undefined {
+    const cached = this.#cache.fresh(key);
+    if (!cached) return undefined;
+    const hit: RightsInfo = { ...cached, source: cached.source === 'app' ? 'app' : 'cache' };
+    this.#emitToken(hit, 0);
+    return hit;
   }
-  if (!isExpressPlayTestHost(host) && !isLoopbackHost(host)) {
-    throw authenticatorRefused(`${host} is neither ExpressPlay's test service nor localhost`);
+
+  /**
+   * A session's key ids with the content's token asked for without kids (single-key
+   * content: it holds the one key): cached, or its fetch under way. Undefined when there
+   * is none, or the back end answered -4018 (several keys: ask per key id).
+   */
+  async #contentToken(context: TokenContext, signal: AbortSignal | undefined): Promise<RightsInfo | undefined> {
+    const key = contentKeyOf(context);
+    const hit = this.#cachedHit(key);
+    if (hit) return hit;
+    const pending = this.#flights.get(key);
+    if (!pending) return undefined;
+    try {
+      return await pending.join(signal);
+    } catch (err) {
+      if (isKeyIdRequired(err)) return undefined;
+      throw err;
+    }
   }
 }
 
@@ -101,389 +327,16 @@ function assertAuthenticatorTarget(url: string): void {
  * ```
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  if (
-    typeof options !== 'object' ||
-    options === null ||
-    (typeof options.endpoint !== 'string' && typeof options.endpoint !== 'function') ||
-    options.endpoint === ''
-  ) {
-    throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
-      details: 'createTokenClient needs an endpoint (URL or function)',
-    });
-  }
-  const log = createLogger(options.logger);
-  const extraFields: Record<string, string> = {};
-  if (options.customerAuthenticator !== undefined) {
-    if (options.dangerouslyAllowAuthenticatorInBrowser !== true)
-      throw authenticatorRefused('customerAuthenticator found in the browser configuration');
-    if (typeof options.endpoint === 'string') assertAuthenticatorTarget(options.endpoint);
-    extraFields['customerAuthenticator'] = options.customerAuthenticator;
-    log.warn(
-      'DEVELOPMENT ONLY: customerAuthenticator is in the browser (dangerouslyAllowAuthenticatorInBrowser). Never ship this.',
-    );
-  }
-  // The token request is the first request of a cold start and the slowest (back end →
-  // ExpressPlay): open its connection now, before any content is chosen.
-  if (options.preconnect !== false && typeof options.endpoint === 'string')
-    preconnect(options.endpoint, options.credentials === 'include');
-  const allowed = options.allowedRightsHosts ?? DEFAULT_RIGHTS_HOSTS;
-  const marginMs = options.expiryMarginMs ?? DEFAULT_MARGIN_MS;
-  const lifetimeMs = options.defaultTokenLifetimeMs ?? DEFAULT_LIFETIME_MS;
-  const cache = new Map<string, RightsInfo>();
-  const flights = new Map<string, Flight>();
-  const controllers = new Set<AbortController>();
-  // A fetch may only fill the cache if nothing invalidated or replaced the entry meanwhile.
-  const generations = new Map<string, number>();
-  let epoch = 0;
-  const refreshes = new Map<string, { flight: Flight; settled: boolean }>();
-  let disposed = false;
-
-  const generation = (key: string) => `${epoch}:${generations.get(key) ?? 0}`;
-  const bump = (key: string) => generations.set(key, (generations.get(key) ?? 0) + 1);
-
-  const emit = createEmitter(options.onEvent, log);
-
-  function assertNotDisposed(): void {
-    if (disposed) throw new ExpressPlayError(ClientCode.DISPOSED, { details: 'token client disposed' });
-  }
-
-  function assertAllowedRightsUrl(url: string): void {
-    assertRightsUrl(url, allowed);
-  }
-
-  function fresh(info: RightsInfo | undefined): info is RightsInfo {
-    return info !== undefined && Date.now() < info.expiresAtMs - marginMs;
-  }
-
-  function announce(info: RightsInfo, durationMs: number): void {
-    if (options.preconnect !== false) preconnect(info.rightsUrl);
-    log.debug(
-      `rights URL for ${info.drm}/${info.contentId}${info.kids ? ` [${info.kids.join(',')}]` : ''} (${info.source}, ${Math.round(durationMs)} ms): ${info.rightsUrl}`,
-    );
-    emit({
-      type: 'expressplay:token',
-      durationMs,
-      drm: info.drm,
-      contentId: info.contentId,
-      ...(info.kids ? { kids: info.kids } : {}),
-      rightsUrl: info.rightsUrl,
-      source: info.source,
-    });
-  }
-
-  function rightsInfo(
-    context: TokenContext,
-    rightsUrl: string,
-    source: RightsSource,
-    expiresAt: Date | undefined,
-    token: string | undefined,
-  ): RightsInfo {
-    const info: RightsInfo = {
-      rightsUrl,
-      drm: context.drm,
-      contentId: context.contentId,
-      ...(context.kids ? { kids: context.kids } : {}),
-      source,
-      obtainedAt: performance.now(),
-      expiresAtMs: expiresAt ? expiresAt.getTime() : Date.now() + lifetimeMs,
-    };
-    if (token !== undefined) info.token = token;
-    if (expiresAt) info.expiresAt = expiresAt;
-    return info;
-  }
-
-  async function fetchRights(context: TokenContext, signal: AbortSignal): Promise<RightsInfo> {
-    const req = await buildEndpointRequest(options, context, extraFields);
-    if (options.customerAuthenticator !== undefined) assertAuthenticatorTarget(req.url);
-    const init: RequestInit = {
-      method: req.method,
-      headers: req.headers,
-      credentials: options.credentials ?? 'same-origin',
-      cache: 'no-store',
-    };
-    if (req.body !== undefined) init.body = req.body;
-    const res = await fetchWithRetry(req.url, init, {
-      fetch: options.fetch,
-      timeoutMs: options.timeoutMs,
-      maxBodyBytes: options.maxBodyBytes,
-      signal,
-      drm: context.drm,
-      retry: options.retry,
-      onRetry: ({ attempt, delayMs, error }) =>
-        log.info(`token request attempt ${attempt} failed (${error.message}); retrying in ${delayMs} ms`),
-    });
-    const result = parseTokenResponse({
-      status: res.status,
-      contentType: res.headers.get('content-type'),
-      body: res.text(),
-      drm: context.drm,
-    });
-    // Policy before anything else sees it: a rights URL off the allowlist is never handed out.
-    assertRightsUrl(result.rightsUrl, allowed, context.drm);
-    return rightsInfo(context, result.rightsUrl, 'endpoint', result.expiresAt, result.token);
-  }
-
-  function startFlight(key: string, context: TokenContext): Flight {
-    const controller = new AbortController();
-    controllers.add(controller);
-    const started = performance.now();
-    const gen = generation(key);
-    const flight: Flight = {
-      controller,
-      waiters: 0,
-      settled: false,
-      promise: Promise.resolve(undefined as unknown as RightsInfo),
-    };
-    flight.promise = fetchRights(context, controller.signal)
-      .then((info) => {
-        if (!disposed && generation(key) === gen) cache.set(key, info);
-        announce(info, performance.now() - started);
-        return info;
-      })
-      .catch((err: unknown) => {
-        const error = isExpressPlayError(err)
-          ? (err as ExpressPlayError)
-          : new ExpressPlayError(ClientCode.MALFORMED_RESPONSE, {
-              drm: context.drm,
-              details: 'token endpoint answer could not be used',
-              cause: err,
-            });
-        if (error.category === 'aborted') log.debug(`token request for ${context.drm}/${context.contentId} aborted`);
-        // Not a failure yet: multi-key content is asked per key id, when its sessions say which.
-        else if (!context.kids && isKeyIdRequired(error))
-          log.debug(`${context.drm}/${context.contentId} has several keys: tokens are asked per key id`);
-        else {
-          log.warn(`token request for ${context.drm}/${context.contentId} failed: ${error.message}`, {
-            code: error.code,
-            httpStatus: error.httpStatus,
-          });
-          emit({
-            type: 'expressplay:error',
-            drm: context.drm,
-            contentId: context.contentId,
-            ...(context.kids ? { kids: context.kids } : {}),
-            error,
-            durationMs: performance.now() - started,
-          });
-        }
-        throw error;
-      })
-      .finally(() => {
-        flight.settled = true;
-        controllers.delete(controller);
-        if (flights.get(key) === flight) flights.delete(key);
-      });
-    // Waiters that gave up must not leave an unhandled rejection behind.
-    flight.promise.catch(() => undefined);
-    flights.set(key, flight);
-    return flight;
-  }
-
-  /** Waits for a shared flight; a caller's abort detaches only that caller, and aborts the fetch when nobody is left. */
-  function join(flight: Flight, context: TokenContext, signal: AbortSignal | undefined): Promise<RightsInfo> {
-    flight.waiters++;
-    if (!signal) return flight.promise.finally(() => flight.waiters--);
-    if (signal.aborted) {
-      flight.waiters--;
-      return Promise.reject(new ExpressPlayError(ClientCode.ABORTED, { drm: context.drm, cause: signal.reason }));
-    }
-    return new Promise<RightsInfo>((resolve, reject) => {
-      const onAbort = () => {
-        flight.waiters--;
-        if (flight.waiters <= 0 && !flight.settled)
-          flight.controller.abort(new ExpressPlayError(ClientCode.ABORTED, { drm: context.drm }));
-        reject(new ExpressPlayError(ClientCode.ABORTED, { drm: context.drm, cause: signal.reason }));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      flight.promise.then(
-        (info) => {
-          signal.removeEventListener('abort', onAbort);
-          flight.waiters--;
-          resolve(info);
-        },
-        (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          flight.waiters--;
-          reject(err);
-        },
-      );
-    });
-  }
-
-  function cachedHit(key: string): RightsInfo | undefined {
-    const cached = cache.get(key);
-    if (!fresh(cached)) return undefined;
-    const hit: RightsInfo = { ...cached, source: cached.source === 'app' ? 'app' : 'cache' };
-    emit({
-      type: 'expressplay:token',
-      durationMs: 0,
-      drm: hit.drm,
-      contentId: hit.contentId,
-      ...(hit.kids ? { kids: hit.kids } : {}),
-      rightsUrl: hit.rightsUrl,
-      source: hit.source,
-    });
-    return hit;
-  }
-
-  /**
-   * A session's key ids with the content's token asked for without kids (single-key
-   * content: it holds the one key): cached, or its fetch under way. Undefined when there
-   * is none, or the back end answered -4018 (several keys: ask per key id).
-   */
-  async function contentToken(context: TokenContext, signal: AbortSignal | undefined): Promise<RightsInfo | undefined> {
-    const key = contentKeyOf(context);
-    const hit = cachedHit(key);
-    if (hit) return hit;
-    const pending = flights.get(key);
-    if (!pending) return undefined;
-    try {
-      return await join(pending, context, signal);
-    } catch (err) {
-      if (isKeyIdRequired(err)) return undefined;
-      throw err;
-    }
-  }
-
-  async function getRightsUrl(given: TokenContext, opts: { signal?: AbortSignal } = {}): Promise<RightsInfo> {
-    assertNotDisposed();
-    checkContext(given);
-    const context = normalized(given);
-    const key = keyOf(context);
-    const hit = cachedHit(key);
-    if (hit) return hit;
-    if (context.kids) {
-      const whole = await contentToken(context, opts.signal);
-      if (whole) return whole;
-      const later = cachedHit(key); // filled while waiting
-      if (later) return later;
-    }
-    let flight = flights.get(key);
-    if (!flight) {
-      flight = startFlight(key, context);
-      // A token fetched afresh (not by a refresh) gets its own one refresh: a
-      // settled refresh of an earlier, refused token no longer counts.
-      flight.promise.then(
-        () => {
-          if (refreshes.get(key)?.settled) refreshes.delete(key);
-        },
-        () => undefined,
-      );
-    }
-    return join(flight, context, opts.signal);
-  }
-
-  function drop(key: string): void {
-    bump(key);
-    cache.delete(key);
-    // Callers already waiting keep their flight; new callers start a new one.
-    flights.delete(key);
-  }
-
-  const client: TokenClient = {
-    getRightsUrl,
-
-    prefetch(context) {
-      let promise: Promise<RightsInfo>;
-      try {
-        promise = getRightsUrl(context);
-      } catch (err) {
-        promise = Promise.reject(err);
-      }
-      return promise.then(
-        (info) => info,
-        (err: unknown) => {
-          log.debug(`prefetch failed: ${err instanceof Error ? err.message : String(err)}`);
-          return undefined;
-        },
-      );
-    },
-
-    setRightsUrl(given, rightsUrl, expiresAt) {
-      assertNotDisposed();
-      checkContext(given);
-      const context = normalized(given);
-      assertRightsUrl(rightsUrl, allowed, context.drm);
-      const key = keyOf(context);
-      bump(key);
-      const info = rightsInfo(context, rightsUrl, 'app', expiresAt, tokenFromRightsUrl(rightsUrl));
-      cache.set(key, info);
-      announce(info, 0);
-      return { ...info };
-    },
-
-    async refresh(given, error, opts = {}) {
-      assertNotDisposed();
-      checkContext(given);
-      const context = normalized(given);
-      const key = keyOf(context);
-      const pending = refreshes.get(key);
-      // A refresh whose every caller gave up (aborted) was not the one refresh: it is started afresh.
-      if (pending && !pending.flight.controller.signal.aborted) {
-        // Two sessions of one content refused at once share the one refresh, each
-        // joining with its own signal: one caller's abort (a player detached) must
-        // not fail the others, and the fetch is aborted only when all have left.
-        // A refusal after the refresh means the fresh token did not help either.
-        if (!pending.settled) return join(pending.flight, context, opts.signal);
-        log.warn(`token for ${context.drm}/${context.contentId} refused again after a refresh: ${error.message}`);
-        // The refused token is not handed out again: the app's next attempt (a new
-        // load, a user's retry) fetches a fresh one instead of failing at once.
-        if (cache.get(key)?.rightsUrl !== undefined) drop(key);
-        emit({ type: 'expressplay:error', drm: context.drm, contentId: context.contentId, error });
-        throw error;
-      }
-      log.info(
-        `license server refused the token for ${context.drm}/${context.contentId} (${error.message}); fetching a fresh one`,
-      );
-      drop(key);
-      // The refused token may have been the content's (single-key content): not handed out again either.
-      if (context.kids) drop(contentKeyOf(context));
-      const entry = { flight: startFlight(key, context), settled: false };
-      refreshes.set(key, entry);
-      entry.flight.promise.then(
-        () => (entry.settled = true),
-        () => {
-          entry.settled = true;
-          // Abandoned by every caller: not counted, so the next refusal may refresh.
-          if (entry.flight.controller.signal.aborted && refreshes.get(key) === entry) refreshes.delete(key);
-        },
-      );
-      return join(entry.flight, context, opts.signal);
-    },
-
-    licenseAcquired(context) {
-      refreshes.delete(keyOf(normalized(context)));
-    },
-
-    invalidate(given) {
-      if (given) {
-        const context = normalized(given);
-        if (context.kids) drop(keyOf(context));
-        else {
-          // The content as a whole: its token and every per-key token.
-          const prefix = contentKeyOf(context);
-          for (const key of new Set([...cache.keys(), ...flights.keys()])) if (key.startsWith(prefix)) drop(key);
-          drop(prefix);
-        }
-        return;
-      }
-      epoch++;
-      cache.clear();
-      flights.clear();
-    },
-
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      for (const controller of controllers)
-        controller.abort(new ExpressPlayError(ClientCode.DISPOSED, { details: 'token client disposed' }));
-      controllers.clear();
-      cache.clear();
-      flights.clear();
-      refreshes.clear();
-    },
-
-    assertAllowedRightsUrl,
+  const client = new EndpointTokenClient(options);
+  // Plain functions, as before: an app may pass `client.getRightsUrl` around unbound.
+  return {
+    getRightsUrl: (context, opts) => client.getRightsUrl(context, opts),
+    prefetch: (context) => client.prefetch(context),
+    setRightsUrl: (context, rightsUrl, expiresAt) => client.setRightsUrl(context, rightsUrl, expiresAt),
+    refresh: (context, error, opts) => client.refresh(context, error, opts),
+    licenseAcquired: (context) => client.licenseAcquired(context),
+    invalidate: (context) => client.invalidate(context),
+    dispose: () => client.dispose(),
+    assertAllowedRightsUrl: (url) => client.assertAllowedRightsUrl(url),
   };
-  return client;
 }

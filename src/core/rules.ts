@@ -260,24 +260,48 @@ export function validateTokenParams(
   };
   // Own-property check ('toString' in {} is true).
   if (!isTokenDrm(drm)) fail(ClientCode.UNSUPPORTED_DRM, String(drm));
+  const values = valuesByName(pairs);
+  const one = (name: string): string | undefined => values.get(name)?.[0];
 
+  // Authentication and error format first (table order): the service cannot answer properly without them.
+  checkTable(drm, values, fail, now);
+  const extra = forwarded(drm, values, fail);
+  checkKeySource(drm, one, fail);
+  if (one('rightsType') === 'Rental' && one('rentalDuration') === undefined && drm === 'fairplay') fail(-2023);
+  const expirationTime = one('expirationTime');
+  const out: NormalizedTokenParams = {
+    drm,
+    customerAuthenticator: one('customerAuthenticator')!,
+    errorFormat: (one('errorFormat') as 'html' | 'json' | undefined) ?? 'html',
+    expiresAt:
+      expirationTime === undefined
+        ? now + MAX_TOKEN_LIFETIME_SECONDS * 1000
+        : parseExpirationTime(expirationTime, now, fail),
+    extensions: [],
+    extra,
+  };
+  assignOptional(out, one);
+  const extName = drm === 'widevine' ? 'wvExtension' : drm === 'fairplay' ? 'fpExtension' : undefined;
+  for (const value of (extName && values.get(extName)) || []) {
+    const comma = value.indexOf(',');
+    out.extensions.push({ type: value.slice(0, comma), payload: value.slice(comma + 1) });
+  }
+  return out;
+}
+
+/** Every value of each parameter, in the order given. */
+function valuesByName(pairs: WireParams): Map<string, string[]> {
   const values = new Map<string, string[]>();
   for (const [name, value] of pairs) {
     const list = values.get(name) ?? [];
     list.push(value);
     values.set(name, list);
   }
-  const one = (name: string): string | undefined => values.get(name)?.[0];
+  return values;
+}
 
-  // Authentication and error format first: the service cannot answer properly without them.
-  const out: NormalizedTokenParams = {
-    drm,
-    customerAuthenticator: '',
-    errorFormat: 'html',
-    expiresAt: now + MAX_TOKEN_LIFETIME_SECONDS * 1000,
-    extensions: [],
-    extra: {},
-  };
+/** The DRM's table rules, in table order: required parameters, repeats, each value's own check. */
+function checkTable(drm: TokenDrm, values: Map<string, string[]>, fail: Fail, now: number): void {
   for (const [name, rule] of Object.entries(RULES)) {
     const list = values.get(name);
     if (!rule.drms.includes(drm)) continue;
@@ -290,7 +314,11 @@ export function validateTokenParams(
       fail(ClientCode.DUPLICATE_PARAMETER, `${name} is given ${list.length} times`);
     for (const value of list) rule.check?.(value, fail, now);
   }
-  // Parameters of another DRM's table, or outside every table, are forwarded as they are.
+}
+
+/** Parameters of another DRM's table, or outside every table: forwarded as they are (once each). */
+function forwarded(drm: TokenDrm, values: Map<string, string[]>, fail: Fail): Record<string, string> {
+  const extra: Record<string, string> = {};
   for (const [name, list] of values) {
     // Own properties only: RULES['toString'] / RULES['__proto__'] come from Object.prototype;
     // a parameter of that name has no rule and is forwarded like any unknown one.
@@ -298,10 +326,13 @@ export function validateTokenParams(
     if (rule && rule.drms.includes(drm)) continue;
     if (list.length > 1) fail(ClientCode.DUPLICATE_PARAMETER, `${name} is given ${list.length} times`);
     // defineProperty, not `=`: assigning extra['__proto__'] would set the prototype and drop the value.
-    Object.defineProperty(out.extra, name, { value: list[0]!, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(extra, name, { value: list[0]!, enumerable: true, writable: true, configurable: true });
   }
+  return extra;
+}
 
-  // Cross-parameter rules: where the content key comes from.
+/** Cross-parameter rules: where the content key comes from (`contentKey`, `kek` + `ek`, or `kid`). */
+function checkKeySource(drm: TokenDrm, one: (name: string) => string | undefined, fail: Fail): void {
   const kek = one('kek');
   const ek = one('ek');
   const kid = one('kid');
@@ -317,41 +348,31 @@ export function validateTokenParams(
   if (contentKey === undefined && ek === undefined && kid === undefined) {
     fail(-2005, 'contentKey is required unless kek with ek, or kid, is given');
   }
-  const rightsType = one('rightsType');
-  if (rightsType === 'Rental' && one('rentalDuration') === undefined && drm === 'fairplay') fail(-2023);
+}
 
-  const expirationTime = one('expirationTime');
-  if (expirationTime !== undefined) out.expiresAt = parseExpirationTime(expirationTime, now, fail);
-
-  out.customerAuthenticator = one('customerAuthenticator')!;
-  out.errorFormat = (one('errorFormat') as 'html' | 'json' | undefined) ?? 'html';
+/** The optional fields the request gives for its DRM: hex lower-cased, numbers as numbers. */
+function assignOptional(out: NormalizedTokenParams, one: (name: string) => string | undefined): void {
+  const drm = out.drm;
   const assign = <K extends keyof NormalizedTokenParams>(key: K, value: NormalizedTokenParams[K] | undefined) => {
     if (value !== undefined) out[key] = value;
   };
+  const number = (name: string): number | undefined => {
+    const value = one(name);
+    return value === undefined ? undefined : Number(value);
+  };
+  const kid = one('kid');
   assign('kid', kid === undefined || kid.startsWith('^') ? kid : kid.toLowerCase());
-  assign('contentKey', contentKey?.toLowerCase());
-  assign('kek', kek?.toLowerCase());
-  assign('ek', ek?.toLowerCase());
+  assign('contentKey', one('contentKey')?.toLowerCase());
+  assign('kek', one('kek')?.toLowerCase());
+  assign('ek', one('ek')?.toLowerCase());
   if (drm === 'fairplay') assign('iv', one('iv')?.toLowerCase());
   if (drm === 'widevine') {
     assign('contentId', one('contentId'));
-    const sl = one('securityLevel');
-    const hdcp = one('hdcpOutputControl');
-    const ld = one('licenseDuration');
-    assign('securityLevel', sl === undefined ? undefined : Number(sl));
-    assign('hdcpOutputControl', hdcp === undefined ? undefined : Number(hdcp));
-    assign('licenseDuration', ld === undefined ? undefined : Number(ld));
+    assign('securityLevel', number('securityLevel'));
+    assign('hdcpOutputControl', number('hdcpOutputControl'));
+    assign('licenseDuration', number('licenseDuration'));
   }
-  if (drm === 'fairplay') {
-    const rd = one('rentalDuration');
-    assign('rentalDuration', rd === undefined ? undefined : Number(rd));
-  }
-  if (drm !== 'widevine') assign('rightsType', rightsType);
+  if (drm === 'fairplay') assign('rentalDuration', number('rentalDuration'));
+  if (drm !== 'widevine') assign('rightsType', one('rightsType'));
   assign('cookie', one('cookie'));
-  const extName = drm === 'widevine' ? 'wvExtension' : drm === 'fairplay' ? 'fpExtension' : undefined;
-  for (const value of (extName && values.get(extName)) || []) {
-    const comma = value.indexOf(',');
-    out.extensions.push({ type: value.slice(0, comma), payload: value.slice(comma + 1) });
-  }
-  return out;
 }

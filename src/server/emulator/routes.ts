@@ -91,105 +91,150 @@ function guard(state: EmulatorState, req: IncomingMessage, r: Route | undefined)
   }
 }
 
-function countReject(state: EmulatorState, group: 'token' | 'rights' | 'other', code: number): void {
+type RejectGroup = 'token' | 'rights' | 'other';
+
+function countReject(state: EmulatorState, group: RejectGroup, code: number): void {
   state.stats.rejects[group] += 1;
   state.stats.rejectsByCode[String(code)] = (state.stats.rejectsByCode[String(code)] ?? 0) + 1;
 }
 
+/** One request as the router answers it: what every answer, error answers included, depends on. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly path: string;
+  readonly query: string;
+  readonly route: Route | undefined;
+  /** The route's methods and OPTIONS (every method the emulator knows for an unknown path). */
+  readonly methods: readonly string[];
+  readonly cors: Record<string, string>;
+  readonly group: RejectGroup;
+  /** Rights and control errors are JSON (their callers are programs); token errors follow errorFormat. */
+  format: ErrorFormat;
+}
+
+function exchangeOf(state: EmulatorState, req: IncomingMessage, res: ServerResponse): Exchange {
+  const { path, query } = splitUrl(req.url);
+  const route = match(path, state.control);
+  const methods = route ? [...route.methods, 'OPTIONS'] : ['GET', 'POST', 'OPTIONS'];
+  const origins = route?.kind === 'control' ? controlCorsOrigins(state, req) : state.allowedOrigins;
+  return {
+    req,
+    res,
+    path,
+    query,
+    route,
+    methods,
+    cors: corsHeaders(req, { allowedOrigins: origins, methods, exposeHeaders: EXPOSE }),
+    group: route?.kind === 'token' ? 'token' : route?.kind === 'rights' ? 'rights' : 'other',
+    format: route === undefined || route.kind === 'token' ? requestedFormat(query) : 'json',
+  };
+}
+
+/** Counts the reject and answers it, with its code in a header. */
+function reject(state: EmulatorState, x: Exchange, err: ExpressPlayError, headers: Record<string, string>): void {
+  countReject(state, x.group, err.code);
+  sendError(x.res, err, x.format, { ...x.cors, ...headers, 'x-expressplay-error-code': String(err.code) });
+}
+
+/**
+ * The fault configured for this route, answered (true), or none (false). Its latency
+ * timer ends with the connection (client gone, or emulator.close()): a parked request
+ * must not keep a timer, and the process, alive for up to 120 s. Also true when the
+ * client left while parked (nobody left to answer).
+ */
+async function answeredByFault(state: EmulatorState, x: Exchange, kind: FaultRoute): Promise<boolean> {
+  const gone = new AbortController();
+  const onClose = () => gone.abort();
+  x.res.once('close', onClose);
+  const fault = await state.faults.apply(kind, gone.signal).finally(() => x.res.off('close', onClose));
+  if (gone.signal.aborted) return true;
+  if (!fault) return false;
+  // The request may still be sending its body: drain it so the client reads our answer.
+  x.req.resume();
+  reject(state, x, fault.error, fault.headers);
+  return true;
+}
+
+/** A token or rights request: its fault if one is configured, else the route's answer. */
+async function serveDrmRoute(state: EmulatorState, x: Exchange, r: Extract<Route, { drm: TokenDrm }>): Promise<void> {
+  if (await answeredByFault(state, x, r.kind)) return;
+  if (r.kind === 'token') {
+    const answer = await handleToken(state, x.req, r.drm, x.query, (f) => {
+      x.format = f;
+    });
+    sendBody(x.res, answer.status, answer.contentType, answer.body, x.cors);
+    return;
+  }
+  const answer = await handleRights(state, x.req, r.drm, x.query);
+  state.log({
+    event: 'license.served',
+    drm: r.drm,
+    tokenId: answer.payload.id,
+    cookie: answer.payload.cookie,
+    contentId: answer.payload.contentId,
+    status: 200,
+  });
+  sendBody(x.res, answer.status, answer.contentType, answer.body, { ...x.cors, ...answer.headers });
+}
+
+/** Anything thrown while answering: counted, logged for the DRM routes, answered as a clean error. */
+function answerFailure(state: EmulatorState, x: Exchange, thrown: unknown): void {
+  const err = toExpressPlayError(thrown);
+  countReject(state, x.group, err.code);
+  const status = statusOf(err);
+  const r = x.route;
+  if (r?.kind === 'token') logTokenReject(state, r.drm, err, status);
+  if (r?.kind === 'rights')
+    state.log({
+      event: 'license.rejected',
+      drm: r.drm,
+      status,
+      code: err.code,
+      message: redactTokens(err.message),
+    });
+  // Drain whatever body is left so the client reads the answer rather than a reset.
+  if (!x.req.complete) x.req.resume();
+  if (!x.res.headersSent && !x.res.destroyed)
+    sendError(x.res, err, x.format, { ...x.cors, 'x-expressplay-error-code': String(err.code) });
+}
+
+async function answer(state: EmulatorState, x: Exchange): Promise<void> {
+  const { req, res, route: r, methods, cors } = x;
+  guard(state, req, r);
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, { ...cors, allow: methods.join(', '), 'content-length': '0' });
+    res.end();
+    return;
+  }
+  if (!r)
+    throw new ExpressPlayError(ClientCode.NOT_FOUND, {
+      details: `no route ${redactTokens(x.path).slice(0, 200)}`,
+      httpStatus: 404,
+    });
+  if (!r.methods.includes(req.method ?? '')) {
+    const err = new ExpressPlayError(ClientCode.METHOD_NOT_ALLOWED, {
+      details: `${req.method} (allowed: ${methods.join(', ')})`,
+      httpStatus: 405,
+    });
+    reject(state, x, err, { allow: methods.join(', ') });
+    return;
+  }
+  if (r.kind === 'control') {
+    sendBody(res, 200, 'application/json; charset=utf-8', await handleControl(state, req, r.name), cors);
+    return;
+  }
+  await serveDrmRoute(state, x, r);
+}
+
+/** The emulator's request handler: every failure becomes a clean error answer, never a rejection. */
 export function createRouter(state: EmulatorState) {
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { path, query } = splitUrl(req.url);
-    const r = match(path, state.control);
-    const methods = r ? [...r.methods, 'OPTIONS'] : ['GET', 'POST', 'OPTIONS'];
-    const origins = r?.kind === 'control' ? controlCorsOrigins(state, req) : state.allowedOrigins;
-    const cors = corsHeaders(req, { allowedOrigins: origins, methods, exposeHeaders: EXPOSE });
-    // Rights and control errors are JSON (their callers are programs); token errors follow errorFormat.
-    let format: ErrorFormat =
-      r?.kind === 'token' ? requestedFormat(query) : r === undefined ? requestedFormat(query) : 'json';
-    const group = r?.kind === 'token' ? 'token' : r?.kind === 'rights' ? 'rights' : 'other';
+    const x = exchangeOf(state, req, res);
     try {
-      guard(state, req, r);
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, { ...cors, allow: methods.join(', '), 'content-length': '0' });
-        res.end();
-        return;
-      }
-      if (!r)
-        throw new ExpressPlayError(ClientCode.NOT_FOUND, {
-          details: `no route ${redactTokens(path).slice(0, 200)}`,
-          httpStatus: 404,
-        });
-      if (!r.methods.includes(req.method ?? '')) {
-        const err = new ExpressPlayError(ClientCode.METHOD_NOT_ALLOWED, {
-          details: `${req.method} (allowed: ${methods.join(', ')})`,
-          httpStatus: 405,
-        });
-        countReject(state, group, err.code);
-        sendError(res, err, format, {
-          ...cors,
-          allow: methods.join(', '),
-          'x-expressplay-error-code': String(err.code),
-        });
-        return;
-      }
-      if (r.kind === 'control') {
-        sendBody(res, 200, 'application/json; charset=utf-8', await handleControl(state, req, r.name), cors);
-        return;
-      }
-      // The latency timer ends with the connection (client gone, or emulator.close()):
-      // a parked request must not keep a timer, and the process, alive for up to 120 s.
-      const gone = new AbortController();
-      const onClose = () => gone.abort();
-      res.once('close', onClose);
-      const fault = await state.faults
-        .apply(r.kind as FaultRoute, gone.signal)
-        .finally(() => res.off('close', onClose));
-      if (gone.signal.aborted) return; // nobody left to answer
-      if (fault) {
-        countReject(state, group, fault.error.code);
-        // The request may still be sending its body: drain it so the client reads our answer.
-        req.resume();
-        sendError(res, fault.error, format, {
-          ...cors,
-          ...fault.headers,
-          'x-expressplay-error-code': String(fault.error.code),
-        });
-        return;
-      }
-      if (r.kind === 'token') {
-        const answer = await handleToken(state, req, r.drm, query, (f) => {
-          format = f;
-        });
-        sendBody(res, answer.status, answer.contentType, answer.body, cors);
-        return;
-      }
-      const answer = await handleRights(state, req, r.drm, query);
-      state.log({
-        event: 'license.served',
-        drm: r.drm,
-        tokenId: answer.payload.id,
-        cookie: answer.payload.cookie,
-        contentId: answer.payload.contentId,
-        status: 200,
-      });
-      sendBody(res, answer.status, answer.contentType, answer.body, { ...cors, ...answer.headers });
+      await answer(state, x);
     } catch (thrown) {
-      const err = toExpressPlayError(thrown);
-      countReject(state, group, err.code);
-      const status = statusOf(err);
-      if (r?.kind === 'token') logTokenReject(state, r.drm, err, status);
-      if (r?.kind === 'rights')
-        state.log({
-          event: 'license.rejected',
-          drm: r.drm,
-          status,
-          code: err.code,
-          message: redactTokens(err.message),
-        });
-      // Drain whatever body is left so the client reads the answer rather than a reset.
-      if (!req.complete) req.resume();
-      if (!res.headersSent && !res.destroyed)
-        sendError(res, err, format, { ...cors, 'x-expressplay-error-code': String(err.code) });
+      answerFailure(state, x, thrown);
     }
   };
 }
