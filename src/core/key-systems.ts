@@ -27,10 +27,18 @@ export const KeySystem = {
 /** One of the {@link KeySystem} strings. */
 export type KeySystem = (typeof KeySystem)[keyof typeof KeySystem];
 
+/** The key system each DRM is configured with when detection named none: the one detection probes first. */
+const DEFAULT_KEY_SYSTEMS: Readonly<Record<Drm, KeySystem>> = {
+  widevine: KeySystem.WIDEVINE,
+  playready: KeySystem.PLAYREADY,
+  fairplay: KeySystem.FAIRPLAY,
+  clearkey: KeySystem.CLEARKEY,
+};
+
 /**
  * Each DRM's key systems through standard EME, in the order detection prefers them
  * when several answer (PlayReady: the recommendation one, then SL3000 only, then the
- * older name). The first is the DRM's key system when nothing more specific is known.
+ * older name); the first is {@link defaultKeySystem}.
  */
 export const EME_KEY_SYSTEMS: Readonly<Record<Drm, readonly [KeySystem, ...KeySystem[]]>> = {
   widevine: [KeySystem.WIDEVINE],
@@ -48,7 +56,7 @@ export const LEGACY_FAIRPLAY_KEY_SYSTEMS = [
 
 /** The key system a DRM is configured with when detection did not name one: the one it probes first. */
 export function defaultKeySystem(drm: Drm): KeySystem {
-  return EME_KEY_SYSTEMS[drm][0];
+  return DEFAULT_KEY_SYSTEMS[drm];
 }
 
 /**
