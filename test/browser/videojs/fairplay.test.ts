@@ -197,6 +197,40 @@ describe('Video.js plugin: FairPlay via contrib-eme on EME doubles', () => {
     expect(player!.error()).to.equal(null);
   });
 
+  it("a source's rightsUrl without contentId: registered when the skd URI names the content, used without a token request", async function () {
+    this.timeout(20000);
+    const cfg = await testConfig();
+    const minted = await fetch(`${cfg.tokenEndpointUrl}?drm=fairplay&contentId=fairplay-hls`, {
+      headers: { accept: 'application/json' },
+    });
+    const { rightsUrl } = (await minted.json()) as { rightsUrl: string };
+    const before = spy.calls.length;
+    const { doubles, video, events } = await modernPlayer({ ...SOURCE, expressplay: { rightsUrl } });
+    await sleep(200);
+    expect(
+      events.map((e) => e.type),
+      'nothing registered before the key request',
+    ).not.to.include('expressplay:token');
+    video.dispatchEvent(
+      new MediaEncryptedEvent('encrypted', { initDataType: 'skd', initData: utf8Encode(SKD).buffer as ArrayBuffer }),
+    );
+    await waitFor(() => doubles.log.updates.length > 0, 10000, 'update()');
+    const calls = spy.calls.slice(before);
+    expect(
+      calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl)),
+      'token requests',
+    ).to.have.length(0);
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.url)).to.deep.equal([rightsUrl]);
+    const tokens = events.filter((e) => e.type === 'expressplay:token');
+    expect(tokens).to.have.length(1);
+    expect(tokens[0]).to.deep.include({ drm: 'fairplay', contentId: 'fairplay-hls', source: 'app' });
+    expect(events.find((e) => e.type === 'expressplay:license')).to.deep.include({
+      contentId: 'fairplay-hls',
+      source: 'app',
+    });
+    expect(player!.error()).to.equal(null);
+  });
+
   it('legacy WebKitMediaKeys: the same round trip through webkitneedkey', async function () {
     this.timeout(20000);
     const doubles = createEmeDoubles(legacyWebKitFairPlayDevice());
