@@ -20,6 +20,8 @@ export class ContentLoad {
   private readonly controller = new AbortController();
   /** The rights URL in use: the first fetch, then the refresh that replaced it. */
   private current: Promise<RightsInfo> | undefined;
+  /** Why the rights URL in use failed, once it has. */
+  private failed: unknown;
 
   constructor(
     private readonly client: TokenClient,
@@ -43,6 +45,17 @@ export class ContentLoad {
   useRightsUrl(rightsUrl: string, expiresAt?: Date): this {
     this.track(Promise.resolve(this.client.setRightsUrl(this.context, rightsUrl, expiresAt)));
     return this;
+  }
+
+  /** Rights the adapter already holds, not from the token client (a FairPlay `skd://` URI's rights URL): no token request. */
+  useRights(info: RightsInfo): this {
+    this.track(Promise.resolve(info));
+    return this;
+  }
+
+  /** Why the rights URL in use (fetched or refreshed) failed; `undefined` while it has not. */
+  get failure(): unknown {
+    return this.failed;
   }
 
   /** The rights URL in use, fetched once per load. */
@@ -91,7 +104,10 @@ export class ContentLoad {
       (info) => {
         if (!this.signal.aborted) this.hooks.onRights?.(info, performance.now() - started);
       },
-      () => undefined, // reported by the license request that awaits it, if one is still wanted
+      // Reported by the license request that awaits it, if one is still wanted.
+      (err: unknown) => {
+        if (this.current === rights) this.failed = err;
+      },
     );
     return rights;
   }

@@ -6,6 +6,7 @@
 // HDCP are asked in parallel with it / right after it.
 
 import type { Drm } from '../core/errors.js';
+import { KeySystem, LEGACY_FAIRPLAY_KEY_SYSTEMS } from '../core/key-systems.js';
 import type { SecurityLevel } from '../core/params.js';
 import { pageEnvironment } from './environment.js';
 import { probeHdcp } from './hdcp.js';
@@ -33,20 +34,20 @@ const PLAYREADY_LADDER = ['3000', '2000', '150'] as const;
 /** The EME key system strings probed for each DRM (PlayReady: hardware SL3000 first, then software, then the legacy name). */
 export const KEY_SYSTEMS = {
   /** Widevine. */
-  widevine: 'com.widevine.alpha',
+  widevine: KeySystem.WIDEVINE,
   /** PlayReady SL3000 (hardware). */
-  playreadyHardware: 'com.microsoft.playready.recommendation.3000',
+  playreadyHardware: KeySystem.PLAYREADY_HARDWARE,
   /** PlayReady (recommendation key system). */
-  playready: 'com.microsoft.playready.recommendation',
+  playready: KeySystem.PLAYREADY,
   /** PlayReady's older key system name (legacy Edge). */
-  playreadyLegacy: 'com.microsoft.playready',
+  playreadyLegacy: KeySystem.PLAYREADY_LEGACY,
   /** FairPlay through standard EME. */
-  fairplay: 'com.apple.fps',
+  fairplay: KeySystem.FAIRPLAY,
   /** ClearKey (development stand-in). */
-  clearkey: 'org.w3.clearkey',
+  clearkey: KeySystem.CLEARKEY,
 } as const;
-/** Legacy WebKit key systems, in the order they are tried. */
-export const LEGACY_FAIRPLAY_KEY_SYSTEMS = ['com.apple.fps.1_0', 'com.apple.fps.2_0', 'com.apple.fps'] as const;
+// Part of the browser layer's public API since before the key systems moved to core.
+export { LEGACY_FAIRPLAY_KEY_SYSTEMS };
 
 interface ProbeSettings {
   video: readonly string[];

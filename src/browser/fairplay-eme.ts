@@ -7,12 +7,13 @@
 import { ClientCode } from '../core/catalog.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
+import { KeySystem } from '../core/key-systems.js';
 import { getFairPlayCertificate, preconnectFairPlayCertificate } from './certificate.js';
 import { pageEnvironment } from './environment.js';
 import { createEmitter } from './events.js';
 import { emeError, FairPlayLicenser, type FairPlayEmit, type FairPlayKeyContext } from './fairplay-keys.js';
 import { LegacyFairPlay } from './fairplay-legacy.js';
-import { FPS_CONFIG, MODERN_KEY_SYSTEM, ModernFairPlay } from './fairplay-modern.js';
+import { FPS_CONFIG, ModernFairPlay } from './fairplay-modern.js';
 import { ListenerList } from './listeners.js';
 import { createLogger, type RedactingLogger } from './log.js';
 import type { AttachFairPlayOptions, EmeEnvironment, FairPlayAttachment } from './types.js';
@@ -29,7 +30,7 @@ async function chooseApi(api: 'auto' | FairPlayApi, env: EmeEnvironment): Promis
   if (!env.WebKitMediaKeys) return 'eme';
   if (!env.requestMediaKeySystemAccess) return 'webkit-legacy';
   try {
-    await env.requestMediaKeySystemAccess(MODERN_KEY_SYSTEM, [FPS_CONFIG]);
+    await env.requestMediaKeySystemAccess(KeySystem.FAIRPLAY, [FPS_CONFIG]);
     return 'eme';
   } catch {
     return 'webkit-legacy';

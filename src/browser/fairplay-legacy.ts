@@ -6,11 +6,9 @@ import { ClientCode } from '../core/catalog.js';
 import { toBytes } from '../core/encoding.js';
 import { ExpressPlayError } from '../core/errors.js';
 import { contentIdFromSkd, legacyFairPlayInitData } from '../core/fairplay.js';
+import { KeySystem } from '../core/key-systems.js';
 import { emeError, KeySessions, type FairPlayKeyContext, type KeyRequest } from './fairplay-keys.js';
 import type { LegacyWebKitMediaKeys, LegacyWebKitMediaKeysConstructor, LegacyWebKitMediaKeySession } from './types.js';
-
-/** The legacy WebKit key system of FairPlay. */
-export const LEGACY_KEY_SYSTEM = 'com.apple.fps.1_0';
 
 /** The legacy WebKit half of one attachment: one WebKitMediaKeys for the element, one session per key. */
 export class LegacyFairPlay {
@@ -75,13 +73,13 @@ export class LegacyFairPlay {
   /** One WebKitMediaKeys per element, set on it at the first key. */
   #ensureKeys(WebKit: LegacyWebKitMediaKeysConstructor): LegacyWebKitMediaKeys {
     if (this.#keys) return this.#keys;
-    if (!WebKit.isTypeSupported(LEGACY_KEY_SYSTEM, 'video/mp4')) {
+    if (!WebKit.isTypeSupported(KeySystem.FAIRPLAY_LEGACY, 'video/mp4')) {
       throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {
         drm: 'fairplay',
-        details: `${LEGACY_KEY_SYSTEM} is not supported`,
+        details: `${KeySystem.FAIRPLAY_LEGACY} is not supported`,
       });
     }
-    this.#keys = new WebKit(LEGACY_KEY_SYSTEM);
+    this.#keys = new WebKit(KeySystem.FAIRPLAY_LEGACY);
     // Safari's own type is the ambient WebKitMediaKeys; ours is the same shape.
     this.#context.video.webkitSetMediaKeys?.(this.#keys as WebKitMediaKeys);
     return this.#keys;

@@ -5,10 +5,8 @@
 import { ClientCode } from '../core/catalog.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
+import { KeySystem } from '../core/key-systems.js';
 import { emeError, KeySessions, type FairPlayKeyContext, type KeyRequest } from './fairplay-keys.js';
-
-/** The modern EME key system of FairPlay. */
-export const MODERN_KEY_SYSTEM = 'com.apple.fps';
 
 /** The configuration asked of `com.apple.fps` (plus the event's `initDataTypes`). */
 export const FPS_CONFIG: MediaKeySystemConfiguration = {
@@ -85,11 +83,11 @@ export class ModernFairPlay {
       });
     let access: MediaKeySystemAccess;
     try {
-      access = await request(MODERN_KEY_SYSTEM, [{ ...FPS_CONFIG, initDataTypes: [initDataType] }]);
+      access = await request(KeySystem.FAIRPLAY, [{ ...FPS_CONFIG, initDataTypes: [initDataType] }]);
     } catch (err) {
       throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {
         drm: 'fairplay',
-        details: `${MODERN_KEY_SYSTEM} is not available`,
+        details: `${KeySystem.FAIRPLAY} is not available`,
         cause: err,
       });
     }

@@ -111,6 +111,118 @@ describe('Video.js plugin: FairPlay via contrib-eme on EME doubles', () => {
     expect(player.error()).to.equal(null);
   });
 
+  /** A Video.js player on the modern FairPlay double, `source` loaded and its keySystems in place. */
+  async function modernPlayer(source: object, contentIdStrategy?: (skd: string) => string) {
+    const doubles = createEmeDoubles(modernFairPlayDevice());
+    undo.push(
+      overrideGlobal(navigator, 'requestMediaKeySystemAccess', doubles.environment.requestMediaKeySystemAccess),
+    );
+    player = await createPlayer();
+    const video = player.tech(true).el();
+    doubles.install(video);
+    const events = recordEvents(player);
+    player.expressplay({
+      ...(await tokenOptions()),
+      detect: { environment: doubles.environment, preference: ['fairplay'], refresh: true },
+      fairplay: { certificate: CERT_URL, ...(contentIdStrategy ? { contentIdStrategy } : {}) },
+    });
+    player.src(source);
+    await waitFor(() => player!.currentSource().keySystems, 5000, 'keySystems on the source');
+    return { doubles, video, events };
+  }
+
+  it('no content id in the source: the skd URI names it when the key is needed, and its token is fetched then', async function () {
+    this.timeout(20000);
+    const { doubles, video, events } = await modernPlayer({ ...SOURCE, expressplay: {} });
+    await sleep(200);
+    expect(
+      events.map((e) => e.type),
+      'no token before the key request',
+    ).not.to.include('expressplay:token');
+    video.dispatchEvent(
+      new MediaEncryptedEvent('encrypted', { initDataType: 'skd', initData: utf8Encode(SKD).buffer as ArrayBuffer }),
+    );
+    await waitFor(() => doubles.log.updates.length > 0, 10000, 'update()');
+    await checkRoundTrip(doubles);
+    const token = events.find((e) => e.type === 'expressplay:token')!;
+    expect(token).to.deep.include({ drm: 'fairplay', contentId: 'fairplay-hls', source: 'endpoint' });
+    const license = events.find((e) => e.type === 'expressplay:license')!;
+    expect(license).to.deep.include({ drm: 'fairplay', contentId: 'fairplay-hls', source: 'endpoint' });
+    expect(player!.error()).to.equal(null);
+  });
+
+  it('an skd URI carrying the rights URL: the SPC goes there, no token request, expressplay:token says skd with the token redacted', async function () {
+    this.timeout(20000);
+    const cfg = await testConfig();
+    // A token minted beforehand, as a packager would put it in the playlist's key URI.
+    const minted = await fetch(`${cfg.tokenEndpointUrl}?drm=fairplay&contentId=fairplay-hls`, {
+      headers: { accept: 'application/json' },
+    });
+    const { rightsUrl } = (await minted.json()) as { rightsUrl: string };
+    const token = new URL(rightsUrl).searchParams.get('ExpressPlayToken')!;
+    expect(token.length).to.be.greaterThan(8);
+    const skd = rightsUrl.replace(/^http:/, 'skd:');
+    // The skd URI's rights URL is https; the emulator here speaks http on the same host and port.
+    const spied = globalThis.fetch;
+    globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+      spied(typeof input === 'string' ? input.replace(/^https:\/\/127\.0\.0\.1:/, 'http://127.0.0.1:') : input, init);
+    undo.push(() => void (globalThis.fetch = spied));
+    const before = spy.calls.length;
+    const { doubles, video, events } = await modernPlayer({ ...SOURCE, expressplay: {} }, () => 'fairplay-hls');
+    video.dispatchEvent(
+      new MediaEncryptedEvent('encrypted', { initDataType: 'skd', initData: utf8Encode(skd).buffer as ArrayBuffer }),
+    );
+    await waitFor(() => doubles.log.updates.length > 0, 10000, 'update()');
+    const calls = spy.calls.slice(before);
+    expect(
+      calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl)),
+      'token requests',
+    ).to.have.length(0);
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.url)).to.deep.equal([rightsUrl]);
+    const tokenEvent = events.find((e) => e.type === 'expressplay:token')!;
+    expect(tokenEvent).to.deep.include({ drm: 'fairplay', contentId: 'fairplay-hls', source: 'skd' });
+    expect(tokenEvent.rightsUrl).to.be.a('string').and.not.to.contain(token);
+    const license = events.find((e) => e.type === 'expressplay:license')!;
+    expect(license).to.deep.include({ contentId: 'fairplay-hls', source: 'skd' });
+    expect(license.rightsUrl).to.be.a('string').and.not.to.contain(token);
+    expect(player!.error()).to.equal(null);
+  });
+
+  it("a source's rightsUrl without contentId: registered when the skd URI names the content, used without a token request", async function () {
+    this.timeout(20000);
+    const cfg = await testConfig();
+    const minted = await fetch(`${cfg.tokenEndpointUrl}?drm=fairplay&contentId=fairplay-hls`, {
+      headers: { accept: 'application/json' },
+    });
+    const { rightsUrl } = (await minted.json()) as { rightsUrl: string };
+    const before = spy.calls.length;
+    const { doubles, video, events } = await modernPlayer({ ...SOURCE, expressplay: { rightsUrl } });
+    await sleep(200);
+    expect(
+      events.map((e) => e.type),
+      'nothing registered before the key request',
+    ).not.to.include('expressplay:token');
+    video.dispatchEvent(
+      new MediaEncryptedEvent('encrypted', { initDataType: 'skd', initData: utf8Encode(SKD).buffer as ArrayBuffer }),
+    );
+    await waitFor(() => doubles.log.updates.length > 0, 10000, 'update()');
+    const calls = spy.calls.slice(before);
+    expect(
+      calls.filter((c) => c.url.startsWith(cfg.tokenEndpointUrl)),
+      'token requests',
+    ).to.have.length(0);
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.url)).to.deep.equal([rightsUrl]);
+    const tokens = events.filter((e) => e.type === 'expressplay:token');
+    expect(tokens).to.have.length(1);
+    expect(tokens[0]).to.deep.include({ drm: 'fairplay', contentId: 'fairplay-hls', source: 'app' });
+    expect(events.find((e) => e.type === 'expressplay:license')).to.deep.include({
+      contentId: 'fairplay-hls',
+      source: 'app',
+    });
+    expect(player!.error()).to.equal(null);
+  });
+
   it('legacy WebKitMediaKeys: the same round trip through webkitneedkey', async function () {
     this.timeout(20000);
     const doubles = createEmeDoubles(legacyWebKitFairPlayDevice());
