@@ -58,72 +58,86 @@ interface SentLicense {
 
 /** ExpressPlay on one Shaka player: `attach()` hooks it, `detach()` undoes everything. */
 export class ShakaController {
-  private readonly client: ShakaTokenClient['client'];
-  private readonly drm: Drm;
-  private readonly keySystem: string;
-  private readonly fairplay: boolean;
-  private readonly config: ShakaDrmConfig;
-  private readonly listeners = new ListenerList();
-  private readonly loadSetup: ShakaLoadSetup;
+  readonly #player: shaka.Player;
+  readonly #net: shaka.net.NetworkingEngine;
+  readonly #options: ShakaHookOptions;
+  readonly #events: ShakaEvents;
+  readonly #token: ShakaTokenClient;
+  readonly #device: ShakaDevice;
+  readonly #client: ShakaTokenClient['client'];
+  readonly #drm: Drm;
+  readonly #keySystem: string;
+  readonly #fairplay: boolean;
+  readonly #config: ShakaDrmConfig;
+  readonly #listeners = new ListenerList();
+  readonly #loadSetup: ShakaLoadSetup;
   /** The current load (before the first `loading`: one without a content id). */
-  private load: ShakaLoad;
+  #load: ShakaLoad;
   /** The license requests the request filter sent, per request (Shaka resends the same object). */
-  private readonly sent = new WeakMap<Request, SentLicense>();
+  readonly #sent = new WeakMap<Request, SentLicense>();
   /** Rights URLs license requests went to: Shaka's `retry` event names only the URL. */
-  private readonly sentUrls = new Set<string>();
-  private detached = false;
+  readonly #sentUrls = new Set<string>();
+  #detached = false;
 
   constructor(
-    private readonly player: shaka.Player,
-    private readonly net: shaka.net.NetworkingEngine,
-    private readonly options: ShakaHookOptions,
-    private readonly events: ShakaEvents,
-    private readonly token: ShakaTokenClient,
-    private readonly device: ShakaDevice,
+    player: shaka.Player,
+    net: shaka.net.NetworkingEngine,
+    options: ShakaHookOptions,
+    events: ShakaEvents,
+    token: ShakaTokenClient,
+    device: ShakaDevice,
   ) {
-    this.client = token.client;
-    this.drm = device.support.drm;
-    this.keySystem = device.keySystem;
-    this.fairplay = this.drm === 'fairplay';
-    this.config = new ShakaDrmConfig(player, device.keySystem);
-    this.loadSetup = {
-      client: this.client,
+    this.#player = player;
+    this.#net = net;
+    this.#options = options;
+    this.#events = events;
+    this.#token = token;
+    this.#device = device;
+    this.#client = token.client;
+    this.#drm = device.support.drm;
+    this.#keySystem = device.keySystem;
+    this.#fairplay = this.#drm === 'fairplay';
+    this.#config = new ShakaDrmConfig(player, device.keySystem);
+    this.#loadSetup = {
+      client: this.#client,
       contextOf: (contentId) => tokenContext(device.support, contentId),
-      onRights: (info) => this.noteRights(info),
+      onRights: (info) => this.#noteRights(info),
     };
-    this.load = new ShakaLoad(this.loadSetup);
+    this.#load = new ShakaLoad(this.#loadSetup);
   }
 
   /** Configures the player's DRM, registers every filter and listener, starts the token of a load already under way. */
   attach(): void {
-    this.config.apply(this.device.support, this.device.certificate, {
-      ...(this.fairplay ? { initDataTransform: this.initDataTransform } : {}),
-      failureCallback: this.failureCallback,
+    this.#config.apply(this.#device.support, this.#device.certificate, {
+      ...(this.#fairplay ? { initDataTransform: this.#initDataTransform } : {}),
+      failureCallback: this.#failureCallback,
     });
-    this.net.registerRequestFilter(this.requestFilter);
-    this.net.registerResponseFilter(this.responseFilter);
-    const { listeners, net, player } = this;
-    listeners.add(net, 'retry', (event) => this.onRetry(event));
-    listeners.add(player, 'loading', () => this.onLoading());
-    listeners.add(player, 'unloading', () => this.onUnloading());
-    listeners.add(player, 'manifestparsed', () => repointIdentityLicenses(player, this.keySystem));
-    listeners.add(player, 'keystatuschanged', () => this.onKeyStatus());
-    listeners.add(player, 'error', (event) => this.onError(event));
+    this.#net.registerRequestFilter(this.#requestFilter);
+    this.#net.registerResponseFilter(this.#responseFilter);
+    const listeners = this.#listeners;
+    const net = this.#net;
+    const player = this.#player;
+    listeners.add(net, 'retry', (event) => this.#onRetry(event));
+    listeners.add(player, 'loading', () => this.#onLoading());
+    listeners.add(player, 'unloading', () => this.#onUnloading());
+    listeners.add(player, 'manifestparsed', () => repointIdentityLicenses(player, this.#keySystem));
+    listeners.add(player, 'keystatuschanged', () => this.#onKeyStatus());
+    listeners.add(player, 'error', (event) => this.#onError(event));
     // Attached after load() was called: this load's content still gets its token now.
-    if (player.getAssetUri()) this.onLoading();
+    if (player.getAssetUri()) this.#onLoading();
   }
 
   /** Removes every filter and listener, aborts in-flight token requests, restores the DRM config, disposes an owned client. */
   detach(): void {
-    if (this.detached) return;
-    this.detached = true;
-    this.events.close();
-    this.load.abort();
-    this.net.unregisterRequestFilter(this.requestFilter);
-    this.net.unregisterResponseFilter(this.responseFilter);
-    this.listeners.removeAll();
-    this.config.restore();
-    if (this.token.owned) this.client.dispose();
+    if (this.#detached) return;
+    this.#detached = true;
+    this.#events.close();
+    this.#load.abort();
+    this.#net.unregisterRequestFilter(this.#requestFilter);
+    this.#net.unregisterResponseFilter(this.#responseFilter);
+    this.#listeners.removeAll();
+    this.#config.restore();
+    if (this.#token.owned) this.#client.dispose();
   }
 
   /**
@@ -131,52 +145,52 @@ export class ShakaController {
    * starts now, in parallel with the manifest. A throwing `contentId` function fails
    * this load (-9001): it never keeps the previous load's content id and token.
    */
-  private onLoading(): void {
-    this.load.abort();
-    const { contentId } = this.options;
-    const uri = this.player.getAssetUri() ?? '';
+  #onLoading(): void {
+    this.#load.abort();
+    const { contentId } = this.#options;
+    const uri = this.#player.getAssetUri() ?? '';
     let id: string | undefined;
     let error: ExpressPlayError | undefined;
     try {
       id = typeof contentId === 'function' ? contentId(uri) : contentId;
     } catch (err) {
-      error = this.events.report(
+      error = this.#events.report(
         new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
           details: 'options.contentId threw for this load',
-          drm: this.drm,
+          drm: this.#drm,
           cause: err,
         }),
       );
     }
-    this.load = new ShakaLoad(this.loadSetup, id, error);
-    this.load.start((err) => {
+    this.#load = new ShakaLoad(this.#loadSetup, id, error);
+    this.#load.start((err) => {
       // -4018: the content has several keys; its sessions ask per key id (reported if one cannot).
-      if (isExpressPlayError(err) && !isKeyIdRequired(err)) this.events.report(err, id);
+      if (isExpressPlayError(err) && !isKeyIdRequired(err)) this.#events.report(err, id);
     });
   }
 
-  private onUnloading(): void {
-    this.load.abort();
+  #onUnloading(): void {
+    this.#load.abort();
   }
 
   /** Puts the rights URL for this license request's session in (a fresh token after a refusal), or fails it typed. */
-  private readonly requestFilter = async (type: RequestType, request: Request): Promise<void> => {
-    if (type !== LICENSE || request.drmInfo?.keySystem !== this.keySystem) return;
-    const { load } = this;
+  readonly #requestFilter = async (type: RequestType, request: Request): Promise<void> => {
+    if (type !== LICENSE || request.drmInfo?.keySystem !== this.#keySystem) return;
+    const load = this.#load;
     let contentId: string | undefined;
-    const kids = this.keyIdsOf(request);
+    const kids = this.#keyIdsOf(request);
     try {
-      assertOneKeyPerSession(kids, this.drm);
-      contentId = this.contentIdFor(load, request);
+      assertOneKeyPerSession(kids, this.#drm);
+      contentId = this.#contentIdFor(load, request);
       const content = load.content(contentId);
-      const info = await this.rightsForAttempt(load, request, contentId, kids);
-      this.client.assertAllowedRightsUrl(info.rightsUrl);
+      const info = await this.#rightsForAttempt(load, request, contentId, kids);
+      this.#client.assertAllowedRightsUrl(info.rightsUrl);
       request.uris = [info.rightsUrl];
-      if (this.fairplay) request.headers['Content-Type'] = 'application/octet-stream';
-      this.sent.set(request, { url: info.rightsUrl, content, kids, started: performance.now() });
-      this.sentUrls.add(info.rightsUrl);
+      if (this.#fairplay) request.headers['Content-Type'] = 'application/octet-stream';
+      this.#sent.set(request, { url: info.rightsUrl, content, kids, started: performance.now() });
+      this.#sentUrls.add(info.rightsUrl);
     } catch (err) {
-      throw isExpressPlayError(err) ? this.events.report(err, contentId, kids) : err;
+      throw isExpressPlayError(err) ? this.#events.report(err, contentId, kids) : err;
     }
   };
 
@@ -187,13 +201,13 @@ export class ShakaController {
    * -9044, not a token refusal) is not sent again; a refused token gets the load's
    * one fresh token (see `ContentLoad.rightsAfterRefusal`) for Shaka's resend.
    */
-  private rightsForAttempt(
+  #rightsForAttempt(
     load: ShakaLoad,
     request: Request,
     contentId: string,
     kids: readonly string[],
   ): Promise<RightsInfo> {
-    const previous = this.sent.get(request);
+    const previous = this.#sent.get(request);
     const rejection = previous && load.rejections.get(previous.url);
     if (previous && rejection) {
       if (
@@ -207,41 +221,41 @@ export class ShakaController {
   }
 
   /** The content id of a license request: the load's, or for FairPlay the one its `skd://` URI names. */
-  private contentIdFor(load: ShakaLoad, request: Request): string {
+  #contentIdFor(load: ShakaLoad, request: Request): string {
     if (load.error) throw load.error;
     if (load.contentId !== undefined) return load.contentId;
-    if (this.fairplay && request.initData)
-      return contentIdFromSkd(skdFromInitData(request.initData), this.options.fairplay?.contentIdStrategy ?? 'whole');
+    if (this.#fairplay && request.initData)
+      return contentIdFromSkd(skdFromInitData(request.initData), this.#options.fairplay?.contentIdStrategy ?? 'whole');
     throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
       details: 'no content id for this load: set options.contentId',
-      drm: this.drm,
+      drm: this.#drm,
     });
   }
 
   /** The key ids this license request's session asks for (empty when they cannot be read: FairPlay). */
-  private keyIdsOf(request: Request): string[] {
+  #keyIdsOf(request: Request): string[] {
     return sessionKeyIds({
       initDataType: request.initDataType,
       initData: request.initData,
-      clearKeyMessage: this.keySystem === 'org.w3.clearkey' ? request.body : null,
+      clearKeyMessage: this.#keySystem === 'org.w3.clearkey' ? request.body : null,
     });
   }
 
   /** A license arrived: the FairPlay CKC unwrapped, the token's refresh count reset, `expressplay:license` emitted. */
-  private readonly responseFilter = (type: RequestType, response: Response): void => {
-    const record = type === LICENSE ? this.sent.get(response.originalRequest) : undefined;
+  readonly #responseFilter = (type: RequestType, response: Response): void => {
+    const record = type === LICENSE ? this.#sent.get(response.originalRequest) : undefined;
     if (!record) return;
     const { contentId } = record.content.context;
     try {
-      if (this.fairplay) response.data = unwrapCkc(response.data);
+      if (this.#fairplay) response.data = unwrapCkc(response.data);
     } catch (err) {
-      throw isExpressPlayError(err) ? this.events.report(err, contentId) : err;
+      throw isExpressPlayError(err) ? this.#events.report(err, contentId) : err;
     }
     record.content.licenseAcquired(record.kids);
-    this.events.emit({
+    this.#events.emit({
       type: 'expressplay:license',
       durationMs: performance.now() - record.started,
-      drm: this.drm,
+      drm: this.#drm,
       contentId,
       ...(record.kids.length ? { kids: record.kids } : {}),
       rightsUrl: record.url,
@@ -249,25 +263,25 @@ export class ShakaController {
   };
 
   /** A license attempt failed and Shaka will retry: the rights server's typed answer is kept for the next attempt. */
-  private onRetry(event: Event): void {
+  #onRetry(event: Event): void {
     const error = (event as Event & { error?: shaka.util.Error | null }).error;
     const uri = failedAttemptUri(error);
-    if (error && uri !== undefined && this.sentUrls.has(uri))
-      this.load.rejections.set(uri, rejectionOf(error, this.drm));
+    if (error && uri !== undefined && this.#sentUrls.has(uri))
+      this.#load.rejections.set(uri, rejectionOf(error, this.#drm));
   }
 
-  private onKeyStatus(): void {
-    const { lastStatus, contentId } = this.load;
-    for (const [keyId, status] of Object.entries(this.player.getKeyStatuses())) {
+  #onKeyStatus(): void {
+    const { lastStatus, contentId } = this.#load;
+    for (const [keyId, status] of Object.entries(this.#player.getKeyStatuses())) {
       if (lastStatus.get(keyId) === status) continue;
       lastStatus.set(keyId, status);
-      this.events.emit({ type: 'expressplay:keystatus', drm: this.drm, contentId, keyStatus: { keyId, status } });
+      this.#events.emit({ type: 'expressplay:keystatus', drm: this.#drm, contentId, keyStatus: { keyId, status } });
     }
   }
 
-  private onError(event: Event): void {
+  #onError(event: Event): void {
     const error = expressPlayErrorOf((event as Event & { detail?: unknown }).detail);
-    if (error) this.events.report(error, this.load.contentId);
+    if (error) this.#events.report(error, this.#load.contentId);
   }
 
   /**
@@ -279,60 +293,60 @@ export class ShakaController {
    * failed one without an `error` event, so it is reported here. Anything else goes
    * to the app's own callback.
    */
-  private readonly failureCallback = (error: shaka.util.Error): unknown => {
+  readonly #failureCallback = (error: shaka.util.Error): unknown => {
     const refusedUrl = failedLicenseUri(error);
     const typed =
-      expressPlayErrorOf(error) ?? (refusedUrl === undefined ? undefined : this.load.rejections.get(refusedUrl));
+      expressPlayErrorOf(error) ?? (refusedUrl === undefined ? undefined : this.#load.rejections.get(refusedUrl));
     if (typed?.code === ClientCode.ABORTED) {
       error.handled = true;
       return undefined;
     }
-    if (typed) this.events.report(typed, this.load.contentId, failedSessionKeyIds(error));
-    return this.config.saved.failureCallback?.(error);
+    if (typed) this.#events.report(typed, this.#load.contentId, failedSessionKeyIds(error));
+    return this.#config.saved.failureCallback?.(error);
   };
 
   /**
    * FairPlay's `skd` initData: starts the token fetch for the content id it names when
    * the app gave none, and packs the content id and certificate in for legacy WebKit.
    */
-  private readonly initDataTransform = (
+  readonly #initDataTransform = (
     initData: Uint8Array,
     initDataType: string,
     drmInfo: shaka.extern.DrmInfo | null,
   ): Uint8Array => {
-    const saved = this.config.saved.initDataTransform;
-    if (initDataType !== 'skd' || drmInfo?.keySystem !== this.keySystem)
+    const saved = this.#config.saved.initDataTransform;
+    if (initDataType !== 'skd' || drmInfo?.keySystem !== this.#keySystem)
       return saved ? saved(initData, initDataType, drmInfo) : initData;
     try {
       const skd = skdFromInitData(initData);
-      const skdId = contentIdFromSkd(skd, this.options.fairplay?.contentIdStrategy ?? 'whole');
-      if (this.load.contentId === undefined) this.startSkdToken(skdId, skd);
+      const skdId = contentIdFromSkd(skd, this.#options.fairplay?.contentIdStrategy ?? 'whole');
+      if (this.#load.contentId === undefined) this.#startSkdToken(skdId, skd);
       // Legacy WebKit (Shaka's Apple polyfill) wants the content id and certificate packed in.
-      const legacy = this.device.support.api === 'webkit-legacy' || drmInfo.keySystem !== 'com.apple.fps';
-      const certificate = drmInfo.serverCertificate ?? this.device.certificate ?? new Uint8Array();
+      const legacy = this.#device.support.api === 'webkit-legacy' || drmInfo.keySystem !== 'com.apple.fps';
+      const certificate = drmInfo.serverCertificate ?? this.#device.certificate ?? new Uint8Array();
       return legacy ? legacyFairPlayInitData(initData, skdId, certificate) : initData;
     } catch (err) {
-      if (isExpressPlayError(err)) this.events.report(err);
+      if (isExpressPlayError(err)) this.#events.report(err);
       return initData;
     }
   };
 
   /** The content id is only known from the `skd://` URI: its token fetch starts at the earliest point. */
-  private startSkdToken(skdId: string, skd: string): void {
-    const context = tokenContext(this.device.support, skdId);
-    const rightsUrl = rightsUrlFromSkd(skd, this.options.fairplay?.skdScheme ?? 'https');
+  #startSkdToken(skdId: string, skd: string): void {
+    const context = tokenContext(this.#device.support, skdId);
+    const rightsUrl = rightsUrlFromSkd(skd, this.#options.fairplay?.skdScheme ?? 'https');
     // Only a rights URL that carries its token can stand in for the token client's;
     // a bare one would send the SPC without a token and cost a refresh.
-    if (rightsUrl && tokenFromRightsUrl(rightsUrl)) this.client.setRightsUrl(context, rightsUrl);
-    else void this.client.prefetch(context);
+    if (rightsUrl && tokenFromRightsUrl(rightsUrl)) this.#client.setRightsUrl(context, rightsUrl);
+    else void this.#client.prefetch(context);
   }
 
   /** An owned client reports its own token events; an app's client reports to the app, so the adapter tells the player. */
-  private noteRights(info: RightsInfo): void {
-    if (this.token.owned) return;
-    this.events.emit({
+  #noteRights(info: RightsInfo): void {
+    if (this.#token.owned) return;
+    this.#events.emit({
       type: 'expressplay:token',
-      drm: this.drm,
+      drm: this.#drm,
       contentId: info.contentId,
       ...(info.kids ? { kids: info.kids } : {}),
       rightsUrl: info.rightsUrl,

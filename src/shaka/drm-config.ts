@@ -22,16 +22,17 @@ export interface DrmConfigHooks {
 
 /** The player's DRM configuration for one key system: set by `apply()`, the app's restored by `restore()`. */
 export class ShakaDrmConfig {
-  private readonly base: DrmConfiguration;
+  readonly #player: shaka.Player;
+  readonly #keySystem: string;
+  readonly #base: DrmConfiguration;
   /** The app's values of every field the adapter sets (its hooks call the app's own). */
   readonly saved: SavedDrmConfig;
 
-  constructor(
-    private readonly player: shaka.Player,
-    private readonly keySystem: string,
-  ) {
+  constructor(player: shaka.Player, keySystem: string) {
+    this.#player = player;
+    this.#keySystem = keySystem;
     const base = player.getConfiguration().drm;
-    this.base = base;
+    this.#base = base;
     this.saved = {
       servers: base.servers,
       advanced: base.advanced,
@@ -48,14 +49,15 @@ export class ShakaDrmConfig {
    * attempts, and the adapter's hooks.
    */
   apply(support: KeySystemSupport, certificate: Uint8Array | undefined, hooks: DrmConfigHooks): void {
-    const { base, keySystem } = this;
+    const base = this.#base;
+    const keySystem = this.#keySystem;
     const advanced: Partial<shaka.extern.AdvancedDrmConfiguration> = {
       ...(base.advanced?.[keySystem] ?? {}),
       videoRobustness: support.videoRobustness ? [support.videoRobustness] : [],
       audioRobustness: support.audioRobustness ? [support.audioRobustness] : [],
       ...(certificate ? { serverCertificate: certificate } : {}),
     };
-    this.player.configure({
+    this.#player.configure({
       drm: {
         servers: { [keySystem]: PLACEHOLDER_SERVER },
         advanced: { [keySystem]: advanced },
@@ -71,10 +73,11 @@ export class ShakaDrmConfig {
 
   /** Puts the app's values back (nothing to do on a destroyed player). */
   restore(): void {
-    const { saved, keySystem } = this;
+    const { saved } = this;
+    const keySystem = this.#keySystem;
     try {
       // Shaka merges config objects: a key system's entry is removed with `undefined`.
-      this.player.configure({
+      this.#player.configure({
         drm: {
           ...saved,
           servers: { [keySystem]: saved.servers[keySystem] },

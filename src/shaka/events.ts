@@ -16,10 +16,12 @@ export type PlayerEvent = Omit<ExpressPlayEvent, 'time'> & { time?: number };
 
 /** The `expressplay:*` events of one attached player; silent once closed (detached). */
 export class ShakaEvents {
+  readonly #player: shaka.Player;
+  readonly #shakaOf: () => ShakaNamespace | undefined;
   /** Errors already reported, so Shaka's own error paths do not report them twice. */
-  private readonly reported = new WeakSet<ExpressPlayError>();
-  private readonly emitter: (event: PlayerEvent) => void;
-  private closed = false;
+  readonly #reported = new WeakSet<ExpressPlayError>();
+  readonly #emitter: (event: PlayerEvent) => void;
+  #closed = false;
   /** The DRM detection chose (undefined until then): the `drm` of reported errors. */
   drm: Drm | undefined;
 
@@ -27,36 +29,40 @@ export class ShakaEvents {
    * @param shakaOf - the Shaka namespace, looked up at each event (`FakeEvent` is
    * taken from it at run time, so the adapter never bundles a second Shaka).
    */
-  constructor(
-    private readonly player: shaka.Player,
-    private readonly shakaOf: () => ShakaNamespace | undefined,
-  ) {
-    this.emitter = createEmitter((event) => this.dispatch(event), createLogger(undefined));
+  constructor(player: shaka.Player, shakaOf: () => ShakaNamespace | undefined) {
+    this.#player = player;
+    this.#shakaOf = shakaOf;
+    this.#emitter = createEmitter((event) => this.#dispatch(event), createLogger(undefined));
   }
 
   /** Dispatches `event` on the player, its rights URL redacted (nothing once closed). */
   emit(event: PlayerEvent): void {
-    if (event.error) this.reported.add(event.error);
-    this.emitter(event);
+    if (event.error) this.#reported.add(event.error);
+    this.#emitter(event);
   }
 
   /** Emits `expressplay:error` once per error; aborts and disposal are not errors of the content. */
   report(error: ExpressPlayError, contentId?: string, kids?: readonly string[]): ExpressPlayError {
-    if (!this.reported.has(error) && error.category !== 'aborted' && error.code !== ClientCode.DISPOSED && !this.closed)
+    if (
+      !this.#reported.has(error) &&
+      error.category !== 'aborted' &&
+      error.code !== ClientCode.DISPOSED &&
+      !this.#closed
+    )
       this.emit({ type: 'expressplay:error', drm: this.drm, contentId, ...(kids?.length ? { kids } : {}), error });
     return error;
   }
 
   /** No more events. */
   close(): void {
-    this.closed = true;
+    this.#closed = true;
   }
 
-  private dispatch(event: ExpressPlayEvent): void {
-    const FakeEvent = this.shakaOf()?.util.FakeEvent;
-    if (!FakeEvent || this.closed) return;
+  #dispatch(event: ExpressPlayEvent): void {
+    const FakeEvent = this.#shakaOf()?.util.FakeEvent;
+    if (!FakeEvent || this.#closed) return;
     // Shaka's convention: the dict's entries become the event's own properties.
     const dict = new Map<string, unknown>(Object.entries(event)).set('detail', event);
-    this.player.dispatchEvent(new FakeEvent(event.type, dict as Map<string, object | null>));
+    this.#player.dispatchEvent(new FakeEvent(event.type, dict as Map<string, object | null>));
   }
 }

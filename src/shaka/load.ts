@@ -19,12 +19,13 @@ export interface ShakaLoadSetup {
 
 /** The rights side of one Shaka load. */
 export class ShakaLoad {
+  readonly #setup: ShakaLoadSetup;
   /** Content id → its rights for this load. */
-  private readonly contents = new Map<string, ContentLoad>();
+  readonly #contents = new Map<string, ContentLoad>();
   /** The token fetch started at `loading`, while under way and once failed (undefined once it succeeded). */
-  private first: Promise<RightsInfo> | undefined;
-  private firstFailure: unknown;
-  private aborted = false;
+  #first: Promise<RightsInfo> | undefined;
+  #firstFailure: unknown;
+  #aborted = false;
   /** Rights URL → the typed error of its last failed license attempt (filled from Shaka's `retry` event). */
   readonly rejections = new Map<string, ExpressPlayError>();
   /** Key id → last status reported; per load, so a reload of the same content reports its keys again. */
@@ -36,23 +37,25 @@ export class ShakaLoad {
    * @param error - why there is none: the app's `contentId` function threw (-9001).
    */
   constructor(
-    private readonly setup: ShakaLoadSetup,
+    setup: ShakaLoadSetup,
     readonly contentId?: string,
     readonly error?: ExpressPlayError,
-  ) {}
+  ) {
+    this.#setup = setup;
+  }
 
   /** Starts the app's content's token fetch, in parallel with the manifest; `onFailure` gets its error. */
   start(onFailure: (err: unknown) => void): void {
     if (this.contentId === undefined) return;
     // A prefetched or app-supplied rights URL answers from the client's cache.
     const first = this.content(this.contentId).start().rights();
-    this.first = first;
+    this.#first = first;
     first.then(
       () => {
-        this.first = undefined;
+        this.#first = undefined;
       },
       (err: unknown) => {
-        this.firstFailure = err;
+        this.#firstFailure = err;
         onFailure(err);
       },
     );
@@ -60,12 +63,12 @@ export class ShakaLoad {
 
   /** The rights of `contentId` in this load (made when a license request first asks for them). */
   content(contentId: string): ContentLoad {
-    let content = this.contents.get(contentId);
+    let content = this.#contents.get(contentId);
     if (!content) {
-      const { client, contextOf, onRights } = this.setup;
+      const { client, contextOf, onRights } = this.#setup;
       content = new ContentLoad(client, contextOf(contentId), { onRights: (info) => onRights(info) });
-      if (this.aborted) content.abort();
-      this.contents.set(contentId, content);
+      if (this.#aborted) content.abort();
+      this.#contents.set(contentId, content);
     }
     return content;
   }
@@ -79,11 +82,11 @@ export class ShakaLoad {
    */
   rights(contentId: string, kids: readonly string[]): Promise<RightsInfo> {
     const content = this.content(contentId);
-    const sameLoad = this.first !== undefined && contentId === this.contentId;
-    if (sameLoad && !kids.length) return this.first!;
-    if (sameLoad && this.firstFailure !== undefined && !isKeyIdRequired(this.firstFailure))
-      return Promise.reject(this.firstFailure);
-    const { client, onRights } = this.setup;
+    const sameLoad = this.#first !== undefined && contentId === this.contentId;
+    if (sameLoad && !kids.length) return this.#first!;
+    if (sameLoad && this.#firstFailure !== undefined && !isKeyIdRequired(this.#firstFailure))
+      return Promise.reject(this.#firstFailure);
+    const { client, onRights } = this.#setup;
     return client.getRightsUrl(content.contextFor(kids), { signal: content.signal }).then((info) => {
       onRights(info);
       return info;
@@ -92,7 +95,7 @@ export class ShakaLoad {
 
   /** Stops every token request of this load, and any it would start later. */
   abort(): void {
-    this.aborted = true;
-    for (const content of this.contents.values()) content.abort();
+    this.#aborted = true;
+    for (const content of this.#contents.values()) content.abort();
   }
 }
