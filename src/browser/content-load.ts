@@ -1,9 +1,12 @@
 // One content load as an adapter sees it: its token context, the rights URL
 // fetch started when the manifest starts loading, the one shared refresh after
 // a refused token, and the abort for everything the load awaits. The "token
-// refused → one fresh token → resend → else report" flow lives here, once.
+// refused → one fresh token → resend → else report" flow lives here, once, for
+// adapters that send the license request (hls.js, dash.js) and for a player that
+// resends it on its own retries (Shaka).
 
-import { isExpressPlayError, type ExpressPlayError } from '../core/errors.js';
+import { ClientCode } from '../core/catalog.js';
+import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
 import type { RightsInfo, TokenClient, TokenContext } from './types.js';
 
 /** What a {@link ContentLoad} reports to its adapter (which turns it into `expressplay:*` events). */
@@ -22,6 +25,8 @@ export class ContentLoad {
   private current: Promise<RightsInfo> | undefined;
   /** Why the rights URL in use failed, once it has. */
   private failed: unknown;
+  /** Refused rights URL → the one fresh token replacing it, shared by every session it refused. */
+  private readonly refreshes = new Map<string, Promise<RightsInfo>>();
 
   constructor(
     private readonly client: TokenClient,
@@ -72,20 +77,51 @@ export class ContentLoad {
   async license<T>(
     send: (rightsUrl: string, signal: AbortSignal) => Promise<T>,
   ): Promise<{ result: T; info: RightsInfo }> {
-    const used = this.rights();
-    let info = await used;
+    let info = await this.rights();
     let result: T;
     try {
       result = await send(info.rightsUrl, this.signal);
     } catch (err) {
-      if (!isExpressPlayError(err) || !err.isTokenRejected || this.signal.aborted) throw err;
-      // Another session of this load may have refreshed already: then its token is used.
-      const fresh = this.current === used ? this.refresh(err) : this.current!;
-      info = await fresh;
+      if (this.signal.aborted) throw err;
+      info = await this.rightsAfterRefusal(info.rightsUrl, err);
       result = await send(info.rightsUrl, this.signal);
     }
-    this.client.licenseAcquired(this.context);
+    this.licenseAcquired();
     return { result, info };
+  }
+
+  /**
+   * The rights URL to resend a license request with after `error` failed it at
+   * `refusedUrl`. A refusal of the token (-4010 / 401 / 403) gets one fresh token,
+   * shared by every session of the load refused with the same URL; any other error
+   * is rethrown, and once the load is aborted it rejects with -9012. `license()`
+   * resends with it once; a player that resends on its own retries (Shaka) asks
+   * here before each resend. `kids`: the key ids of the refused session's token
+   * (multi-key content), whose token is the one refreshed.
+   */
+  rightsAfterRefusal(refusedUrl: string, error: unknown, kids?: readonly string[]): Promise<RightsInfo> {
+    if (!isExpressPlayError(error) || !error.isTokenRejected) return Promise.reject(error);
+    if (this.signal.aborted)
+      return Promise.reject(
+        new ExpressPlayError(ClientCode.ABORTED, { drm: this.context.drm, cause: this.signal.reason }),
+      );
+    let fresh = this.refreshes.get(refusedUrl);
+    if (!fresh) {
+      // The content's own token is replaced for every later request; a key's token only for its sessions.
+      fresh = this.track(this.client.refresh(this.contextFor(kids), error, { signal: this.signal }), !kids?.length);
+      this.refreshes.set(refusedUrl, fresh);
+    }
+    return fresh;
+  }
+
+  /** The token context of a key session asking for `kids` (none: the content's only key). */
+  contextFor(kids?: readonly string[]): TokenContext {
+    return kids?.length ? { ...this.context, kids } : this.context;
+  }
+
+  /** A license was granted with the token of `kids` (none: the content's): its next refusal may refresh again. */
+  licenseAcquired(kids?: readonly string[]): void {
+    this.client.licenseAcquired(this.contextFor(kids));
   }
 
   /** Stops every request of this load. */
@@ -93,13 +129,10 @@ export class ContentLoad {
     this.controller.abort();
   }
 
-  private refresh(error: ExpressPlayError): Promise<RightsInfo> {
-    return this.track(this.client.refresh(this.context, error, { signal: this.signal }));
-  }
-
-  private track(rights: Promise<RightsInfo>): Promise<RightsInfo> {
+  /** Reports `rights` through `onRights` when it arrives; `replacesCurrent`: it becomes the rights URL in use. */
+  private track(rights: Promise<RightsInfo>, replacesCurrent = true): Promise<RightsInfo> {
     const started = performance.now();
-    this.current = rights;
+    if (replacesCurrent) this.current = rights;
     rights.then(
       (info) => {
         if (!this.signal.aborted) this.hooks.onRights?.(info, performance.now() - started);

@@ -5,15 +5,18 @@ import { redactTokens } from '../core/redact.js';
 import type { RedactingLogger } from './log.js';
 import type { ExpressPlayEvent } from './types.js';
 
-/** An emitter for `onEvent`: adds the time (and `defaults`), redacts the rights URL, contains a throwing handler. */
+/**
+ * An emitter for `onEvent`: adds the time (and `defaults`), redacts the rights URL, contains a throwing handler.
+ * An event passed on from another emitter (a token client's, to a player) keeps the time it already has.
+ */
 export function createEmitter(
   onEvent: ((event: ExpressPlayEvent) => void) | undefined,
   log: RedactingLogger,
   defaults: Partial<ExpressPlayEvent> = {},
-): (event: Omit<ExpressPlayEvent, 'time'>) => void {
+): (event: Omit<ExpressPlayEvent, 'time'> & { time?: number }) => void {
   return (event) => {
     if (!onEvent) return;
-    const full: ExpressPlayEvent = { ...defaults, ...event, time: performance.now() };
+    const full: ExpressPlayEvent = { ...defaults, ...event, time: event.time ?? performance.now() };
     if (full.rightsUrl !== undefined) full.rightsUrl = redactTokens(full.rightsUrl);
     try {
       onEvent(full);
