@@ -21,7 +21,16 @@
  * `window.shaka` at run time, so the adapter never bundles a second Shaka.
  */
 import type shaka from 'shaka-player';
-import { createTokenClient, detectDrm, getFairPlayCertificate } from '../browser/index.js';
+import { createTokenClient } from '../browser/index.js';
+import {
+  contentIdFromSkd,
+  getFairPlayCertificate,
+  legacyFairPlayInitData,
+  rightsUrlFromSkd,
+  skdFromInitData,
+  unwrapCkc,
+} from '../browser/fairplay-on-demand.js';
+import { detectDrmWithItsCode } from '../browser/detect-with-code.js';
 import { assertOneKeyPerSession, isKeyIdRequired, sessionKeyIds } from '../browser/key-ids.js';
 import type {
   DetectDrmOptions,
@@ -36,15 +45,10 @@ import type {
 import {
   ClientCode,
   ExpressPlayError,
-  contentIdFromSkd,
   isExpressPlayError,
-  legacyFairPlayInitData,
   parseErrorResponse,
   redactTokens,
-  rightsUrlFromSkd,
-  skdFromInitData,
   tokenFromRightsUrl,
-  unwrapCkc,
 } from '../core/index.js';
 import type { ContentIdStrategy, Drm } from '../core/index.js';
 
@@ -226,7 +230,7 @@ export async function attachExpressPlay(player: Player, options: ShakaExpressPla
     ? options.token
     : createTokenClient({ ...tokenOptions, onEvent: (e) => (tokenOptions.onEvent?.(e), emit(e)) });
   try {
-    const profile = await detectDrm(options.detect);
+    const profile = await detectDrmWithItsCode(options.detect);
     const support = profile.preferred;
     if (!support?.supported || !support.keySystem)
       throw fail(ClientCode.NO_KEY_SYSTEM, 'no supported DRM on this device');

@@ -6,12 +6,18 @@
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError, type Drm } from '../core/errors.js';
-import { contentIdFromSkd, rightsUrlFromSkd } from '../core/fairplay.js';
 import { redactTokens } from '../core/redact.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
-import { playReadyRequest } from './playready.js';
+import { loadPlayReadyCode, playReadyRequest } from './playready-on-demand.js';
 import { clearKeyRequestKeyIds, isKeyIdRequired, severalKeyIdsError } from '../browser/key-ids.js';
-import { createTokenClient, detectDrm, getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
+import { createTokenClient, requestLicense } from '../browser/index.js';
+import {
+  contentIdFromSkd,
+  getFairPlayCertificate,
+  requestCkc,
+  rightsUrlFromSkd,
+} from '../browser/fairplay-on-demand.js';
+import { detectDrmWithItsCode } from '../browser/detect-with-code.js';
 import type {
   DrmProfile,
   ExpressPlayEvent,
@@ -219,7 +225,7 @@ function attach(player: VjsPlayer, options: ExpressPlayPluginOptions): ExpressPl
       });
     },
     // Started now so the source middleware rarely waits for it (it is memoized per page).
-    profile: detectDrm(options.detect),
+    profile: detectDrmWithItsCode(options.detect, options.drm, { playready: loadPlayReadyCode }),
     dispose() {
       if (state.disposed) return;
       state.disposed = true;
