@@ -46,6 +46,7 @@ const BUILD_OUTPUTS = [
   'dist/esm/videojs.js',
   'dist/esm/server.js',
   'dist/umd/expressplay-eme.min.js',
+  'dist/umd/expressplay-eme-shaka.min.js',
 ];
 
 function ensureBuilt() {
