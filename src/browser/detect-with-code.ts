@@ -1,8 +1,8 @@
-// Detection for the player adapters, with the code that only the chosen DRM needs
-// loaded before the profile is answered (FairPlay's, and what an adapter adds, such as
-// Video.js's PlayReady message unwrapping). Such code sits behind import() so that the
-// ESM entries leave it out; the adapters call it synchronously from player callbacks,
-// which this makes safe.
+// Detection for the player adapters, with the code that only the chosen DRM needs.
+// Such code sits behind import() so that the ESM entries leave it out. FairPlay's is
+// loaded before the profile is answered: the adapters call it synchronously from player
+// callbacks. What an adapter adds (Video.js's PlayReady message unwrapping, used only
+// asynchronously) is started then and not waited for: it loads while the manifest does.
 
 import type { Drm } from '../core/errors.js';
 import { detectDrm } from './detect.js';
@@ -18,27 +18,25 @@ function fairPlayLikely(): boolean {
 }
 
 /**
- * {@link detectDrm}; when the DRM the adapter will use (`drm`, else the preferred one)
- * has on-demand code, that code is loaded before the profile is answered. On an Apple
- * browser FairPlay's is fetched while detection runs, so it rarely adds a wait; other
- * devices fetch nothing for DRMs they do not use.
+ * {@link detectDrm}; when the DRM the adapter will use (`drm`, else the preferred one) is
+ * FairPlay, its code is loaded before the profile is answered (on an Apple browser it is
+ * fetched while detection runs, so it rarely adds a wait). When that DRM has a loader in
+ * `prefetch`, the loader is started and not waited for: whoever uses that code awaits it
+ * (and loads again if this attempt failed). Other devices fetch nothing for DRMs they do not use.
  *
- * @throws the loader's error (-9010 when a chunk cannot be fetched), besides detection's.
+ * @throws -9010 when FairPlay's chunk cannot be fetched, besides detection's errors.
  */
 export async function detectDrmWithItsCode(
   options?: DetectDrmOptions,
   drm?: Drm,
-  loaders: Partial<Record<Drm, DrmCodeLoader>> = {},
+  prefetch: Partial<Record<Drm, DrmCodeLoader>> = {},
 ): Promise<DrmProfile> {
-  const load: Partial<Record<Drm, DrmCodeLoader>> = { fairplay: loadFairPlayCode, ...loaders };
-  const early = fairPlayLikely() ? load.fairplay!() : undefined;
+  const early = fairPlayLikely() ? loadFairPlayCode() : undefined;
   // Awaited below when FairPlay is chosen; otherwise a failed early load is nobody's error.
   early?.catch(() => undefined);
   const profile = await detectDrm(options);
   const chosen = drm ? profile[drm] : profile.preferred;
-  if (chosen?.supported) {
-    if (chosen.drm === 'fairplay' && early) await early;
-    else await load[chosen.drm]?.();
-  }
+  if (chosen?.supported && chosen.drm === 'fairplay') await (early ?? loadFairPlayCode());
+  else if (chosen?.supported) prefetch[chosen.drm]?.().catch(() => undefined);
   return profile;
 }

@@ -388,13 +388,14 @@ function keySystemOptions(state: State, load: Load): Record<string, unknown> {
     const common = { signal, timeoutMs, retry: LICENSE_RETRY };
     if (support.drm === 'fairplay') return requestCkc(url, body, { ...common, headers });
     if (support.drm !== 'playready') return requestLicense(url, body, { ...common, drm: support.drm, headers });
-    const pr = playReadyRequest(body);
-    return requestLicense(url, pr.body, {
-      ...common,
-      drm: 'playready',
-      contentType: pr.contentType,
-      headers: { ...pr.headers, ...headers },
-    });
+    return playReadyRequest(body).then((pr) =>
+      requestLicense(url, pr.body, {
+        ...common,
+        drm: 'playready',
+        contentType: pr.contentType,
+        headers: { ...pr.headers, ...headers },
+      }),
+    );
   };
   if (support.drm !== 'fairplay') {
     return {

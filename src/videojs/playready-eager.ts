@@ -6,4 +6,4 @@ import type * as OnDemand from './playready-on-demand.js';
 import { playReadyRequest as request } from './playready.js';
 
 export const loadPlayReadyCode: typeof OnDemand.loadPlayReadyCode = () => Promise.resolve();
-export const playReadyRequest: typeof OnDemand.playReadyRequest = request;
+export const playReadyRequest: typeof OnDemand.playReadyRequest = async (...args) => request(...args);

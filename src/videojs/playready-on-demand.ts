@@ -1,7 +1,8 @@
 // PlayReady's key-message unwrapping (playready.ts), which only PlayReady devices (Edge
-// on Windows) run: loaded with import() when detection picks PlayReady, so the ESM
-// entry leaves it out. `playReadyRequest` is synchronous and needs it loaded already:
-// the adapter's detection (detectDrmWithItsCode with `loadPlayReadyCode`) does that.
+// on Windows) run: loaded with import() so that the ESM entry leaves it out. The
+// adapter's detection starts loading it when it picks PlayReady (detectDrmWithItsCode
+// with `loadPlayReadyCode`), in parallel with the manifest; the first license request
+// waits for it only if it has not arrived yet.
 
 import { onDemand } from '../browser/on-demand.js';
 import type * as PlayReadyModule from './playready.js';
@@ -13,5 +14,7 @@ const playReadyCode = onDemand<PlayReadyCode>('playready', () => import('./playr
 /** Loads PlayReady's code once per page (-9010 when its chunk cannot be fetched). */
 export const loadPlayReadyCode = (): Promise<void> => playReadyCode.load().then(() => undefined);
 
-export const playReadyRequest: PlayReadyCode['playReadyRequest'] = (...args) =>
-  playReadyCode.get().playReadyRequest(...args);
+/** {@link PlayReadyModule.playReadyRequest}, once PlayReady's code is loaded. */
+export const playReadyRequest = async (
+  ...args: Parameters<PlayReadyCode['playReadyRequest']>
+): Promise<ReturnType<PlayReadyCode['playReadyRequest']>> => (await playReadyCode.load()).playReadyRequest(...args);

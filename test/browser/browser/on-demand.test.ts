@@ -44,9 +44,8 @@ describe('code loaded on demand', () => {
     expect(widevine.preferred?.drm).to.equal('widevine');
     expect(fetched(FAIRPLAY_CHUNK), 'FairPlay chunk').to.equal(0);
     expect(fetched(PLAYREADY_CHUNK), 'PlayReady chunk').to.equal(0);
-    // Their synchronous helpers say so rather than answer wrongly.
+    // FairPlay's synchronous helpers say so rather than answer wrongly.
     expect(() => contentIdFromSkd('skd://asset-1')).to.throw(/before it was loaded/);
-    expect(() => playReadyRequest(new Uint8Array(2))).to.throw(/before it was loaded/);
   });
 
   it('FairPlay chosen: its code is loaded once, before the profile is answered', async () => {
@@ -60,15 +59,33 @@ describe('code loaded on demand', () => {
     expect(fetched(FAIRPLAY_CHUNK)).to.equal(1);
   });
 
-  it('PlayReady chosen with an adapter loader: that code is loaded before the profile is answered', async () => {
+  it('PlayReady chosen with an adapter prefetch: started with the profile, not waited for', async () => {
     const { environment } = createEmeDoubles(playReadyDevice());
-    const profile = await detectDrmWithItsCode({ environment, refresh: true }, undefined, {
-      playready: loadPlayReadyCode,
-    });
+    let started = 0;
+    const never = () => {
+      started++;
+      return new Promise<never>(() => undefined);
+    };
+    const profile = await detectDrmWithItsCode({ environment, refresh: true }, undefined, { playready: never });
     expect(profile.preferred?.drm).to.equal('playready');
+    expect(started).to.equal(1);
+    // Not started for a DRM that was not chosen.
+    await detectDrmWithItsCode(
+      { environment: createEmeDoubles(widevineL1Device()).environment, refresh: true },
+      undefined,
+      {
+        playready: never,
+      },
+    );
+    expect(started).to.equal(1);
+  });
+
+  it('PlayReady: the prefetched code serves playReadyRequest, fetched once', async () => {
+    const { environment } = createEmeDoubles(playReadyDevice());
+    await detectDrmWithItsCode({ environment, refresh: true }, undefined, { playready: loadPlayReadyCode });
     // A message that is not PlayReady's XML envelope is sent as it is.
     const raw = new Uint8Array([1, 2, 3, 4]);
-    expect(playReadyRequest(raw).body).to.deep.equal(raw);
+    expect((await playReadyRequest(raw)).body).to.deep.equal(raw);
     expect(fetched(PLAYREADY_CHUNK)).to.equal(1);
   });
 
