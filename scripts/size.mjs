@@ -10,9 +10,12 @@
 // (dist/umd/*.min.js) is measured as built; videojs-contrib-eme's own minified dist is
 // shown for comparison.
 //
-// Two limits, both enforced (exit 1 when either is broken; CI runs this):
+// Two limits (exit 1 when one is broken; CI runs this):
 // - the issue #13 TARGETS: each adapter entry's first download <= 10240 B gzip,
-//   each UMD drop-in <= 16384 B gzip;
+//   each per-player UMD drop-in <= 16384 B gzip (the full drop-in, everything a page
+//   can run for pages that want it, has none). Enforced for every entry that met its
+//   target when the ceilings were last set; the others, listed in the budget file's
+//   `targetsNotMet`, are reported until they meet it (`--enforce-targets`: all of them);
 // - regression CEILINGS in bench/size-budget.json (every entry: its size when the
 //   ceiling was set + 3%). After a deliberate size change:
 //   `npm run size -- --update-ceilings`.
@@ -71,10 +74,11 @@ if (!umdFiles.length) {
   console.error(`size: no ${UMD_DIR}/*.min.js (run \`npm run build\` first)`);
   process.exit(1);
 }
+const FULL_UMD = 'expressplay-eme-full.min.js';
 const UMDS = umdFiles.map((f) => ({
   name: f === 'expressplay-eme.min.js' ? 'UMD drop-in' : `UMD ${f}`,
   file: `${UMD_DIR}/${f}`,
-  target: UMD_TARGET,
+  target: f === FULL_UMD ? undefined : UMD_TARGET,
 }));
 const COMPARE = {
   name: 'videojs-contrib-eme (for comparison)',
@@ -165,8 +169,12 @@ for (const f of [...UMDS, COMPARE]) {
 }
 
 let ceilings = {};
+/** Entries whose target was not met when the ceilings were set: reported, not enforced (unless --enforce-targets). */
+let targetsNotMet = new Set();
 try {
-  ceilings = JSON.parse(await readFile(CEILINGS_FILE, 'utf8')).gzipCeilings ?? {};
+  const budget = JSON.parse(await readFile(CEILINGS_FILE, 'utf8'));
+  ceilings = budget.gzipCeilings ?? {};
+  targetsNotMet = new Set(budget.targetsNotMet ?? []);
 } catch {
   if (!updateCeilings)
     console.warn(`size: ${CEILINGS_FILE} not found: no regression ceilings (create it with --update-ceilings)`);
@@ -181,7 +189,7 @@ const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 const fmt = (b) => `${b} B (${(b / 1024).toFixed(2)} kB)`;
 console.log(
-  `${pad('entry', 38)}${lpad('min', 8)}${lpad('gzip -9', 22)}  ${pad('CI ceiling', 18)}${pad('issue #13 target', 16)}`,
+  `${pad('entry (ESM: first download)', 38)}${lpad('min', 8)}${lpad('gzip -9', 22)}  ${pad('CI ceiling', 18)}${pad('issue #13 target', 16)}`,
 );
 for (const r of rows) {
   const ceiling = r.ceiling == null ? '-' : `${r.ceiling} ${r.underCeiling ? 'ok' : `OVER +${r.gzip - r.ceiling}`}`;
@@ -217,10 +225,12 @@ if (updateCeilings) {
     rows.filter((r) => !r.compare).map((r) => [r.name, Math.ceil(r.gzip * HEADROOM)]),
   );
   const doc = {
-    '//': 'Regression ceilings for `npm run size` (CI fails above them): gzip -9 bytes per entry, each its measured size + 3% when set. The issue #13 targets (adapter entries <= 10240 B, UMD drop-ins <= 16384 B) are fixed in scripts/size.mjs and reported next to these (enforced with --enforce-targets once met). Lower them when the bundles shrink; raise them only on purpose: npm run size -- --update-ceilings',
+    '//': 'Regression ceilings for `npm run size` (CI fails above them): gzip -9 bytes per entry (an ESM entry: its first download), each its measured size + 3% when set. The issue #13 targets (adapter entries <= 10240 B, per-player UMD drop-ins <= 16384 B) are fixed in scripts/size.mjs and enforced too, except for the entries in targetsNotMet (not met when the ceilings were set: reported only; --enforce-targets enforces them as well). Lower the ceilings when the bundles shrink; raise them only on purpose: npm run size -- --update-ceilings',
     measuredAt: new Date().toISOString().slice(0, 10),
     measured: Object.fromEntries(rows.filter((r) => !r.compare).map((r) => [r.name, r.gzip])),
+    measuredWithLazyChunks: Object.fromEntries(rows.filter((r) => r.total).map((r) => [r.name, r.total.gzip])),
     gzipCeilings,
+    targetsNotMet: missed.map((r) => r.name),
   };
   await writeFile(CEILINGS_FILE, JSON.stringify(doc, null, 2) + '\n');
   console.log(`wrote ${CEILINGS_FILE}`);
@@ -228,20 +238,23 @@ if (updateCeilings) {
 }
 
 const over = rows.filter((r) => !r.underCeiling);
-// The issue #13 targets are reported until the bundles reach them (issue #13 is open);
-// `--enforce-targets` makes them fail like the ceilings, which CI will pass once they are met.
-const enforceTargets = process.argv.includes('--enforce-targets');
-const targetLines = missed.map((r) => `issue #13 target: ${r.name} ${r.gzip} B > ${r.target} B`);
+// A target met once stays enforced; one not met yet (listed in the budget file) is reported.
+const enforceAll = process.argv.includes('--enforce-targets');
+const enforced = (r) => enforceAll || !targetsNotMet.has(r.name);
+const targetLine = (r) => `issue #13 target: ${r.name} ${r.gzip} B > ${r.target} B`;
 const failures = [
-  ...(enforceTargets ? targetLines : []),
+  ...missed.filter(enforced).map(targetLine),
   ...over.map((r) => `ceiling (${CEILINGS_FILE}): ${r.name} ${r.gzip} B > ${r.ceiling} B`),
 ];
-if (!enforceTargets && targetLines.length)
-  console.warn(`issue #13 targets NOT MET (reported, not enforced yet):\n  ${targetLines.join('\n  ')}`);
+const reported = missed.filter((r) => !enforced(r)).map(targetLine);
+if (reported.length)
+  console.warn(
+    `issue #13 targets NOT MET (reported, not enforced: targetsNotMet in ${CEILINGS_FILE}):\n  ${reported.join('\n  ')}`,
+  );
 if (failures.length) {
   console.error(`size check failed:\n  ${failures.join('\n  ')}`);
   process.exit(1);
 }
 console.log(
-  `CI ceilings (${CEILINGS_FILE}): all met${enforceTargets || !targetLines.length ? '; issue #13 targets met' : ''}`,
+  `CI ceilings (${CEILINGS_FILE}): all met; issue #13 targets: ${reported.length ? `met except ${reported.length} (reported above)` : 'all met'}`,
 );

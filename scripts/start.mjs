@@ -48,6 +48,7 @@ const BUILD_OUTPUTS = [
   'dist/esm/shaka.js',
   'dist/esm/videojs.js',
   'dist/umd/expressplay-eme.min.js',
+  'dist/umd/expressplay-eme-shaka.min.js',
 ];
 
 function ensureBuilt() {

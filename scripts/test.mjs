@@ -128,7 +128,8 @@ function runBrowser(label, argv, env) {
 }
 
 // The browser tests and the end-to-end tests load the built UMD and ESM files.
-if (!existsSync(join(root, 'dist/umd/expressplay-eme.min.js')) || args.has('--build')) {
+const BUILT = ['dist/umd/expressplay-eme.min.js', 'dist/umd/expressplay-eme-full.min.js'];
+if (BUILT.some((f) => !existsSync(join(root, f))) || args.has('--build')) {
   console.log('[test] building (dist/ is missing)…');
   const b = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', cwd: root });
   if (b.status !== 0) process.exit(b.status ?? 1);

@@ -4,5 +4,5 @@
 // its own player's adapter: `await ExpressPlayEMEHlsjs.attachExpressPlay(hls, options)`.
 // Only what a script-tag page of this player uses (the main drop-in keeps everything).
 export { createTokenClient, detectDrm, getFairPlayCertificate } from './browser/index.js';
-export { ClientCode, ExpressPlayError, isExpressPlayError } from './core/index.js';
+export { catalogEntry, ClientCode, ExpressPlayError, isExpressPlayError, redactTokens } from './core/index.js';
 export { attachExpressPlay, expressPlayErrorOf } from './hlsjs/index.js';

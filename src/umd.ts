@@ -1,12 +1,10 @@
-// The drop-in script: what a page without a bundler needs, on `window.ExpressPlayEME`.
-// The core's back-end-only token request builder and validator (buildTokenRequest,
-// validateTokenParams, serializeTokenParams, the form encoders, …) are left out: a
-// page never builds a token request (its back end does, with `expressplay-eme/server`
-// or the ESM entry '.').
-export * from './core/client-side.js';
-export * from './browser/index.js';
-// Shaka Player: `await ExpressPlayEME.attachExpressPlay(player, options)` (reads window.shaka at run time).
-export { attachExpressPlay, expressPlayErrorOf } from './shaka/index.js';
+// The drop-in script (`dist/umd/expressplay-eme.min.js`, `window.ExpressPlayEME`): the
+// Video.js plugin, registered by itself when video.js was loaded first, with the token
+// client, detection and the typed errors. The other players have drop-ins of their own
+// (`-shaka`, `-hlsjs`, `-dashjs`), so a page pays only for its own player's adapter;
+// `expressplay-eme-full.min.js` is everything a page can run, on the same global.
+export { createTokenClient, detectDrm, getFairPlayCertificate } from './browser/index.js';
+export { catalogEntry, ClientCode, ExpressPlayError, isExpressPlayError, redactTokens } from './core/index.js';
 // Video.js: `ExpressPlayEME.registerExpressPlay(videojs)`, and done here already when video.js was loaded first.
 export { registerExpressPlay } from './videojs/index.js';
 import { autoRegisterExpressPlay } from './videojs/index.js';

@@ -6,12 +6,10 @@
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
 import type { Drm } from '../core/errors.js';
-import { contentIdFromSkd } from '../core/fairplay.js';
 import type { ContentIdStrategy } from '../core/fairplay.js';
-import { getFairPlayCertificate } from './certificate.js';
-import { detectDrm } from './detect.js';
 import { createEmitter } from './events.js';
-import { requestCkc } from './fairplay.js';
+import { detectDrmWithItsCode } from './detect-with-code.js';
+import { contentIdFromSkd, getFairPlayCertificate, requestCkc } from './fairplay-on-demand.js';
 import { requestLicense } from './license.js';
 import { createLogger } from './log.js';
 import { ContentLoad } from './content-load.js';
@@ -101,7 +99,7 @@ export class AdapterCore {
     const owned = typeof (options.token as TokenClient).getRightsUrl !== 'function';
     const client = owned ? createTokenClient(options.token as TokenClientOptions) : (options.token as TokenClient);
     try {
-      const profile = await detectDrm(options.detect);
+      const profile = await detectDrmWithItsCode(options.detect);
       const support = profile.preferred;
       if (!support?.supported || !support.keySystem)
         throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { details: 'no supported DRM on this device' });

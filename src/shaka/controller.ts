@@ -9,16 +9,13 @@ import { ListenerList } from '../browser/listeners.js';
 import type { RightsInfo } from '../browser/types.js';
 import type { ContentLoad } from '../browser/content-load.js';
 import {
-  ClientCode,
-  ExpressPlayError,
   contentIdFromSkd,
-  isExpressPlayError,
   legacyFairPlayInitData,
   rightsUrlFromSkd,
   skdFromInitData,
-  tokenFromRightsUrl,
   unwrapCkc,
-} from '../core/index.js';
+} from '../browser/fairplay-on-demand.js';
+import { ClientCode, ExpressPlayError, isExpressPlayError, tokenFromRightsUrl } from '../core/index.js';
 import type { ContentIdStrategy, Drm } from '../core/index.js';
 import { ShakaDrmConfig } from './drm-config.js';
 import type { ShakaEvents } from './events.js';

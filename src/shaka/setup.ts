@@ -2,8 +2,8 @@
 // one the adapter owns whose events also reach the player), detection, the
 // FairPlay certificate, and the token context of a content on this device.
 
-import { getFairPlayCertificate } from '../browser/certificate.js';
-import { detectDrm } from '../browser/detect.js';
+import { getFairPlayCertificate } from '../browser/fairplay-on-demand.js';
+import { detectDrmWithItsCode } from '../browser/detect-with-code.js';
 import { createTokenClient } from '../browser/token-client.js';
 import type {
   DetectDrmOptions,
@@ -51,7 +51,7 @@ export async function detectDevice(
   options: { detect?: DetectDrmOptions; fairplay?: { certificate: string | ArrayBuffer | Uint8Array } },
   events: ShakaEvents,
 ): Promise<ShakaDevice> {
-  const profile = await detectDrm(options.detect);
+  const profile = await detectDrmWithItsCode(options.detect);
   const support = profile.preferred;
   if (!support?.supported || !support.keySystem)
     throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, { details: 'no supported DRM on this device' });

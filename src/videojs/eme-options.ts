@@ -5,9 +5,10 @@
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, type Drm } from '../core/errors.js';
 import { clearKeyRequestKeyIds, severalKeyIdsError } from '../browser/key-ids.js';
-import { getFairPlayCertificate, requestCkc, requestLicense } from '../browser/index.js';
+import { requestLicense } from '../browser/license.js';
+import { getFairPlayCertificate, requestCkc } from '../browser/fairplay-on-demand.js';
 import { asError } from './errors.js';
-import { playReadyRequest } from './playready.js';
+import { playReadyRequest } from './playready-on-demand.js';
 import type { Emit, SourceLoad } from './source-load.js';
 import type { ExpressPlayPluginOptions } from './types.js';
 
@@ -41,13 +42,14 @@ export function keySystemOptions(host: EmeHost, load: SourceLoad): Record<string
     const common = { signal, timeoutMs, retry: LICENSE_RETRY };
     if (support.drm === 'fairplay') return requestCkc(url, body, { ...common, headers });
     if (support.drm !== 'playready') return requestLicense(url, body, { ...common, drm: support.drm, headers });
-    const pr = playReadyRequest(body);
-    return requestLicense(url, pr.body, {
-      ...common,
-      drm: 'playready',
-      contentType: pr.contentType,
-      headers: { ...pr.headers, ...headers },
-    });
+    return playReadyRequest(body).then((pr) =>
+      requestLicense(url, pr.body, {
+        ...common,
+        drm: 'playready',
+        contentType: pr.contentType,
+        headers: { ...pr.headers, ...headers },
+      }),
+    );
   };
   if (support.drm !== 'fairplay') {
     return {

@@ -5,7 +5,9 @@
 import { ClientCode } from '../core/catalog.js';
 import { bytesToHex, toBytes } from '../core/encoding.js';
 import { ExpressPlayError } from '../core/errors.js';
-import { createTokenClient, detectDrm } from '../browser/index.js';
+import { createTokenClient } from '../browser/token-client.js';
+import { detectDrmWithItsCode } from '../browser/detect-with-code.js';
+import { loadPlayReadyCode } from './playready-on-demand.js';
 import { createEmitter } from '../browser/events.js';
 import { createLogger } from '../browser/log.js';
 import type { DrmProfile, TokenClient } from '../browser/types.js';
@@ -68,7 +70,7 @@ export class PluginState implements EmeHost {
       // Fields on the event object and the payload as the listener's second argument.
       if (!this.disposed && !player.isDisposed()) player.trigger({ ...event }, event);
     }, createLogger(undefined));
-    this.profile = detectDrm(options.detect);
+    this.profile = detectDrmWithItsCode(options.detect, options.drm, { playready: loadPlayReadyCode });
     this.profile.then(
       (profile) => this.emit({ type: 'expressplay:detected', profile, durationMs: profile.durationMs }),
       () => undefined,

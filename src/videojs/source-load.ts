@@ -6,7 +6,8 @@
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, type Drm } from '../core/errors.js';
-import { contentIdFromSkd, rightsUrlFromSkd, type ContentIdStrategy } from '../core/fairplay.js';
+import type { ContentIdStrategy } from '../core/fairplay.js';
+import { contentIdFromSkd, rightsUrlFromSkd } from '../browser/fairplay-on-demand.js';
 import { ContentLoad } from '../browser/content-load.js';
 import { isKeyIdRequired } from '../browser/key-ids.js';
 import type { ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';

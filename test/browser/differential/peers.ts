@@ -1,6 +1,6 @@
 // What the differential tests compare with, loaded into the page the way users load
-// them: Shaka Player's compiled UMD (window.shaka) and our built drop-in
-// (window.ExpressPlayEME) with script tags; and byte helpers written here, not taken
+// them: Shaka Player's compiled UMD (window.shaka) and our built full drop-in
+// (window.ExpressPlayEME, with every page-side helper) with script tags; and byte helpers written here, not taken
 // from either side.
 import type shakaNs from 'shaka-player';
 import * as sources from '../../../src/index.js';
@@ -18,7 +18,7 @@ export const NUM_RUNS = 300;
 
 export async function loadDifferentialPeers(): Promise<{ shaka: Shaka; dropIn: Implementation }> {
   await loadScript('/node_modules/shaka-player/dist/shaka-player.compiled.js');
-  await loadScript('/dist/umd/expressplay-eme.min.js');
+  await loadScript('/dist/umd/expressplay-eme-full.min.js');
   const w = window as unknown as { shaka: Shaka; ExpressPlayEME: Implementation };
   return { shaka: w.shaka, dropIn: w.ExpressPlayEME };
 }

@@ -9,7 +9,8 @@ import type { DrmProfile, EmeEnvironment, KeySystemSupport } from '../../../src/
 import type { Drm } from '../../../src/core/errors.js';
 import { keySystemFor } from '../../../src/videojs/key-system.js';
 import { createEmeDoubles, routeKeySystemsToDoubles, type DoubleKeySystem } from '../support/eme-doubles.js';
-import { createPlayer, recordEvents, tokenOptions, useVideoJsFixture, waitFor } from './helpers.js';
+import { createPlayer, recordEvents, tokenOptions, useVideoJsFixture } from './helpers.js';
+import { waitFor } from '../support/helpers.js';
 
 const DRMS: readonly Drm[] = ['widevine', 'playready', 'fairplay', 'clearkey'];
 

@@ -54,6 +54,7 @@ declare function videojs(id: string): { expressplay(options: ExpressPlayPluginOp
 /** Shaka Player's compiled build sets window.shaka. */
 declare const shaka: typeof import('shaka-player').default;
 /** The per-player drop-ins and the players' own script-tag globals. */
+declare const ExpressPlayEMEShaka: typeof import('expressplay-eme/umd/shaka');
 declare const ExpressPlayEMEHlsjs: typeof import('expressplay-eme/umd/hlsjs');
 declare const ExpressPlayEMEDashjs: typeof import('expressplay-eme/umd/dashjs');
 declare const Hls: typeof import('hls.js').default;
@@ -95,6 +96,7 @@ function typeCheckExamples(label: string, examples: readonly Example[]): void {
             'expressplay-eme/umd': [rel('src/umd.ts')],
             'expressplay-eme/hlsjs': [rel('src/hlsjs/index.ts')],
             'expressplay-eme/dashjs': [rel('src/dashjs/index.ts')],
+            'expressplay-eme/umd/shaka': [rel('src/umd-shaka.ts')],
             'expressplay-eme/umd/hlsjs': [rel('src/umd-hlsjs.ts')],
             'expressplay-eme/umd/dashjs': [rel('src/umd-dashjs.ts')],
           },
@@ -132,7 +134,7 @@ test('README: the TypeScript examples and the script-tag example type-check agai
     assert.ok(dropIn, 'the script-tag example loads the drop-in');
     assert.match(
       dropIn,
-      /\/dist\/umd\/expressplay-eme(-hlsjs|-dashjs)?\.min\.js$/,
+      /\/dist\/umd\/expressplay-eme(-shaka|-hlsjs|-dashjs|-full)?\.min\.js$/,
       'the drop-in path is one the package ships',
     );
     const shipped = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
