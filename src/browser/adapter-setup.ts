@@ -223,13 +223,18 @@ export class AdapterCore {
    * whose load the player left waits for the next load of the same content (the
    * player may reuse its key session there) and never settles otherwise:
    * nothing is sent with another content's token, and nothing is reported.
+   * `dropped`, aborted when the player gave the request up (its key session closed):
+   * then nothing more is sent and it rejects with -9012, not reported.
    */
   async license(
     loadFor: () => ContentLoad,
     challenge: Uint8Array,
     headers: Record<string, string> = {},
+    dropped?: AbortSignal,
   ): Promise<Uint8Array> {
     for (;;) {
+      if (dropped?.aborted)
+        throw new ExpressPlayError(ClientCode.ABORTED, { details: 'the player dropped this request', drm: this.drm });
       let load: ContentLoad | undefined;
       try {
         load = loadFor();
@@ -237,9 +242,27 @@ export class AdapterCore {
       } catch (err) {
         if (!load?.signal.aborted) throw this.report(err, load?.context.contentId);
       }
-      const { contentId } = load.context;
-      await new Promise<void>((wake) => this.parked.set(contentId, [...(this.parked.get(contentId) ?? []), wake]));
+      await this.park(load.context.contentId, dropped);
     }
+  }
+
+  /** Waits for the next load of `contentId` (or for `dropped`, which takes the request off the list). */
+  private park(contentId: string, dropped: AbortSignal | undefined): Promise<void> {
+    if (dropped?.aborted) return Promise.resolve();
+    return new Promise<void>((resume) => {
+      const wake = () => {
+        dropped?.removeEventListener('abort', leave);
+        resume();
+      };
+      const leave = () => {
+        const rest = (this.parked.get(contentId) ?? []).filter((w) => w !== wake);
+        if (rest.length) this.parked.set(contentId, rest);
+        else this.parked.delete(contentId);
+        resume();
+      };
+      this.parked.set(contentId, [...(this.parked.get(contentId) ?? []), wake]);
+      dropped?.addEventListener('abort', leave, { once: true });
+    });
   }
 
   private async licenseOnce(

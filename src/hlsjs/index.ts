@@ -24,6 +24,7 @@ import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup
 import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
 import type { ExpressPlayEvent } from '../browser/types.js';
+import { KeySessionWatch, type KeyContext } from './key-session.js';
 import { bytesToBase64Url, ClientCode, ExpressPlayError, isExpressPlayError, utf8Encode } from '../core/index.js';
 
 /** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
@@ -37,8 +38,6 @@ type EmeConfig = Pick<
   HlsConfig,
   'emeEnabled' | 'drmSystems' | 'drmSystemOptions' | 'licenseXhrSetup' | 'licenseResponseCallback'
 >;
-type XhrSetup = NonNullable<HlsConfig['licenseXhrSetup']>;
-type KeyContext = Parameters<XhrSetup>[2];
 
 /** Options of the hls.js {@link attachExpressPlay}. */
 export type HlsExpressPlayOptions = AdapterOptions;
@@ -130,6 +129,9 @@ const clearKeyInitData: GenerateRequest = (initDataType, initData, keyContext) =
   };
 };
 
+/** A promise that never settles: hls.js then neither sends its XHR nor reports anything. */
+const never = (): Promise<never> => new Promise<never>(() => undefined);
+
 /** The adapter's state for one `Hls` instance and its hooks. */
 class HlsHooks {
   private readonly handoff = new LicenseHandoff();
@@ -205,15 +207,21 @@ class HlsHooks {
     if (keyId && load) this.keyLoads.set(bytesToBase64Url(keyId), load);
   }
 
-  /** Gets the license (refresh once) and opens hls.js's XHR on it; a failure goes to `fail()` and the XHR is never sent. */
+  /**
+   * Gets the license (refresh once) and opens hls.js's XHR on it; a failure goes to `fail()`
+   * and the XHR is never sent. Once hls.js has dropped the key session (it left the source)
+   * nothing more is sent, nothing is reported, and the XHR is never opened: its answer
+   * would reach a closed session, which hls.js treats as fatal.
+   */
   private licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
     let attempt = this.attempts.get(challenge);
     if (!attempt) {
+      const session = new KeySessionWatch(keyContext);
       attempt = this.core
-        .license(() => this.loadFor(keyContext), challenge)
+        .license(() => this.loadFor(keyContext, session), challenge, {}, session.signal)
         .then(
-          (license) => this.handoff.create(license),
-          (err: unknown) => this.fail(err),
+          (license) => (session.dropped ? never() : this.handoff.create(license)),
+          (err: unknown) => (session.dropped ? never() : this.fail(err)),
         );
       this.attempts.set(challenge, attempt);
     }
@@ -226,9 +234,11 @@ class HlsHooks {
   /**
    * The load of the session's key (see `AdapterCore.loadOwning`); a key no fragment
    * asked for (e.g. from init data only): the current load; for FairPlay without an
-   * app content id, one made from the key's `skd://` URI.
+   * app content id, one made from the key's `skd://` URI. A session hls.js dropped has none (-9012).
    */
-  private loadFor(keyContext: KeyContext): ContentLoad {
+  private loadFor(keyContext: KeyContext, session: KeySessionWatch): ContentLoad {
+    if (session.dropped)
+      throw new ExpressPlayError(ClientCode.ABORTED, { details: 'hls.js closed this key session', drm: this.core.drm });
     const keyId = keyContext.decryptdata?.keyId;
     const owner = keyId ? this.keyLoads.get(bytesToBase64Url(keyId)) : undefined;
     if (owner) return this.core.loadOwning(owner);
@@ -259,7 +269,7 @@ class HlsHooks {
       } as unknown as ErrorData;
       this.hls.trigger(ERROR, data);
     }
-    return new Promise<never>(() => undefined);
+    return never();
   }
 
   private onError(_event: Events.ERROR, data: ErrorData): void {
