@@ -25,7 +25,15 @@ import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
 import type { ExpressPlayEvent } from '../browser/types.js';
 import { KeySessionWatch, type KeyContext } from './key-session.js';
-import { bytesToBase64Url, ClientCode, ExpressPlayError, isExpressPlayError, utf8Encode } from '../core/index.js';
+import {
+  bytesToBase64Url,
+  bytesToHex,
+  ClientCode,
+  ExpressPlayError,
+  isExpressPlayError,
+  toBytes,
+  utf8Encode,
+} from '../core/index.js';
 
 /** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
 const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
@@ -142,6 +150,10 @@ class HlsHooks {
    * session, and ask for its license, after the player moved on to another source.
    */
   private readonly keyLoads = new Map<string, ContentLoad>();
+  /** The last status of each key (hex): a status is reported when it changes. */
+  private readonly keyStatuses = new Map<string, string>();
+  /** The `keystatuseschange` listener on each key session the adapter watches. */
+  private readonly statusListeners = new Map<MediaKeySession, () => void>();
   private readonly saved: EmeConfig;
   private certificateUrl: string | undefined;
   private detached = false;
@@ -197,6 +209,7 @@ class HlsHooks {
   }
 
   private onManifestLoading(_event: Events.MANIFEST_LOADING, data: ManifestLoadingData): void {
+    this.keyStatuses.clear();
     this.core.beginLoad(data.url);
   }
 
@@ -217,6 +230,7 @@ class HlsHooks {
     let attempt = this.attempts.get(challenge);
     if (!attempt) {
       const session = new KeySessionWatch(keyContext);
+      this.watchKeyStatuses(keyContext);
       attempt = this.core
         .license(() => this.loadFor(keyContext, session), challenge, {}, session.signal)
         .then(
@@ -229,6 +243,38 @@ class HlsHooks {
       xhr.open('GET', url, true);
       xhr.addEventListener('loadend', () => this.handoff.revoke(url), { once: true });
     });
+  }
+
+  /**
+   * Reports each key's status change in the session as `expressplay:keystatus` (hls.js has
+   * no event of its own for them), with the content of the key's load, until the session
+   * closes or the adapter is detached.
+   */
+  private watchKeyStatuses(keyContext: KeyContext): void {
+    const session = keyContext.mediaKeysSession as MediaKeySession | undefined;
+    if (!session || this.statusListeners.has(session)) return;
+    const keyId = keyContext.decryptdata?.keyId;
+    const contentId = () =>
+      ((keyId && this.keyLoads.get(bytesToBase64Url(keyId))) || this.core.load)?.context.contentId;
+    const onChange = () =>
+      session.keyStatuses.forEach((status, id) => {
+        const hex = bytesToHex(toBytes(id));
+        if (this.keyStatuses.get(hex) === status) return;
+        this.keyStatuses.set(hex, status);
+        this.core.emit({
+          type: 'expressplay:keystatus',
+          drm: this.core.drm,
+          contentId: contentId(),
+          keyStatus: { keyId: hex, status },
+        });
+      });
+    session.addEventListener('keystatuseschange', onChange);
+    this.statusListeners.set(session, onChange);
+    const stop = () => {
+      session.removeEventListener('keystatuseschange', onChange);
+      this.statusListeners.delete(session);
+    };
+    session.closed.then(stop, stop);
   }
 
   /**
@@ -288,6 +334,8 @@ class HlsHooks {
     if (this.hls.config) Object.assign(this.hls.config, this.saved);
     this.handoff.revokeAll();
     this.keyLoads.clear();
+    for (const [session, onChange] of this.statusListeners) session.removeEventListener('keystatuseschange', onChange);
+    this.statusListeners.clear();
     this.core.close();
   }
 }
