@@ -233,8 +233,7 @@ export class AdapterCore {
     dropped?: AbortSignal,
   ): Promise<Uint8Array> {
     for (;;) {
-      if (dropped?.aborted)
-        throw new ExpressPlayError(ClientCode.ABORTED, { details: 'the player dropped this request', drm: this.drm });
+      if (dropped?.aborted) throw new ExpressPlayError(ClientCode.ABORTED, { drm: this.drm });
       let load: ContentLoad | undefined;
       try {
         load = loadFor();
@@ -246,22 +245,12 @@ export class AdapterCore {
     }
   }
 
-  /** Waits for the next load of `contentId` (or for `dropped`, which takes the request off the list). */
+  /** Waits for the next load of `contentId`, or for `dropped`. */
   private park(contentId: string, dropped: AbortSignal | undefined): Promise<void> {
-    if (dropped?.aborted) return Promise.resolve();
-    return new Promise<void>((resume) => {
-      const wake = () => {
-        dropped?.removeEventListener('abort', leave);
-        resume();
-      };
-      const leave = () => {
-        const rest = (this.parked.get(contentId) ?? []).filter((w) => w !== wake);
-        if (rest.length) this.parked.set(contentId, rest);
-        else this.parked.delete(contentId);
-        resume();
-      };
+    return new Promise<void>((wake) => {
       this.parked.set(contentId, [...(this.parked.get(contentId) ?? []), wake]);
-      dropped?.addEventListener('abort', leave, { once: true });
+      if (dropped?.aborted) wake();
+      dropped?.addEventListener('abort', () => wake());
     });
   }
 

@@ -24,7 +24,7 @@ import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup
 import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
 import type { ExpressPlayEvent } from '../browser/types.js';
-import { KeySessionWatch, type KeyContext } from './key-session.js';
+import { watchKeySession, type KeyContext, type KeySessionWatch } from './key-session.js';
 import {
   bytesToBase64Url,
   bytesToHex,
@@ -152,8 +152,8 @@ class HlsHooks {
   private readonly keyLoads = new Map<string, ContentLoad>();
   /** The last status of each key (hex): a status is reported when it changes. */
   private readonly keyStatuses = new Map<string, string>();
-  /** The `keystatuseschange` listener on each key session the adapter watches. */
-  private readonly statusListeners = new Map<MediaKeySession, () => void>();
+  /** Aborted by `detach()`: the key sessions' listeners go. */
+  private readonly detaching = new AbortController();
   private readonly saved: EmeConfig;
   private certificateUrl: string | undefined;
   private detached = false;
@@ -229,13 +229,16 @@ class HlsHooks {
   private licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
     let attempt = this.attempts.get(challenge);
     if (!attempt) {
-      const session = new KeySessionWatch(keyContext);
-      this.watchKeyStatuses(keyContext);
+      const session = watchKeySession(
+        keyContext,
+        (statuses) => this.onKeyStatuses(keyContext, statuses),
+        this.detaching.signal,
+      );
       attempt = this.core
         .license(() => this.loadFor(keyContext, session), challenge, {}, session.signal)
         .then(
-          (license) => (session.dropped ? never() : this.handoff.create(license)),
-          (err: unknown) => (session.dropped ? never() : this.fail(err)),
+          (license) => (session.dropped() ? never() : this.handoff.create(license)),
+          (err: unknown) => (session.dropped() ? never() : this.fail(err)),
         );
       this.attempts.set(challenge, attempt);
     }
@@ -245,36 +248,21 @@ class HlsHooks {
     });
   }
 
-  /**
-   * Reports each key's status change in the session as `expressplay:keystatus` (hls.js has
-   * no event of its own for them), with the content of the key's load, until the session
-   * closes or the adapter is detached.
-   */
-  private watchKeyStatuses(keyContext: KeyContext): void {
-    const session = keyContext.mediaKeysSession as MediaKeySession | undefined;
-    if (!session || this.statusListeners.has(session)) return;
+  /** Each key whose status changed, as `expressplay:keystatus`, with the content of the key's load. */
+  private onKeyStatuses(keyContext: KeyContext, statuses: MediaKeyStatusMap): void {
     const keyId = keyContext.decryptdata?.keyId;
-    const contentId = () =>
-      ((keyId && this.keyLoads.get(bytesToBase64Url(keyId))) || this.core.load)?.context.contentId;
-    const onChange = () =>
-      session.keyStatuses.forEach((status, id) => {
-        const hex = bytesToHex(toBytes(id));
-        if (this.keyStatuses.get(hex) === status) return;
-        this.keyStatuses.set(hex, status);
-        this.core.emit({
-          type: 'expressplay:keystatus',
-          drm: this.core.drm,
-          contentId: contentId(),
-          keyStatus: { keyId: hex, status },
-        });
+    const load = (keyId && this.keyLoads.get(bytesToBase64Url(keyId))) || this.core.load;
+    statuses.forEach((status, id) => {
+      const hex = bytesToHex(toBytes(id));
+      if (this.keyStatuses.get(hex) === status) return;
+      this.keyStatuses.set(hex, status);
+      this.core.emit({
+        type: 'expressplay:keystatus',
+        drm: this.core.drm,
+        contentId: load?.context.contentId,
+        keyStatus: { keyId: hex, status },
       });
-    session.addEventListener('keystatuseschange', onChange);
-    this.statusListeners.set(session, onChange);
-    const stop = () => {
-      session.removeEventListener('keystatuseschange', onChange);
-      this.statusListeners.delete(session);
-    };
-    session.closed.then(stop, stop);
+    });
   }
 
   /**
@@ -283,8 +271,7 @@ class HlsHooks {
    * app content id, one made from the key's `skd://` URI. A session hls.js dropped has none (-9012).
    */
   private loadFor(keyContext: KeyContext, session: KeySessionWatch): ContentLoad {
-    if (session.dropped)
-      throw new ExpressPlayError(ClientCode.ABORTED, { details: 'hls.js closed this key session', drm: this.core.drm });
+    if (session.dropped()) throw new ExpressPlayError(ClientCode.ABORTED, { drm: this.core.drm });
     const keyId = keyContext.decryptdata?.keyId;
     const owner = keyId ? this.keyLoads.get(bytesToBase64Url(keyId)) : undefined;
     if (owner) return this.core.loadOwning(owner);
@@ -334,8 +321,7 @@ class HlsHooks {
     if (this.hls.config) Object.assign(this.hls.config, this.saved);
     this.handoff.revokeAll();
     this.keyLoads.clear();
-    for (const [session, onChange] of this.statusListeners) session.removeEventListener('keystatuseschange', onChange);
-    this.statusListeners.clear();
+    this.detaching.abort();
     this.core.close();
   }
 }
