@@ -221,13 +221,17 @@ export class AdapterCore {
    * whose load the player left waits for the next load of the same content (the
    * player may reuse its key session there) and never settles otherwise:
    * nothing is sent with another content's token, and nothing is reported.
+   * `dropped`, aborted when the player gave the request up (its key session closed):
+   * then nothing more is sent and it rejects with -9012, not reported.
    */
   async license(
     loadFor: () => ContentLoad,
     challenge: Uint8Array,
     headers: Record<string, string> = {},
+    dropped?: AbortSignal,
   ): Promise<Uint8Array> {
     for (;;) {
+      if (dropped?.aborted) throw new ExpressPlayError(ClientCode.ABORTED, { drm: this.drm });
       let load: ContentLoad | undefined;
       try {
         load = loadFor();
@@ -235,9 +239,17 @@ export class AdapterCore {
       } catch (err) {
         if (!load?.signal.aborted) throw this.report(err, load?.context.contentId);
       }
-      const { contentId } = load.context;
-      await new Promise<void>((wake) => this.parked.set(contentId, [...(this.parked.get(contentId) ?? []), wake]));
+      await this.park(load.context.contentId, dropped);
     }
+  }
+
+  /** Waits for the next load of `contentId`, or for `dropped`. */
+  private park(contentId: string, dropped: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((wake) => {
+      this.parked.set(contentId, [...(this.parked.get(contentId) ?? []), wake]);
+      if (dropped?.aborted) wake();
+      dropped?.addEventListener('abort', () => wake());
+    });
   }
 
   private async licenseOnce(

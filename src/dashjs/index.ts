@@ -17,18 +17,28 @@
  * documented hook for license requests: its request interceptors do not see
  * them) and its event bus. Only types are imported from dashjs.
  */
-import type { LicenseRequest, LicenseResponse, MediaPlayerClass, ProtectionData } from 'dashjs';
+import type { LicenseRequest, LicenseResponse, MediaPlayerClass, ProtectionData, SessionToken } from 'dashjs';
 import { AdapterCore } from '../browser/adapter-setup.js';
 import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup.js';
 import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
 import type { ExpressPlayEvent } from '../browser/types.js';
-import { bytesToBase64, ClientCode, ExpressPlayError, isExpressPlayError, toBytes, utf8Encode } from '../core/index.js';
+import {
+  bytesToBase64,
+  bytesToHex,
+  ClientCode,
+  ExpressPlayError,
+  isExpressPlayError,
+  toBytes,
+  utf8Encode,
+} from '../core/index.js';
 
 /** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
 const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
 const MANIFEST_LOADING_STARTED = 'manifestLoadingStarted';
 const ERROR = 'error';
+const KEY_SESSION_CREATED = 'public_keySessionCreated';
+const KEY_STATUSES_CHANGED = 'public_keyStatusesChanged';
 
 /** Options of the dash.js {@link attachExpressPlay}. */
 export type DashExpressPlayOptions = AdapterOptions;
@@ -119,10 +129,27 @@ function sourceOf(player: Player): string | undefined {
   }
 }
 
+/** A key session dash.js opened: the load it was opened under, and whether dash.js has closed it. */
+interface SessionRecord {
+  readonly load: ContentLoad | undefined;
+  readonly closed: AbortSignal;
+}
+
+/** A promise that never settles: dash.js then neither sends its XHR nor retries. */
+const never = (): Promise<never> => new Promise<never>(() => undefined);
+
 /** The adapter's state for one player and its hooks. */
 class DashHooks {
   private readonly handoff = new LicenseHandoff();
   private detached = false;
+  /**
+   * Key sessions by session id: a license request is routed by its session, not by the
+   * load that is current when it comes (dash.js may keep sessions across sources, and
+   * a session's message may come after the player moved on).
+   */
+  private readonly sessions = new Map<string, SessionRecord>();
+  /** The last status of each key (hex): a status is reported when it changes. */
+  private readonly keyStatuses = new Map<string, string>();
   private readonly requestFilter = (request: LicenseRequest): Promise<void> => this.onLicenseRequest(request);
   private readonly responseFilter = (response: LicenseResponse): Promise<void> => {
     this.handoff.revoke(response.url);
@@ -149,6 +176,8 @@ class DashHooks {
     player.registerLicenseResponseFilter(this.responseFilter);
     player.on(MANIFEST_LOADING_STARTED, this.onManifestLoading, this);
     player.on(ERROR, this.onError, this);
+    player.on(KEY_SESSION_CREATED, this.onSessionCreated, this);
+    player.on(KEY_STATUSES_CHANGED, this.onKeyStatuses, this);
     // Attached after attachSource(): this load's content still gets its token now.
     const source = sourceOf(player);
     if (source !== undefined) this.onManifestLoading({ request: { url: source } });
@@ -156,30 +185,77 @@ class DashHooks {
   }
 
   private onManifestLoading(event: { request?: { url?: string } }): void {
+    this.keyStatuses.clear();
     const error = this.core.beginLoad(event.request?.url ?? sourceOf(this.player) ?? '');
     if (error) this.fail(error);
+  }
+
+  /** dash.js opened a key session: it belongs to the current load, and is watched until closed. */
+  private onSessionCreated(event: { data?: SessionToken | null }): void {
+    const token = event.data;
+    const sessionId = token?.getSessionId();
+    if (!token || !sessionId) return;
+    const closed = new AbortController();
+    const gone = () => {
+      closed.abort();
+      if (this.sessions.get(sessionId)?.closed === closed.signal) this.sessions.delete(sessionId);
+    };
+    (token.session as MediaKeySession | undefined)?.closed.then(gone, gone);
+    this.sessions.set(sessionId, { load: this.core.load, closed: closed.signal });
+  }
+
+  /** Each key whose status changed, as `expressplay:keystatus`, with the content of its session's load. */
+  private onKeyStatuses(event: { data?: SessionToken | null }): void {
+    const token = event.data;
+    const statuses = token?.getKeyStatuses();
+    if (!token || !statuses) return;
+    const contentId = (this.sessions.get(token.getSessionId())?.load ?? this.core.load)?.context.contentId;
+    statuses.forEach((status, keyId) => {
+      const hex = bytesToHex(toBytes(keyId));
+      if (this.keyStatuses.get(hex) === status) return;
+      this.keyStatuses.set(hex, status);
+      this.core.emit({
+        type: 'expressplay:keystatus',
+        drm: this.core.drm,
+        contentId,
+        keyStatus: { keyId: hex, status },
+      });
+    });
   }
 
   /**
    * Fetches the license (refresh once) and points dash.js's XHR at it. A failed
    * request is reported as dash.js's `error` and not sent: the filter's promise
-   * never settles (dash.js would resend a refused token on its own retries).
+   * never settles (dash.js would resend a refused token on its own retries). A
+   * request of a session dash.js has closed is not sent, not reported, and never settles.
    */
   private async onLicenseRequest(request: LicenseRequest): Promise<void> {
+    const session = request.sessionId ? this.sessions.get(request.sessionId) : undefined;
     try {
-      const license = await this.core.license(() => this.currentLoad(), bodyOf(request.data), request.headers);
+      const license = await this.core.license(
+        () => this.loadFor(session),
+        bodyOf(request.data),
+        request.headers,
+        session?.closed,
+      );
+      if (session?.closed.aborted) return never();
       request.url = this.handoff.create(license);
       request.method = 'GET';
       request.headers = {};
       request.withCredentials = false;
     } catch (err) {
-      this.fail(err);
-      return new Promise<never>(() => undefined);
+      if (!session?.closed.aborted) this.fail(err);
+      return never();
     }
   }
 
-  /** The current load; dash.js needs the app's content id (FairPlay included: its SPC does not carry the skd URI). */
-  private currentLoad(): ContentLoad {
+  /**
+   * The load of the request's session (see `AdapterCore.loadOwning`), else the current
+   * one; dash.js needs the app's content id (FairPlay included: its SPC does not carry
+   * the skd URI).
+   */
+  private loadFor(session: SessionRecord | undefined): ContentLoad {
+    if (session?.load) return this.core.loadOwning(session.load);
     const { load } = this.core;
     if (load) return load;
     throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
@@ -208,8 +284,11 @@ class DashHooks {
     player.unregisterLicenseResponseFilter(this.responseFilter);
     player.off(MANIFEST_LOADING_STARTED, this.onManifestLoading, this);
     player.off(ERROR, this.onError, this);
+    player.off(KEY_SESSION_CREATED, this.onSessionCreated, this);
+    player.off(KEY_STATUSES_CHANGED, this.onKeyStatuses, this);
     player.setProtectionData({});
     this.handoff.revokeAll();
+    this.sessions.clear();
     this.core.close();
   }
 }

@@ -24,7 +24,16 @@ import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup
 import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
 import type { ExpressPlayEvent } from '../browser/types.js';
-import { bytesToBase64Url, ClientCode, ExpressPlayError, isExpressPlayError, utf8Encode } from '../core/index.js';
+import { watchKeySession, type KeyContext, type KeySessionWatch } from './key-session.js';
+import {
+  bytesToBase64Url,
+  bytesToHex,
+  ClientCode,
+  ExpressPlayError,
+  isExpressPlayError,
+  toBytes,
+  utf8Encode,
+} from '../core/index.js';
 
 /** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
 const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
@@ -37,8 +46,6 @@ type EmeConfig = Pick<
   HlsConfig,
   'emeEnabled' | 'drmSystems' | 'drmSystemOptions' | 'licenseXhrSetup' | 'licenseResponseCallback'
 >;
-type XhrSetup = NonNullable<HlsConfig['licenseXhrSetup']>;
-type KeyContext = Parameters<XhrSetup>[2];
 
 /** Options of the hls.js {@link attachExpressPlay}. */
 export type HlsExpressPlayOptions = AdapterOptions;
@@ -130,6 +137,9 @@ const clearKeyInitData: GenerateRequest = (initDataType, initData, keyContext) =
   };
 };
 
+/** A promise that never settles: hls.js then neither sends its XHR nor reports anything. */
+const never = (): Promise<never> => new Promise<never>(() => undefined);
+
 /** The adapter's state for one `Hls` instance and its hooks. */
 class HlsHooks {
   private readonly handoff = new LicenseHandoff();
@@ -140,6 +150,10 @@ class HlsHooks {
    * session, and ask for its license, after the player moved on to another source.
    */
   private readonly keyLoads = new Map<string, ContentLoad>();
+  /** The last status of each key (hex): a status is reported when it changes. */
+  private readonly keyStatuses = new Map<string, string>();
+  /** Aborted by `detach()`: the key sessions' listeners go. */
+  private readonly detaching = new AbortController();
   private readonly saved: EmeConfig;
   private certificateUrl: string | undefined;
   private detached = false;
@@ -195,6 +209,7 @@ class HlsHooks {
   }
 
   private onManifestLoading(_event: Events.MANIFEST_LOADING, data: ManifestLoadingData): void {
+    this.keyStatuses.clear();
     this.core.beginLoad(data.url);
   }
 
@@ -205,15 +220,25 @@ class HlsHooks {
     if (keyId && load) this.keyLoads.set(bytesToBase64Url(keyId), load);
   }
 
-  /** Gets the license (refresh once) and opens hls.js's XHR on it; a failure goes to `fail()` and the XHR is never sent. */
+  /**
+   * Gets the license (refresh once) and opens hls.js's XHR on it; a failure goes to `fail()`
+   * and the XHR is never sent. Once hls.js has dropped the key session (it left the source)
+   * nothing more is sent, nothing is reported, and the XHR is never opened: its answer
+   * would reach a closed session, which hls.js treats as fatal.
+   */
   private licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
     let attempt = this.attempts.get(challenge);
     if (!attempt) {
+      const session = watchKeySession(
+        keyContext,
+        (statuses) => this.onKeyStatuses(keyContext, statuses),
+        this.detaching.signal,
+      );
       attempt = this.core
-        .license(() => this.loadFor(keyContext), challenge)
+        .license(() => this.loadFor(keyContext, session), challenge, {}, session.signal)
         .then(
-          (license) => this.handoff.create(license),
-          (err: unknown) => this.fail(err),
+          (license) => (session.dropped() ? never() : this.handoff.create(license)),
+          (err: unknown) => (session.dropped() ? never() : this.fail(err)),
         );
       this.attempts.set(challenge, attempt);
     }
@@ -223,12 +248,30 @@ class HlsHooks {
     });
   }
 
+  /** Each key whose status changed, as `expressplay:keystatus`, with the content of the key's load. */
+  private onKeyStatuses(keyContext: KeyContext, statuses: MediaKeyStatusMap): void {
+    const keyId = keyContext.decryptdata?.keyId;
+    const load = (keyId && this.keyLoads.get(bytesToBase64Url(keyId))) || this.core.load;
+    statuses.forEach((status, id) => {
+      const hex = bytesToHex(toBytes(id));
+      if (this.keyStatuses.get(hex) === status) return;
+      this.keyStatuses.set(hex, status);
+      this.core.emit({
+        type: 'expressplay:keystatus',
+        drm: this.core.drm,
+        contentId: load?.context.contentId,
+        keyStatus: { keyId: hex, status },
+      });
+    });
+  }
+
   /**
    * The load of the session's key (see `AdapterCore.loadOwning`); a key no fragment
    * asked for (e.g. from init data only): the current load; for FairPlay without an
-   * app content id, one made from the key's `skd://` URI.
+   * app content id, one made from the key's `skd://` URI. A session hls.js dropped has none (-9012).
    */
-  private loadFor(keyContext: KeyContext): ContentLoad {
+  private loadFor(keyContext: KeyContext, session: KeySessionWatch): ContentLoad {
+    if (session.dropped()) throw new ExpressPlayError(ClientCode.ABORTED, { drm: this.core.drm });
     const keyId = keyContext.decryptdata?.keyId;
     const owner = keyId ? this.keyLoads.get(bytesToBase64Url(keyId)) : undefined;
     if (owner) return this.core.loadOwning(owner);
@@ -259,7 +302,7 @@ class HlsHooks {
       } as unknown as ErrorData;
       this.hls.trigger(ERROR, data);
     }
-    return new Promise<never>(() => undefined);
+    return never();
   }
 
   private onError(_event: Events.ERROR, data: ErrorData): void {
@@ -278,6 +321,7 @@ class HlsHooks {
     if (this.hls.config) Object.assign(this.hls.config, this.saved);
     this.handoff.revokeAll();
     this.keyLoads.clear();
+    this.detaching.abort();
     this.core.close();
   }
 }

@@ -12,6 +12,7 @@ import {
   createTokenClient,
 } from '../../../src/index.js';
 import type { AdapterOptions, ExpressPlayHandle } from '../../../src/browser/adapter-setup.js';
+import { base64ToBytes, bytesToHex } from '../../../src/core/index.js';
 import { emulatorStats, playedPast, resetEmulator, setFaults, testConfig, total } from '../support/page.js';
 import { settle, startScope, type Scope } from '../faults/instrument.js';
 import { expectClean } from '../faults/support.js';
@@ -202,6 +203,12 @@ export function adapterSuite(driver: PlayerDriver): void {
       expect(types).to.not.include('expressplay:error');
       const license = driver.events.find((e) => e.type === 'expressplay:license')!;
       expect(license.contentId).to.equal(A.id);
+      const statuses = driver.events
+        .filter((e) => e.type === 'expressplay:keystatus')
+        .map((e) => `${e.contentId}:${e.keyStatus?.keyId}:${e.keyStatus?.status}`);
+      expect(statuses, "A's key reported usable, once").to.deep.equal([
+        `${A.id}:${bytesToHex(base64ToBytes(A.kid))}:usable`,
+      ]);
       expect(license.rightsUrl, 'token redacted in events').to.not.match(/ExpressPlayToken=[A-Za-z0-9_-]{20,}/);
     });
 

@@ -40,10 +40,6 @@ export function hlsDriver(
       return hls;
     },
     ...(rejectsAfterDestroy ? { rejectsAfterDestroy: { file: script, why: rejectsAfterDestroy } } : {}),
-    // Known defect (issue #14 stays open): after A→B→A, A's key is licensed with A's token
-    // but hls.js never starts playing (seen on 1.5 and 1.7, both engines, under load).
-    // Token routing across switches is proven by test/browser/hlsjs/key-routing.test.ts.
-    knownSwitchStall: 'known defect: hls.js stalls after A→B→A although A is licensed with its own token (issue #14)',
     loadPlayer: () => loadScript(script),
     create(v, scope) {
       events.length = 0;

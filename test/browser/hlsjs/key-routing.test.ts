@@ -111,5 +111,59 @@ for (const [name, script] of [
       ]);
       client.dispose();
     });
+
+    it('a key session hls.js closed while its license was parked gets nothing: no request, XHR never opened, no error', async () => {
+      await resetEmulator();
+      await setFaults({ token: { latencyMs: 150 } });
+      const sent: string[][] = [];
+      window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (/\/hms\/wv\/rights\//.test(url) && init?.body instanceof Uint8Array)
+          sent.push((JSON.parse(new TextDecoder().decode(init.body)) as { kids: string[] }).kids);
+        return realFetch.call(window, input, init);
+      };
+      hls = new HlsClass({ debug: false });
+      const errors: unknown[] = [];
+      hls.on(HlsClass.Events.ERROR, (_n, data) => errors.push(data.error ?? data.details));
+      ep = await attachExpressPlay(hls, {
+        token: {
+          endpoint: (await testConfig()).tokenEndpointUrl,
+          allowedRightsHosts: ['127.0.0.1'],
+          preconnect: false,
+        },
+        contentId: (url) => HLS_STREAMS.find((s) => url.includes(`/${s.id}/`))?.id,
+        detect: { includeClearKey: true },
+      });
+      const setup = hls.config.licenseXhrSetup as unknown as XhrSetup;
+      // A real key session, in the shape hls.js 1.7 hands it over: `keyRequests` is shared with
+      // its own context, and removing the session clears the key's entry, then closes it.
+      const access = await navigator.requestMediaKeySystemAccess('org.w3.clearkey', [
+        { initDataTypes: ['keyids'], videoCapabilities: [{ contentType: 'video/mp4; codecs="avc1.42E01E"' }] },
+      ]);
+      const session = (await access.createMediaKeys()).createSession();
+      await session.generateRequest('keyids', challengeFor(A.kid));
+      const uri = `data:,${A.kid}`;
+      const keyRequests: Record<string, object | undefined> = { [uri]: {} };
+      const keyContext = { mediaKeysSession: session, keyRequests, decryptdata: { keyId: base64ToBytes(A.kid), uri } };
+
+      hls.loadSource(A.url);
+      hls.trigger('hlsKeyLoading' as Events.KEY_LOADING, { frag: { decryptdata: keyContext.decryptdata } } as never);
+      hls.loadSource(B.url); // A's load is left before its token arrives: A's request is parked
+      const xhr = new XMLHttpRequest();
+      let settled = false;
+      void setup.call(hls, xhr, 'https://rights.expressplay.invalid/', keyContext, challengeFor(A.kid)).then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      await sleep(50);
+      keyRequests[uri] = undefined; // hls.js removes the session (it left A), then closes it
+      await session.close();
+      hls.loadSource(A.url); // A again: a new session of hls.js's would ask; the closed one must not
+      await sleep(800);
+      expect(sent, 'no license request for the closed session').to.deep.equal([]);
+      expect(xhr.readyState, "hls.js's XHR never opened").to.equal(XMLHttpRequest.UNSENT);
+      expect(settled, 'licenseXhrSetup never settles for it').to.equal(false);
+      expect(errors, 'no error').to.deep.equal([]);
+    });
   });
 }
