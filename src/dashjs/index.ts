@@ -109,6 +109,17 @@ function bodyOf(data: unknown): Uint8Array {
   return utf8Encode(typeof data === 'string' ? data : JSON.stringify(data));
 }
 
+/**
+ * dash.js's license request headers, names lower-cased: the browser layer sets
+ * `content-type` itself, and the player's `Content-Type` (FairPlay's, PlayReady's)
+ * must replace it, not go out as a second value of the same header.
+ */
+function headersOf(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+  return out;
+}
+
 /** The attached source's URL, if any (`getSource()` throws before `attachSource()`). */
 function sourceOf(player: Player): string | undefined {
   try {
@@ -167,7 +178,11 @@ class DashHooks {
    */
   private async onLicenseRequest(request: LicenseRequest): Promise<void> {
     try {
-      const license = await this.core.license(() => this.currentLoad(), bodyOf(request.data), request.headers);
+      const license = await this.core.license(
+        () => this.currentLoad(),
+        bodyOf(request.data),
+        headersOf(request.headers),
+      );
       request.url = this.handoff.create(license);
       request.method = 'GET';
       request.headers = {};
