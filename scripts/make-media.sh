@@ -377,5 +377,9 @@ cat > "$OUT/streams.json" <<EOF
 }
 EOF
 
+# Widevine- and FairPlay-signalled manifests over the segments above, as text
+# (hls.js / dash.js on the EME doubles, issue #14): see the script's header.
+node scripts/media-variants.mjs
+
 echo "[media] done:"
 du -sh "$OUT" "$OUT"/*/ | sed 's/^/  /'
