@@ -14,9 +14,39 @@ const DASH = '/test/media/multikey-dash/manifest.mpd';
 /** VHS 3.17's debounce of fastQualityChange_ (PlaylistController). */
 const VHS_QUALITY_SWITCH_DEBOUNCE_MS = 100;
 
+/** A rendition as VHS's representations API (`tech.vhs.representations()`) lists it. */
+interface VhsRepresentation {
+  height: number;
+  enabled(enable?: boolean): boolean;
+}
+
 interface VhsTech {
-  vhs?: { playlists: { on(type: string, fn: () => void): void } };
+  vhs?: { playlists: { on(type: string, fn: () => void): void }; representations?: () => VhsRepresentation[] };
   on(type: string, fn: () => void): void;
+}
+
+/** VHS's renditions, once its representations API is there (after the manifest). */
+async function representations(player: TestPlayer): Promise<() => VhsRepresentation[]> {
+  const tech = player.tech(true) as unknown as VhsTech;
+  await waitFor(() => (tech.vhs?.representations?.().length ?? 0) > 0, 'VHS representations');
+  return () => tech.vhs!.representations!();
+}
+
+/** Plays only the renditions of this height (the others disabled), as an app's quality menu does. */
+function playOnly(reps: VhsRepresentation[], height: number): void {
+  // The wanted one first: VHS switches when a rendition is enabled, not when one is disabled.
+  for (const r of reps) if (r.height === height) r.enabled(true);
+  for (const r of reps) if (r.height !== height) r.enabled(false);
+}
+
+/** A fetch that holds back the answer to token requests for `kid` by `ms`. */
+function holdingBackTokenFor(kid: string, ms: number): typeof fetch {
+  return async (input, init) => {
+    const res = await fetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (new URL(url).searchParams.get('kids') === kid) await new Promise((r) => setTimeout(r, ms));
+    return res;
+  };
 }
 
 /**
@@ -130,6 +160,44 @@ describe('Video.js plugin: multi-key content (one token per key)', function () {
     expect(typed.message).to.include(KID.audio).and.include(KID.sd);
     expect(events.find((e) => e.type === 'expressplay:error')?.kids).to.deep.equal([KID.audio, KID.sd].sort());
     expect((await emulatorStats()).tokensByKid, 'no token minted').to.deep.equal({});
+  });
+
+  // The late-key path: with pssh only in the init segments, the HD key's session starts
+  // when the HD init segment is appended, after the switch. VHS 3.17 switches only to a
+  // rendition whose key is 'usable' (excludeNonUsablePlaylistsByKeyId_), with one way out:
+  // when a key status arrives while no video rendition's key is usable, it re-admits every
+  // rendition under 720 lines for good (its failsafe). The audio key's status comes first
+  // in most runs, so HD (360 lines) stays selectable; the SD key's token is held back
+  // 300 ms to make that order certain. A rendition of 720 lines or more gets no such
+  // failsafe: VHS never switches to it unless the manifest carries its pssh (next test).
+  it('a forced SD→HD switch (pssh in the init segments) gets the HD key its token when its session starts, once', async () => {
+    const player = await newPlayer();
+    const events = recordEvents(player);
+    const options = await tokenOptions();
+    player.expressplay({ ...options, token: { ...options.token!, fetch: holdingBackTokenFor(KID.sd, 300) } });
+    player.src({ src: INBAND, type: 'application/dash+xml', expressplay: { contentId: 'multikey-dash' } });
+    const reps = await representations(player);
+    playOnly(reps(), 240);
+    void player.play()?.catch(() => undefined);
+    const video = player.tech(true).el();
+    await waitFor(() => video.currentTime > 0.5 && video.videoHeight === 240, 'SD playback');
+    expect((await emulatorStats()).tokensByKid, 'before the switch: no token for the HD key').to.deep.equal({
+      [KID.audio]: 1,
+      [KID.sd]: 1,
+    });
+
+    const switchedAt = performance.now();
+    const framesAtSwitch = videoFrames(video);
+    playOnly(reps(), 360);
+    await waitFor(() => video.videoHeight === 360, 'HD frames');
+    await playsToEnd(video);
+    expect(player.error()).to.equal(null);
+    expect(videoFrames(video), 'video frames decoded after the switch').to.be.greaterThan(framesAtSwitch + 24);
+    expectOneTokenPerKey(await emulatorStats(), [KID.audio, KID.sd, KID.hd]);
+    const hdToken = events.filter((e) => e.type === 'expressplay:token' && e.kids?.[0] === KID.hd);
+    expect(hdToken, 'one expressplay:token for the HD key').to.have.length(1);
+    expect(hdToken[0]!.time, 'the HD token fetched after the switch').to.be.greaterThan(switchedAt);
+    expect(events.filter((e) => e.type === 'expressplay:error')).to.have.length(0);
   });
 
   // VHS 3.17 excludes a rendition whose key ids have no 'usable' key status yet
