@@ -200,16 +200,34 @@ describe('Video.js plugin: multi-key content (one token per key)', function () {
     expect(events.filter((e) => e.type === 'expressplay:error')).to.have.length(0);
   });
 
-  // VHS 3.17 excludes a rendition whose key ids have no 'usable' key status yet
-  // (excludeNonUsablePlaylistsByKeyId_), so with Video.js a key whose session starts only
-  // when its rendition plays (manifest-inband.mpd: HD) is never switched to. With the
-  // manifest's pssh every key's session opens at load, each with its own token.
-  it("with every track's pssh in the manifest: a session per key at load, one token each", async () => {
+  // With the manifest's pssh VHS opens every key's session at load (its early EME
+  // initialisation), each with its own token: HD's key is usable before anything plays,
+  // so VHS may switch to HD whatever its height, and the switch asks for nothing more.
+  it("with every track's pssh in the manifest: a session per key at load, one token each; a forced SD→HD switch asks for no other", async () => {
     const player = await newPlayer();
+    const events = recordEvents(player);
     player.expressplay(await tokenOptions());
-    load(player, DASH);
-    await playsToEnd(player.tech(true).el());
+    player.src({ src: DASH, type: 'application/dash+xml', expressplay: { contentId: 'multikey-dash' } });
+    const reps = await representations(player);
+    playOnly(reps(), 240);
+    void player.play()?.catch(() => undefined);
+    const video = player.tech(true).el();
+    await waitFor(() => video.currentTime > 0.5 && video.videoHeight === 240, 'SD playback');
+    await waitFor(
+      () => events.some((e) => e.type === 'expressplay:license' && e.kids?.[0] === KID.hd),
+      'the HD license (its session opened at load)',
+    );
+    const atLoad = await emulatorStats();
+    expectOneTokenPerKey(atLoad, [KID.audio, KID.sd, KID.hd]);
+
+    const framesAtSwitch = videoFrames(video);
+    playOnly(reps(), 360);
+    await waitFor(() => video.videoHeight === 360, 'HD frames');
+    await playsToEnd(video);
     expect(player.error()).to.equal(null);
-    expectOneTokenPerKey(await emulatorStats(), [KID.audio, KID.sd, KID.hd]);
+    expect(videoFrames(video), 'video frames decoded after the switch').to.be.greaterThan(framesAtSwitch + 24);
+    const after = await emulatorStats();
+    expect(after.tokensByKid, 'no token asked for at the switch').to.deep.equal(atLoad.tokensByKid);
+    expect(after.licensesByKid, 'no license asked for at the switch').to.deep.equal(atLoad.licensesByKid);
   });
 });
