@@ -1,7 +1,9 @@
 // Multi-key content through the Video.js plugin (VHS + contrib-eme), end to end:
 // audio, SD and HD video under three keys, one token per key, each ClearKey
 // license request sent to the token for the key ids it names; a refused key named
-// in the typed error; one session asking for two keys fails typed (-9045).
+// in the typed error; one session asking for two keys fails typed (-9045); a forced
+// SD→HD switch fetches the HD key's token once: when its session starts (pssh in the
+// init segments), or at load (pssh in the manifest) and never again at the switch.
 import { expect } from 'chai';
 import { emulatorStats, testConfig } from '../support/page.js';
 import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames, waitFor } from '../support/multikey.js';
