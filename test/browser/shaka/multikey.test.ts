@@ -4,9 +4,9 @@
 // when its session starts; a refused key is reported naming that key while the rest
 // plays; one session asking for two keys fails typed (-9045).
 import { expect } from 'chai';
-import { itIn } from '../support/engine.js';
 import type shaka from 'shaka-player';
 import { emulatorStats, testConfig } from '../support/page.js';
+import { engine } from '../support/engine.js';
 import { waitFor } from '../support/helpers.js';
 import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames } from '../support/multikey.js';
 import { collectEvents, counts, fetches, firstError, usePlayerFixture } from './helpers.js';
@@ -47,33 +47,35 @@ describe('Shaka adapter: multi-key content (one token per key)', function () {
     expect(asked.sort()).to.deep.equal(['', KID.audio, KID.hd, KID.sd].sort());
   });
 
-  // Known gap (issue #16 stays open): in Firefox ESR 153 with Shaka 5.2 and pssh only in the
-  // init segments, switching to HD mid-stream never starts the HD key's session — no token is
-  // asked for and readyState stays 1 — so the late-key path is proven in Chromium only.
-  itIn(
-    ['chromium'],
-    'Firefox never starts the late HD key session after a mid-stream switch (known gap, issue #16)',
-    'a late key (forced SD→HD switch) gets its token when its session starts, once',
-    async () => {
-      await fx.attach();
-      // Start on SD: ABR's own (soft) restriction picks it; HD stays selectable.
-      fx.player.configure({ abr: { enabled: false, restrictions: { maxHeight: 240 } } });
-      await fx.player.load(INBAND);
-      await fx.video.play();
-      await waitFor(() => fx.video.currentTime > 0.5, 15000, 'SD playback');
-      const sdStats = await emulatorStats();
-      expect(sdStats.tokensByKid, 'no token for a key no session asked for').to.deep.equal({
-        [KID.audio]: 1,
-        [KID.sd]: 1,
-      });
+  // Segment prefetch is off in Firefox: Shaka 5.2's buffer-clearing switch flushes with a tiny
+  // seek, and where that seek aborts the HD init segment's prefetch still in flight
+  // (Firefox ESR 153 here) Shaka keeps reusing the aborted request and never appends the
+  // HD init segment — no 'encrypted' event, no session, readyState 1 for good
+  // (shaka-player#10569). That is Shaka's streaming, not its DRM: with prefetch off the
+  // HD init segment is fetched again and its session starts as in Chromium.
+  it('a late key (forced SD→HD switch) gets its token when its session starts, once', async () => {
+    await fx.attach();
+    // Start on SD: ABR's own (soft) restriction picks it; HD stays selectable.
+    fx.player.configure({
+      abr: { enabled: false, restrictions: { maxHeight: 240 } },
+      // Chromium keeps Shaka's default prefetch, so the default configuration stays covered.
+      ...(engine === 'firefox' ? { streaming: { segmentPrefetchLimit: 0 } } : {}),
+    });
+    await fx.player.load(INBAND);
+    await fx.video.play();
+    await waitFor(() => fx.video.currentTime > 0.5, 15000, 'SD playback');
+    const sdStats = await emulatorStats();
+    expect(sdStats.tokensByKid, 'no token for a key no session asked for').to.deep.equal({
+      [KID.audio]: 1,
+      [KID.sd]: 1,
+    });
 
-      const hd = fx.player.getVariantTracks().find((t) => t.height === 360)!;
-      fx.player.selectVariantTrack(hd, /* clearBuffer */ true);
-      await waitFor(() => fx.video.videoHeight === 360 && !fx.video.paused, 15000, 'HD frames');
-      await playsToEnd(fx.video);
-      expectOneTokenPerKey(await emulatorStats(), [KID.audio, KID.sd, KID.hd]);
-    },
-  );
+    const hd = fx.player.getVariantTracks().find((t) => t.height === 360)!;
+    fx.player.selectVariantTrack(hd, /* clearBuffer */ true);
+    await waitFor(() => fx.video.videoHeight === 360 && !fx.video.paused, 15000, 'HD frames');
+    await playsToEnd(fx.video);
+    expectOneTokenPerKey(await emulatorStats(), [KID.audio, KID.sd, KID.hd]);
+  });
 
   it('a refused key is reported naming that key; the other tracks keep playing', async () => {
     const events = collectEvents(fx.player);
