@@ -82,7 +82,7 @@ describe('Video.js plugin: source changes', () => {
   });
 
   it("A's token in flight, then a plain source: A's token request is aborted", async function () {
-    this.timeout(20000);
+    this.timeout(30000);
     const cfg = await testConfig();
     await setFaults({ token: { latencyMs: 3000 } });
     const spy = spyFetch();
@@ -90,9 +90,11 @@ describe('Video.js plugin: source changes', () => {
       player = await createPlayer();
       player.expressplay(await tokenOptions());
       player.src(A);
+      // The token request starts once detection has answered: seconds on a loaded machine
+      // (Firefox), while the emulator holds each token answer for 3 s.
       const tokenCall = await waitFor(
         () => spy.calls.find((c) => c.url.startsWith(cfg.tokenEndpointUrl)),
-        5000,
+        15000,
         'the token request',
       );
       expect(tokenCall.outcome).to.equal('pending');
