@@ -44,9 +44,9 @@ export class PluginState implements EmeHost {
   /** Bumped by every setSource: a source whose detection answers after a newer src() is dropped. */
   sourceGen = 0;
   handedToEme: ExpressPlayError | undefined;
-  private readonly ownsClient: boolean;
-  private readonly techs = new Set<VjsTech>();
-  private readonly onDispose = () => this.dispose();
+  readonly #ownsClient: boolean;
+  readonly #techs = new Set<VjsTech>();
+  readonly #onDispose = () => this.dispose();
 
   /** @throws -9030 when contrib-eme is not loaded; -9001 without `token` or `tokenClient`; the client's errors. */
   constructor(
@@ -59,8 +59,8 @@ export class PluginState implements EmeHost {
         details: 'videojs-contrib-eme is not loaded: load it before calling player.expressplay()',
       });
     }
-    this.ownsClient = options.tokenClient === undefined;
-    if (this.ownsClient && options.token === undefined) {
+    this.#ownsClient = options.tokenClient === undefined;
+    if (this.#ownsClient && options.token === undefined) {
       throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
         details: 'player.expressplay() needs `token` (token client options) or `tokenClient`',
       });
@@ -75,7 +75,7 @@ export class PluginState implements EmeHost {
       (profile) => this.emit({ type: 'expressplay:detected', profile, durationMs: profile.durationMs }),
       () => undefined,
     );
-    player.on('dispose', this.onDispose);
+    player.on('dispose', this.#onDispose);
   }
 
   /** The token client's allowlist check. */
@@ -85,9 +85,9 @@ export class PluginState implements EmeHost {
 
   /** Listens to a tech's key statuses (once per tech). */
   watchTech(tech: VjsTech): void {
-    if (this.techs.has(tech)) return;
-    this.techs.add(tech);
-    tech.on('keystatuschange', this.onKeyStatus);
+    if (this.#techs.has(tech)) return;
+    this.#techs.add(tech);
+    tech.on('keystatuschange', this.#onKeyStatus);
   }
 
   /** A failure of the source itself (before contrib-eme has it): `expressplay:error` and `player.error()`. */
@@ -101,14 +101,14 @@ export class PluginState implements EmeHost {
     if (this.disposed) return;
     this.disposed = true;
     this.load?.abort();
-    for (const tech of this.techs) tech.off('keystatuschange', this.onKeyStatus);
-    this.techs.clear();
-    if (this.ownsClient) this.client.dispose();
-    this.player.off('dispose', this.onDispose);
+    for (const tech of this.#techs) tech.off('keystatuschange', this.#onKeyStatus);
+    this.#techs.clear();
+    if (this.#ownsClient) this.client.dispose();
+    this.player.off('dispose', this.#onDispose);
     if (states.get(this.player) === this) states.delete(this.player);
   }
 
-  private readonly onKeyStatus = (e: VjsKeyStatusEvent): void => {
+  readonly #onKeyStatus = (e: VjsKeyStatusEvent): void => {
     const keyId = e.keyId === undefined ? '' : bytesToHex(toBytes(e.keyId));
     this.emit({
       type: 'expressplay:keystatus',
