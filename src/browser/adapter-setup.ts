@@ -81,10 +81,11 @@ export class AdapterCore {
 
   readonly #options: AdapterOptions;
   readonly #owned: boolean;
-  readonly client: TokenClient;
-  readonly profile: DrmProfile;
-  readonly support: KeySystemSupport & { keySystem: string };
-  readonly certificate: Uint8Array | undefined;
+  // `declare`: set by the constructor only, so no field definitions in the bundle.
+  declare readonly client: TokenClient;
+  declare readonly profile: DrmProfile;
+  declare readonly support: KeySystemSupport & { keySystem: string };
+  declare readonly certificate: Uint8Array | undefined;
 
   private constructor(
     options: AdapterOptions,

@@ -29,8 +29,9 @@ export class ContentLoad {
   readonly #refreshes = new Map<string, Promise<RightsInfo>>();
   readonly #client: TokenClient;
   readonly #hooks: ContentLoadHooks;
+  // `declare`: set by the constructor only, so no field definition in the bundle.
   /** The token context of this load (drm, content id, security level, HDCP). */
-  readonly context: TokenContext;
+  declare readonly context: TokenContext;
 
   constructor(client: TokenClient, context: TokenContext, hooks: ContentLoadHooks = {}) {
     this.#client = client;

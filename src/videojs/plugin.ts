@@ -33,11 +33,14 @@ export function expressplayPlugin(this: VjsPlayer, options: ExpressPlayPluginOpt
 
 /** One attachment of the plugin to a player. */
 export class PluginState implements EmeHost {
-  readonly client: TokenClient;
+  // `declare`: set by the constructor only, so no field definitions in the bundle.
+  declare readonly player: VjsPlayer;
+  declare readonly options: ExpressPlayPluginOptions;
+  declare readonly client: TokenClient;
   /** Started at attach so the source middleware rarely waits for it (it is memoized per page). */
-  readonly profile: Promise<DrmProfile>;
+  declare readonly profile: Promise<DrmProfile>;
   /** Every `expressplay:*` event goes through here: stamped, its rights URL redacted, then triggered on the player. */
-  readonly emit: Emit;
+  declare readonly emit: Emit;
   disposed = false;
   /** The source in use (none: no source yet, or one without `expressplay`). */
   load: SourceLoad | undefined;
@@ -49,10 +52,9 @@ export class PluginState implements EmeHost {
   readonly #onDispose = () => this.dispose();
 
   /** @throws -9030 when contrib-eme is not loaded; -9001 without `token` or `tokenClient`; the client's errors. */
-  constructor(
-    readonly player: VjsPlayer,
-    readonly options: ExpressPlayPluginOptions,
-  ) {
+  constructor(player: VjsPlayer, options: ExpressPlayPluginOptions) {
+    this.player = player;
+    this.options = options;
     if (typeof player.eme === 'function') player.eme();
     else if (typeof player.eme !== 'object' || player.eme === null) {
       throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {

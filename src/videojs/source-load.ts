@@ -28,10 +28,11 @@ export class SourceLoad {
   readonly #client: TokenClient;
   readonly #wanted: ExpressPlaySourceOptions;
   readonly #emit: Emit;
+  // `declare`: set by the constructor only, so no field definitions in the bundle.
   /** What detection found for the chosen DRM. */
-  readonly support: KeySystemSupport;
+  declare readonly support: KeySystemSupport;
   /** The contrib-eme `keySystems` entry this source is given. */
-  readonly keySystem: string;
+  declare readonly keySystem: string;
 
   /**
    * Starts the source's token fetch now, in parallel with the manifest (or takes the
