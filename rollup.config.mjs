@@ -60,7 +60,7 @@ export default [
       format: 'umd',
       name,
       sourcemap: true,
-      plugins: [terser({ compress: { passes: 2 }, format: { comments: false } })],
+      plugins: [terser({ compress: { passes: 3 }, format: { comments: false } })],
     },
   })),
 ];

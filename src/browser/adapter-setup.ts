@@ -71,24 +71,38 @@ export type EventSink = (event: ExpressPlayEvent) => void;
 /** Detection done, client ready: what an adapter builds its hooks on. */
 export class AdapterCore {
   /** Errors already reported, so a player's own error event does not report them twice. */
-  private readonly reported = new WeakSet<ExpressPlayError>();
-  private readonly emitter: (event: Omit<ExpressPlayEvent, 'time'>) => void;
-  private closed = false;
+  readonly #reported = new WeakSet<ExpressPlayError>();
+  readonly #emitter: (event: Omit<ExpressPlayEvent, 'time'>) => void;
+  #closed = false;
   /** The player's current load (undefined: none yet, clear content, or its content id failed). */
-  private current: ContentLoad | undefined;
+  #current: ContentLoad | undefined;
   /** License requests of left loads, parked until a load of their content starts (players reuse key sessions). */
-  private readonly parked = new Map<string, Array<() => void>>();
+  readonly #parked = new Map<string, Array<() => void>>();
+
+  readonly #options: AdapterOptions;
+  readonly #owned: boolean;
+  // `declare`: set by the constructor only, so no field definitions in the bundle.
+  declare readonly client: TokenClient;
+  declare readonly profile: DrmProfile;
+  declare readonly support: KeySystemSupport & { keySystem: string };
+  declare readonly certificate: Uint8Array | undefined;
 
   private constructor(
-    private readonly options: AdapterOptions,
-    readonly client: TokenClient,
-    private readonly owned: boolean,
-    readonly profile: DrmProfile,
-    readonly support: KeySystemSupport & { keySystem: string },
-    readonly certificate: Uint8Array | undefined,
+    options: AdapterOptions,
+    client: TokenClient,
+    owned: boolean,
+    profile: DrmProfile,
+    support: KeySystemSupport & { keySystem: string },
+    certificate: Uint8Array | undefined,
     sink: EventSink,
   ) {
-    this.emitter = createEmitter((event) => this.closed || sink(event), createLogger(undefined));
+    this.#options = options;
+    this.client = client;
+    this.#owned = owned;
+    this.profile = profile;
+    this.support = support;
+    this.certificate = certificate;
+    this.#emitter = createEmitter((event) => this.#closed || sink(event), createLogger(undefined));
   }
 
   /**
@@ -142,7 +156,7 @@ export class AdapterCore {
 
   /** The app's content id for a manifest URL; a throwing `contentId` function is a typed -9001. */
   contentIdFor(manifestUrl: string): string | undefined {
-    const { contentId } = this.options;
+    const { contentId } = this.#options;
     try {
       return typeof contentId === 'function' ? contentId(manifestUrl) : contentId;
     } catch (err) {
@@ -156,12 +170,12 @@ export class AdapterCore {
 
   /** FairPlay without an app content id: the one the `skd://` URI carries. */
   contentIdFromSkd(skd: string): string {
-    return contentIdFromSkd(skd, this.options.fairplay?.contentIdStrategy);
+    return contentIdFromSkd(skd, this.#options.fairplay?.contentIdStrategy);
   }
 
   /** The current load, if any. */
   get load(): ContentLoad | undefined {
-    return this.current;
+    return this.#current;
   }
 
   /**
@@ -170,8 +184,8 @@ export class AdapterCore {
    * `contentId` function is reported (-9001), returned, and leaves no load.
    */
   beginLoad(manifestUrl: string): ExpressPlayError | undefined {
-    this.current?.abort();
-    this.current = undefined;
+    this.#current?.abort();
+    this.#current = undefined;
     let contentId: string | undefined;
     try {
       contentId = this.contentIdFor(manifestUrl);
@@ -184,7 +198,7 @@ export class AdapterCore {
 
   /** Starts a load of `contentId` (FairPlay: once the `skd://` URI names it) and wakes its parked license requests. */
   startLoad(contentId: string): ContentLoad {
-    this.current?.abort();
+    this.#current?.abort();
     const load = new ContentLoad(this.client, this.context(contentId), {
       onRights: (info, durationMs) =>
         this.emit({
@@ -196,9 +210,9 @@ export class AdapterCore {
           durationMs,
         }),
     }).start();
-    this.current = load;
-    const waiting = this.parked.get(contentId) ?? [];
-    this.parked.delete(contentId);
+    this.#current = load;
+    const waiting = this.#parked.get(contentId) ?? [];
+    this.#parked.delete(contentId);
     for (const wake of waiting) wake();
     return load;
   }
@@ -210,7 +224,7 @@ export class AdapterCore {
    * Never another content's load, whatever load is current when the request comes.
    */
   loadOwning(owner: ContentLoad): ContentLoad {
-    const { current } = this;
+    const current = this.#current;
     return owner.signal.aborted && current?.context.contentId === owner.context.contentId ? current : owner;
   }
 
@@ -235,32 +249,28 @@ export class AdapterCore {
       let load: ContentLoad | undefined;
       try {
         load = loadFor();
-        if (!load.signal.aborted) return await this.licenseOnce(load, challenge, headers);
+        if (!load.signal.aborted) return await this.#licenseOnce(load, challenge, headers);
       } catch (err) {
         if (!load?.signal.aborted) throw this.report(err, load?.context.contentId);
       }
-      await this.park(load.context.contentId, dropped);
+      await this.#park(load.context.contentId, dropped);
     }
   }
 
   /** Waits for the next load of `contentId`, or for `dropped`. */
-  private park(contentId: string, dropped: AbortSignal | undefined): Promise<void> {
+  #park(contentId: string, dropped: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((wake) => {
-      this.parked.set(contentId, [...(this.parked.get(contentId) ?? []), wake]);
+      this.#parked.set(contentId, [...(this.#parked.get(contentId) ?? []), wake]);
       if (dropped?.aborted) wake();
       dropped?.addEventListener('abort', () => wake());
     });
   }
 
-  private async licenseOnce(
-    load: ContentLoad,
-    challenge: Uint8Array,
-    headers: Record<string, string>,
-  ): Promise<Uint8Array> {
+  async #licenseOnce(load: ContentLoad, challenge: Uint8Array, headers: Record<string, string>): Promise<Uint8Array> {
     const started = performance.now();
     const common = {
-      timeoutMs: this.options.licenseTimeoutMs,
-      headers: { ...headers, ...this.options.licenseHeaders },
+      timeoutMs: this.#options.licenseTimeoutMs,
+      headers: { ...headers, ...this.#options.licenseHeaders },
     };
     const { result, info } = await load.license((url, signal) => {
       this.client.assertAllowedRightsUrl(url);
@@ -294,8 +304,8 @@ export class AdapterCore {
 
   /** Emits an `expressplay:*` event to the player's listeners (nothing after `close()`). */
   emit(event: Omit<ExpressPlayEvent, 'time'>): void {
-    if (event.error) this.reported.add(event.error);
-    this.emitter(event);
+    if (event.error) this.#reported.add(event.error);
+    this.#emitter(event);
   }
 
   /** Emits `expressplay:error` once per error; aborts and disposal are not errors of the content. */
@@ -303,7 +313,7 @@ export class AdapterCore {
     const err = isExpressPlayError(error)
       ? error
       : new ExpressPlayError(ClientCode.LICENSE_REJECTED, { details: String(error), drm: this.drm, cause: error });
-    if (!this.reported.has(err) && err.code !== ClientCode.ABORTED && err.code !== ClientCode.DISPOSED) {
+    if (!this.#reported.has(err) && err.code !== ClientCode.ABORTED && err.code !== ClientCode.DISPOSED) {
       this.emit({ type: 'expressplay:error', drm: err.drm ?? this.drm, contentId, error: err });
     }
     return err;
@@ -311,11 +321,11 @@ export class AdapterCore {
 
   /** Aborts the current load, drops parked requests, no more events; an owned client is disposed. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.current?.abort();
-    this.current = undefined;
-    this.parked.clear();
-    if (this.owned) this.client.dispose();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#current?.abort();
+    this.#current = undefined;
+    this.#parked.clear();
+    if (this.#owned) this.client.dispose();
   }
 }

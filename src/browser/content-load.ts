@@ -20,24 +20,28 @@ export interface ContentLoadHooks {
  * manifest; `abort()` when it loads another one, unloads or is destroyed.
  */
 export class ContentLoad {
-  private readonly controller = new AbortController();
+  readonly #controller = new AbortController();
   /** The rights URL in use: the first fetch, then the refresh that replaced it. */
-  private current: Promise<RightsInfo> | undefined;
+  #current: Promise<RightsInfo> | undefined;
   /** Why the rights URL in use failed, once it has. */
-  private failed: unknown;
+  #failed: unknown;
   /** Refused rights URL → the one fresh token replacing it, shared by every session it refused. */
-  private readonly refreshes = new Map<string, Promise<RightsInfo>>();
+  readonly #refreshes = new Map<string, Promise<RightsInfo>>();
+  readonly #client: TokenClient;
+  readonly #hooks: ContentLoadHooks;
+  // `declare`: set by the constructor only, so no field definition in the bundle.
+  /** The token context of this load (drm, content id, security level, HDCP). */
+  declare readonly context: TokenContext;
 
-  constructor(
-    private readonly client: TokenClient,
-    /** The token context of this load (drm, content id, security level, HDCP). */
-    readonly context: TokenContext,
-    private readonly hooks: ContentLoadHooks = {},
-  ) {}
+  constructor(client: TokenClient, context: TokenContext, hooks: ContentLoadHooks = {}) {
+    this.#client = client;
+    this.context = context;
+    this.#hooks = hooks;
+  }
 
   /** Aborted when the load ends: every token and license request it started stops. */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.#controller.signal;
   }
 
   /** Starts the token fetch now (in parallel with the manifest); a failure is kept for the first license request. */
@@ -48,24 +52,24 @@ export class ContentLoad {
 
   /** A rights URL the app already has for this content: no token request. */
   useRightsUrl(rightsUrl: string, expiresAt?: Date): this {
-    this.track(Promise.resolve(this.client.setRightsUrl(this.context, rightsUrl, expiresAt)));
+    this.#track(Promise.resolve(this.#client.setRightsUrl(this.context, rightsUrl, expiresAt)));
     return this;
   }
 
   /** Rights the adapter already holds, not from the token client (a FairPlay `skd://` URI's rights URL): no token request. */
   useRights(info: RightsInfo): this {
-    this.track(Promise.resolve(info));
+    this.#track(Promise.resolve(info));
     return this;
   }
 
   /** Why the rights URL in use (fetched or refreshed) failed; `undefined` while it has not. */
   get failure(): unknown {
-    return this.failed;
+    return this.#failed;
   }
 
   /** The rights URL in use, fetched once per load. */
   rights(): Promise<RightsInfo> {
-    return this.current ?? this.track(this.client.getRightsUrl(this.context, { signal: this.signal }));
+    return this.#current ?? this.#track(this.#client.getRightsUrl(this.context, { signal: this.signal }));
   }
 
   /**
@@ -105,11 +109,11 @@ export class ContentLoad {
       return Promise.reject(
         new ExpressPlayError(ClientCode.ABORTED, { drm: this.context.drm, cause: this.signal.reason }),
       );
-    let fresh = this.refreshes.get(refusedUrl);
+    let fresh = this.#refreshes.get(refusedUrl);
     if (!fresh) {
       // The content's own token is replaced for every later request; a key's token only for its sessions.
-      fresh = this.track(this.client.refresh(this.contextFor(kids), error, { signal: this.signal }), !kids?.length);
-      this.refreshes.set(refusedUrl, fresh);
+      fresh = this.#track(this.#client.refresh(this.contextFor(kids), error, { signal: this.signal }), !kids?.length);
+      this.#refreshes.set(refusedUrl, fresh);
     }
     return fresh;
   }
@@ -121,25 +125,25 @@ export class ContentLoad {
 
   /** A license was granted with the token of `kids` (none: the content's): its next refusal may refresh again. */
   licenseAcquired(kids?: readonly string[]): void {
-    this.client.licenseAcquired(this.contextFor(kids));
+    this.#client.licenseAcquired(this.contextFor(kids));
   }
 
   /** Stops every request of this load. */
   abort(): void {
-    this.controller.abort();
+    this.#controller.abort();
   }
 
   /** Reports `rights` through `onRights` when it arrives; `replacesCurrent`: it becomes the rights URL in use. */
-  private track(rights: Promise<RightsInfo>, replacesCurrent = true): Promise<RightsInfo> {
+  #track(rights: Promise<RightsInfo>, replacesCurrent = true): Promise<RightsInfo> {
     const started = performance.now();
-    if (replacesCurrent) this.current = rights;
+    if (replacesCurrent) this.#current = rights;
     rights.then(
       (info) => {
-        if (!this.signal.aborted) this.hooks.onRights?.(info, performance.now() - started);
+        if (!this.signal.aborted) this.#hooks.onRights?.(info, performance.now() - started);
       },
       // Reported by the license request that awaits it, if one is still wanted.
       (err: unknown) => {
-        if (this.current === rights) this.failed = err;
+        if (this.#current === rights) this.#failed = err;
       },
     );
     return rights;

@@ -6,28 +6,28 @@
 
 /** The `blob:` URLs handed to a player, revoked once read (or all at once on detach). */
 export class LicenseHandoff {
-  private readonly urls = new Set<string>();
+  readonly #urls = new Set<string>();
 
   /** A `blob:` URL that answers a GET with `bytes`. */
   create(bytes: Uint8Array, type = 'application/octet-stream'): string {
     const url = URL.createObjectURL(new Blob([bytes.slice()], { type }));
-    this.urls.add(url);
+    this.#urls.add(url);
     return url;
   }
 
   /** Whether `url` is one of the live hand-off URLs. */
   has(url: string): boolean {
-    return this.urls.has(url);
+    return this.#urls.has(url);
   }
 
   /** Frees one URL (after the player read it). */
   revoke(url: string): void {
-    if (this.urls.delete(url)) URL.revokeObjectURL(url);
+    if (this.#urls.delete(url)) URL.revokeObjectURL(url);
   }
 
   /** Frees every URL not yet read. */
   revokeAll(): void {
-    for (const url of this.urls) URL.revokeObjectURL(url);
-    this.urls.clear();
+    for (const url of this.#urls) URL.revokeObjectURL(url);
+    this.#urls.clear();
   }
 }

@@ -151,29 +151,33 @@ const never = (): Promise<never> => new Promise<never>(() => undefined);
 
 /** The adapter's state for one player and its hooks. */
 class DashHooks {
-  private readonly handoff = new LicenseHandoff();
-  private detached = false;
+  readonly #handoff = new LicenseHandoff();
+  #detached = false;
   /**
    * Key sessions by session id: a license request is routed by its session, not by the
    * load that is current when it comes (dash.js may keep sessions across sources, and
    * a session's message may come after the player moved on).
    */
-  private readonly sessions = new Map<string, SessionRecord>();
+  readonly #sessions = new Map<string, SessionRecord>();
   /** The last status of each key (hex): a status is reported when it changes. */
-  private readonly keyStatuses = new Map<string, string>();
-  private readonly requestFilter = (request: LicenseRequest): Promise<void> => this.onLicenseRequest(request);
-  private readonly responseFilter = (response: LicenseResponse): Promise<void> => {
-    this.handoff.revoke(response.url);
+  readonly #keyStatuses = new Map<string, string>();
+  readonly #requestFilter = (request: LicenseRequest): Promise<void> => this.#onLicenseRequest(request);
+  readonly #responseFilter = (response: LicenseResponse): Promise<void> => {
+    this.#handoff.revoke(response.url);
     return Promise.resolve();
   };
 
-  constructor(
-    private readonly player: Player,
-    private readonly core: AdapterCore,
-  ) {}
+  readonly #player: Player;
+  readonly #core: AdapterCore;
+
+  constructor(player: Player, core: AdapterCore) {
+    this.#player = player;
+    this.#core = core;
+  }
 
   handle(): DashExpressPlay {
-    const { core, player } = this;
+    const core = this.#core;
+    const player = this.#player;
     const { support, certificate } = core;
     const data: ProtectionData = {
       serverURL: PLACEHOLDER_SERVER,
@@ -183,51 +187,51 @@ class DashHooks {
       ...(certificate ? { serverCertificate: bytesToBase64(certificate) } : {}),
     };
     player.setProtectionData({ [support.keySystem]: data });
-    player.registerLicenseRequestFilter(this.requestFilter);
-    player.registerLicenseResponseFilter(this.responseFilter);
-    player.on(MANIFEST_LOADING_STARTED, this.onManifestLoading, this);
-    player.on(ERROR, this.onError, this);
-    player.on(KEY_SESSION_CREATED, this.onSessionCreated, this);
-    player.on(KEY_STATUSES_CHANGED, this.onKeyStatuses, this);
+    player.registerLicenseRequestFilter(this.#requestFilter);
+    player.registerLicenseResponseFilter(this.#responseFilter);
+    player.on(MANIFEST_LOADING_STARTED, this.#onManifestLoading, this);
+    player.on(ERROR, this.#onError, this);
+    player.on(KEY_SESSION_CREATED, this.#onSessionCreated, this);
+    player.on(KEY_STATUSES_CHANGED, this.#onKeyStatuses, this);
     // Attached after attachSource(): this load's content still gets its token now.
     const source = sourceOf(player);
-    if (source !== undefined) this.onManifestLoading({ request: { url: source } });
+    if (source !== undefined) this.#onManifestLoading({ request: { url: source } });
     return core.handle(() => this.detach());
   }
 
-  private onManifestLoading(event: { request?: { url?: string } }): void {
-    this.keyStatuses.clear();
-    const error = this.core.beginLoad(event.request?.url ?? sourceOf(this.player) ?? '');
-    if (error) this.fail(error);
+  #onManifestLoading(event: { request?: { url?: string } }): void {
+    this.#keyStatuses.clear();
+    const error = this.#core.beginLoad(event.request?.url ?? sourceOf(this.#player) ?? '');
+    if (error) this.#fail(error);
   }
 
   /** dash.js opened a key session: it belongs to the current load, and is watched until closed. */
-  private onSessionCreated(event: { data?: SessionToken | null }): void {
+  #onSessionCreated(event: { data?: SessionToken | null }): void {
     const token = event.data;
     const sessionId = token?.getSessionId();
     if (!token || !sessionId) return;
     const closed = new AbortController();
     const gone = () => {
       closed.abort();
-      if (this.sessions.get(sessionId)?.closed === closed.signal) this.sessions.delete(sessionId);
+      if (this.#sessions.get(sessionId)?.closed === closed.signal) this.#sessions.delete(sessionId);
     };
     (token.session as MediaKeySession | undefined)?.closed.then(gone, gone);
-    this.sessions.set(sessionId, { load: this.core.load, closed: closed.signal });
+    this.#sessions.set(sessionId, { load: this.#core.load, closed: closed.signal });
   }
 
   /** Each key whose status changed, as `expressplay:keystatus`, with the content of its session's load. */
-  private onKeyStatuses(event: { data?: SessionToken | null }): void {
+  #onKeyStatuses(event: { data?: SessionToken | null }): void {
     const token = event.data;
     const statuses = token?.getKeyStatuses();
     if (!token || !statuses) return;
-    const contentId = (this.sessions.get(token.getSessionId())?.load ?? this.core.load)?.context.contentId;
+    const contentId = (this.#sessions.get(token.getSessionId())?.load ?? this.#core.load)?.context.contentId;
     statuses.forEach((status, keyId) => {
       const hex = bytesToHex(toBytes(keyId));
-      if (this.keyStatuses.get(hex) === status) return;
-      this.keyStatuses.set(hex, status);
-      this.core.emit({
+      if (this.#keyStatuses.get(hex) === status) return;
+      this.#keyStatuses.set(hex, status);
+      this.#core.emit({
         type: 'expressplay:keystatus',
-        drm: this.core.drm,
+        drm: this.#core.drm,
         contentId,
         keyStatus: { keyId: hex, status },
       });
@@ -240,22 +244,22 @@ class DashHooks {
    * never settles (dash.js would resend a refused token on its own retries). A
    * request of a session dash.js has closed is not sent, not reported, and never settles.
    */
-  private async onLicenseRequest(request: LicenseRequest): Promise<void> {
-    const session = request.sessionId ? this.sessions.get(request.sessionId) : undefined;
+  async #onLicenseRequest(request: LicenseRequest): Promise<void> {
+    const session = request.sessionId ? this.#sessions.get(request.sessionId) : undefined;
     try {
-      const license = await this.core.license(
-        () => this.loadFor(session),
+      const license = await this.#core.license(
+        () => this.#loadFor(session),
         bodyOf(request.data),
         headersOf(request.headers),
         session?.closed,
       );
       if (session?.closed.aborted) return never();
-      request.url = this.handoff.create(license);
+      request.url = this.#handoff.create(license);
       request.method = 'GET';
       request.headers = {};
       request.withCredentials = false;
     } catch (err) {
-      if (!session?.closed.aborted) this.fail(err);
+      if (!session?.closed.aborted) this.#fail(err);
       return never();
     }
   }
@@ -265,42 +269,42 @@ class DashHooks {
    * one; dash.js needs the app's content id (FairPlay included: its SPC does not carry
    * the skd URI).
    */
-  private loadFor(session: SessionRecord | undefined): ContentLoad {
-    if (session?.load) return this.core.loadOwning(session.load);
-    const { load } = this.core;
+  #loadFor(session: SessionRecord | undefined): ContentLoad {
+    if (session?.load) return this.#core.loadOwning(session.load);
+    const { load } = this.#core;
     if (load) return load;
     throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
       details: 'no content id for this load: set options.contentId',
-      drm: this.core.drm,
+      drm: this.#core.drm,
     });
   }
 
   /** Reports a typed error as `expressplay:error` and as dash.js's own `error` event. */
-  private fail(err: unknown): void {
-    const error = this.core.report(err, this.core.load?.context.contentId);
-    if (error.code === ClientCode.ABORTED || error.code === ClientCode.DISPOSED || this.detached) return;
-    triggerOn(this.player, ERROR, { error });
+  #fail(err: unknown): void {
+    const error = this.#core.report(err, this.#core.load?.context.contentId);
+    if (error.code === ClientCode.ABORTED || error.code === ClientCode.DISPOSED || this.#detached) return;
+    triggerOn(this.#player, ERROR, { error });
   }
 
-  private onError(event: { error?: unknown }): void {
+  #onError(event: { error?: unknown }): void {
     const error = expressPlayErrorOf(event);
-    if (error) this.core.report(error, this.core.load?.context.contentId);
+    if (error) this.#core.report(error, this.#core.load?.context.contentId);
   }
 
   detach(): void {
-    if (this.detached) return;
-    this.detached = true;
-    const { player } = this;
-    player.unregisterLicenseRequestFilter(this.requestFilter);
-    player.unregisterLicenseResponseFilter(this.responseFilter);
-    player.off(MANIFEST_LOADING_STARTED, this.onManifestLoading, this);
-    player.off(ERROR, this.onError, this);
-    player.off(KEY_SESSION_CREATED, this.onSessionCreated, this);
-    player.off(KEY_STATUSES_CHANGED, this.onKeyStatuses, this);
+    if (this.#detached) return;
+    this.#detached = true;
+    const player = this.#player;
+    player.unregisterLicenseRequestFilter(this.#requestFilter);
+    player.unregisterLicenseResponseFilter(this.#responseFilter);
+    player.off(MANIFEST_LOADING_STARTED, this.#onManifestLoading, this);
+    player.off(ERROR, this.#onError, this);
+    player.off(KEY_SESSION_CREATED, this.#onSessionCreated, this);
+    player.off(KEY_STATUSES_CHANGED, this.#onKeyStatuses, this);
     player.setProtectionData({});
-    this.handoff.revokeAll();
-    this.sessions.clear();
-    this.core.close();
+    this.#handoff.revokeAll();
+    this.#sessions.clear();
+    this.#core.close();
   }
 }
 

@@ -142,28 +142,30 @@ const never = (): Promise<never> => new Promise<never>(() => undefined);
 
 /** The adapter's state for one `Hls` instance and its hooks. */
 class HlsHooks {
-  private readonly handoff = new LicenseHandoff();
+  readonly #handoff = new LicenseHandoff();
   /** One license attempt per challenge: hls.js calls `licenseXhrSetup` a second time when the first one throws. */
-  private readonly attempts = new WeakMap<Uint8Array, Promise<string>>();
+  readonly #attempts = new WeakMap<Uint8Array, Promise<string>>();
   /**
    * The load each key (id in base64url) was requested under: hls.js may open a key
    * session, and ask for its license, after the player moved on to another source.
    */
-  private readonly keyLoads = new Map<string, ContentLoad>();
+  readonly #keyLoads = new Map<string, ContentLoad>();
   /** The last status of each key (hex): a status is reported when it changes. */
-  private readonly keyStatuses = new Map<string, string>();
+  readonly #keyStatuses = new Map<string, string>();
   /** Aborted by `detach()`: the key sessions' listeners go. */
-  private readonly detaching = new AbortController();
-  private readonly saved: EmeConfig;
-  private certificateUrl: string | undefined;
-  private detached = false;
+  readonly #detaching = new AbortController();
+  readonly #saved: EmeConfig;
+  #certificateUrl: string | undefined;
+  #detached = false;
 
-  constructor(
-    private readonly hls: Hls,
-    private readonly core: AdapterCore,
-  ) {
+  readonly #hls: Hls;
+  readonly #core: AdapterCore;
+
+  constructor(hls: Hls, core: AdapterCore) {
+    this.#hls = hls;
+    this.#core = core;
     const c = hls.config;
-    this.saved = {
+    this.#saved = {
       emeEnabled: c.emeEnabled,
       drmSystems: c.drmSystems,
       drmSystemOptions: c.drmSystemOptions,
@@ -173,51 +175,51 @@ class HlsHooks {
   }
 
   handle(): HlsExpressPlay {
-    const { core } = this;
+    const core = this.#core;
     const { support } = core;
-    if (core.certificate) this.certificateUrl = this.handoff.create(core.certificate);
-    Object.assign(this.hls.config, {
+    if (core.certificate) this.#certificateUrl = this.#handoff.create(core.certificate);
+    Object.assign(this.#hls.config, {
       emeEnabled: true,
       drmSystems: {
         [support.keySystem]: {
           licenseUrl: PLACEHOLDER_SERVER,
-          ...(this.certificateUrl ? { serverCertificateUrl: this.certificateUrl } : {}),
+          ...(this.#certificateUrl ? { serverCertificateUrl: this.#certificateUrl } : {}),
           ...(support.drm === 'clearkey' ? { generateRequest: clearKeyInitData } : {}),
         },
       },
       drmSystemOptions: {
-        ...this.saved.drmSystemOptions,
+        ...this.#saved.drmSystemOptions,
         ...(support.videoRobustness ? { videoRobustness: support.videoRobustness } : {}),
         ...(support.audioRobustness ? { audioRobustness: support.audioRobustness } : {}),
       },
       // hls.js calls these with `this` bound to the Hls instance: arrows keep the adapter's.
       licenseXhrSetup: (xhr: XMLHttpRequest, _url: string, keyContext: KeyContext, challenge: Uint8Array) =>
-        this.licenseXhrSetup(xhr, keyContext, challenge),
+        this.#licenseXhrSetup(xhr, keyContext, challenge),
       licenseResponseCallback: (xhr: XMLHttpRequest) => {
-        this.handoff.revoke(xhr.responseURL);
+        this.#handoff.revoke(xhr.responseURL);
         return xhr.response as ArrayBuffer;
       },
     } satisfies Partial<EmeConfig>);
-    this.hls.on(MANIFEST_LOADING, this.onManifestLoading, this);
-    this.hls.on(KEY_LOADING, this.onKeyLoading, this);
-    this.hls.on(ERROR, this.onError, this);
-    this.hls.on(DESTROYING, this.detach, this);
-    const url = this.hls.url;
+    this.#hls.on(MANIFEST_LOADING, this.#onManifestLoading, this);
+    this.#hls.on(KEY_LOADING, this.#onKeyLoading, this);
+    this.#hls.on(ERROR, this.#onError, this);
+    this.#hls.on(DESTROYING, this.detach, this);
+    const url = this.#hls.url;
     // Attached after loadSource(): this load's content still gets its token now.
-    if (url) this.onManifestLoading(MANIFEST_LOADING, { url });
+    if (url) this.#onManifestLoading(MANIFEST_LOADING, { url });
     return core.handle(() => this.detach());
   }
 
-  private onManifestLoading(_event: Events.MANIFEST_LOADING, data: ManifestLoadingData): void {
-    this.keyStatuses.clear();
-    this.core.beginLoad(data.url);
+  #onManifestLoading(_event: Events.MANIFEST_LOADING, data: ManifestLoadingData): void {
+    this.#keyStatuses.clear();
+    this.#core.beginLoad(data.url);
   }
 
   /** A fragment of the current load asks for its key: the key belongs to this load. */
-  private onKeyLoading(_event: Events.KEY_LOADING, data: KeyLoadingData): void {
+  #onKeyLoading(_event: Events.KEY_LOADING, data: KeyLoadingData): void {
     const keyId = data.frag.decryptdata?.keyId;
-    const { load } = this.core;
-    if (keyId && load) this.keyLoads.set(bytesToBase64Url(keyId), load);
+    const { load } = this.#core;
+    if (keyId && load) this.#keyLoads.set(bytesToBase64Url(keyId), load);
   }
 
   /**
@@ -226,39 +228,39 @@ class HlsHooks {
    * nothing more is sent, nothing is reported, and the XHR is never opened: its answer
    * would reach a closed session, which hls.js treats as fatal.
    */
-  private licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
-    let attempt = this.attempts.get(challenge);
+  #licenseXhrSetup(xhr: XMLHttpRequest, keyContext: KeyContext, challenge: Uint8Array): Promise<void> {
+    let attempt = this.#attempts.get(challenge);
     if (!attempt) {
       const session = watchKeySession(
         keyContext,
-        (statuses) => this.onKeyStatuses(keyContext, statuses),
-        this.detaching.signal,
+        (statuses) => this.#onKeyStatuses(keyContext, statuses),
+        this.#detaching.signal,
       );
-      attempt = this.core
-        .license(() => this.loadFor(keyContext, session), challenge, {}, session.signal)
+      attempt = this.#core
+        .license(() => this.#loadFor(keyContext, session), challenge, {}, session.signal)
         .then(
-          (license) => (session.dropped() ? never() : this.handoff.create(license)),
-          (err: unknown) => (session.dropped() ? never() : this.fail(err)),
+          (license) => (session.dropped() ? never() : this.#handoff.create(license)),
+          (err: unknown) => (session.dropped() ? never() : this.#fail(err)),
         );
-      this.attempts.set(challenge, attempt);
+      this.#attempts.set(challenge, attempt);
     }
     return attempt.then((url) => {
       xhr.open('GET', url, true);
-      xhr.addEventListener('loadend', () => this.handoff.revoke(url), { once: true });
+      xhr.addEventListener('loadend', () => this.#handoff.revoke(url), { once: true });
     });
   }
 
   /** Each key whose status changed, as `expressplay:keystatus`, with the content of the key's load. */
-  private onKeyStatuses(keyContext: KeyContext, statuses: MediaKeyStatusMap): void {
+  #onKeyStatuses(keyContext: KeyContext, statuses: MediaKeyStatusMap): void {
     const keyId = keyContext.decryptdata?.keyId;
-    const load = (keyId && this.keyLoads.get(bytesToBase64Url(keyId))) || this.core.load;
+    const load = (keyId && this.#keyLoads.get(bytesToBase64Url(keyId))) || this.#core.load;
     statuses.forEach((status, id) => {
       const hex = bytesToHex(toBytes(id));
-      if (this.keyStatuses.get(hex) === status) return;
-      this.keyStatuses.set(hex, status);
-      this.core.emit({
+      if (this.#keyStatuses.get(hex) === status) return;
+      this.#keyStatuses.set(hex, status);
+      this.#core.emit({
         type: 'expressplay:keystatus',
-        drm: this.core.drm,
+        drm: this.#core.drm,
         contentId: load?.context.contentId,
         keyStatus: { keyId: hex, status },
       });
@@ -270,19 +272,19 @@ class HlsHooks {
    * asked for (e.g. from init data only): the current load; for FairPlay without an
    * app content id, one made from the key's `skd://` URI. A session hls.js dropped has none (-9012).
    */
-  private loadFor(keyContext: KeyContext, session: KeySessionWatch): ContentLoad {
-    if (session.dropped()) throw new ExpressPlayError(ClientCode.ABORTED, { drm: this.core.drm });
+  #loadFor(keyContext: KeyContext, session: KeySessionWatch): ContentLoad {
+    if (session.dropped()) throw new ExpressPlayError(ClientCode.ABORTED, { drm: this.#core.drm });
     const keyId = keyContext.decryptdata?.keyId;
-    const owner = keyId ? this.keyLoads.get(bytesToBase64Url(keyId)) : undefined;
-    if (owner) return this.core.loadOwning(owner);
-    const { load } = this.core;
+    const owner = keyId ? this.#keyLoads.get(bytesToBase64Url(keyId)) : undefined;
+    if (owner) return this.#core.loadOwning(owner);
+    const { load } = this.#core;
     if (load) return load;
     const skd = keyContext.decryptdata?.uri;
-    if (this.core.drm === 'fairplay' && typeof skd === 'string' && skd.startsWith('skd://'))
-      return this.core.startLoad(this.core.contentIdFromSkd(skd));
+    if (this.#core.drm === 'fairplay' && typeof skd === 'string' && skd.startsWith('skd://'))
+      return this.#core.startLoad(this.#core.contentIdFromSkd(skd));
     throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
       details: 'no content id for this load: set options.contentId',
-      drm: this.core.drm,
+      drm: this.#core.drm,
     });
   }
 
@@ -291,37 +293,37 @@ class HlsHooks {
    * (the typed error as `data.error`) and its XHR is never sent: hls.js 1.5 does not
    * catch a rejection from `licenseXhrSetup`, and any resend would carry a refused token.
    */
-  private fail(err: unknown): Promise<never> {
-    const error = this.core.report(err, this.core.load?.context.contentId);
-    if (!this.detached) {
+  #fail(err: unknown): Promise<never> {
+    const error = this.#core.report(err, this.#core.load?.context.contentId);
+    if (!this.#detached) {
       const data = {
         type: 'keySystemError',
         details: 'keySystemLicenseRequestFailed',
         fatal: true,
         error,
       } as unknown as ErrorData;
-      this.hls.trigger(ERROR, data);
+      this.#hls.trigger(ERROR, data);
     }
     return never();
   }
 
-  private onError(_event: Events.ERROR, data: ErrorData): void {
+  #onError(_event: Events.ERROR, data: ErrorData): void {
     const error = expressPlayErrorOf(data);
-    if (error) this.core.report(error, this.core.load?.context.contentId);
+    if (error) this.#core.report(error, this.#core.load?.context.contentId);
   }
 
   detach(): void {
-    if (this.detached) return;
-    this.detached = true;
-    this.hls.off(MANIFEST_LOADING, this.onManifestLoading, this);
-    this.hls.off(KEY_LOADING, this.onKeyLoading, this);
-    this.hls.off(ERROR, this.onError, this);
-    this.hls.off(DESTROYING, this.detach, this);
+    if (this.#detached) return;
+    this.#detached = true;
+    this.#hls.off(MANIFEST_LOADING, this.#onManifestLoading, this);
+    this.#hls.off(KEY_LOADING, this.#onKeyLoading, this);
+    this.#hls.off(ERROR, this.#onError, this);
+    this.#hls.off(DESTROYING, this.detach, this);
     // hls.js clears its config on destroy; restoring first is harmless then.
-    if (this.hls.config) Object.assign(this.hls.config, this.saved);
-    this.handoff.revokeAll();
-    this.keyLoads.clear();
-    this.detaching.abort();
-    this.core.close();
+    if (this.#hls.config) Object.assign(this.#hls.config, this.#saved);
+    this.#handoff.revokeAll();
+    this.#keyLoads.clear();
+    this.#detaching.abort();
+    this.#core.close();
   }
 }

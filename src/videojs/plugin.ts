@@ -33,34 +33,36 @@ export function expressplayPlugin(this: VjsPlayer, options: ExpressPlayPluginOpt
 
 /** One attachment of the plugin to a player. */
 export class PluginState implements EmeHost {
-  readonly client: TokenClient;
+  // `declare`: set by the constructor only, so no field definitions in the bundle.
+  declare readonly player: VjsPlayer;
+  declare readonly options: ExpressPlayPluginOptions;
+  declare readonly client: TokenClient;
   /** Started at attach so the source middleware rarely waits for it (it is memoized per page). */
-  readonly profile: Promise<DrmProfile>;
+  declare readonly profile: Promise<DrmProfile>;
   /** Every `expressplay:*` event goes through here: stamped, its rights URL redacted, then triggered on the player. */
-  readonly emit: Emit;
+  declare readonly emit: Emit;
   disposed = false;
   /** The source in use (none: no source yet, or one without `expressplay`). */
   load: SourceLoad | undefined;
   /** Bumped by every setSource: a source whose detection answers after a newer src() is dropped. */
   sourceGen = 0;
   handedToEme: ExpressPlayError | undefined;
-  private readonly ownsClient: boolean;
-  private readonly techs = new Set<VjsTech>();
-  private readonly onDispose = () => this.dispose();
+  readonly #ownsClient: boolean;
+  readonly #techs = new Set<VjsTech>();
+  readonly #onDispose = () => this.dispose();
 
   /** @throws -9030 when contrib-eme is not loaded; -9001 without `token` or `tokenClient`; the client's errors. */
-  constructor(
-    readonly player: VjsPlayer,
-    readonly options: ExpressPlayPluginOptions,
-  ) {
+  constructor(player: VjsPlayer, options: ExpressPlayPluginOptions) {
+    this.player = player;
+    this.options = options;
     if (typeof player.eme === 'function') player.eme();
     else if (typeof player.eme !== 'object' || player.eme === null) {
       throw new ExpressPlayError(ClientCode.NO_KEY_SYSTEM, {
         details: 'videojs-contrib-eme is not loaded: load it before calling player.expressplay()',
       });
     }
-    this.ownsClient = options.tokenClient === undefined;
-    if (this.ownsClient && options.token === undefined) {
+    this.#ownsClient = options.tokenClient === undefined;
+    if (this.#ownsClient && options.token === undefined) {
       throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
         details: 'player.expressplay() needs `token` (token client options) or `tokenClient`',
       });
@@ -75,7 +77,7 @@ export class PluginState implements EmeHost {
       (profile) => this.emit({ type: 'expressplay:detected', profile, durationMs: profile.durationMs }),
       () => undefined,
     );
-    player.on('dispose', this.onDispose);
+    player.on('dispose', this.#onDispose);
   }
 
   /** The token client's allowlist check. */
@@ -85,9 +87,9 @@ export class PluginState implements EmeHost {
 
   /** Listens to a tech's key statuses (once per tech). */
   watchTech(tech: VjsTech): void {
-    if (this.techs.has(tech)) return;
-    this.techs.add(tech);
-    tech.on('keystatuschange', this.onKeyStatus);
+    if (this.#techs.has(tech)) return;
+    this.#techs.add(tech);
+    tech.on('keystatuschange', this.#onKeyStatus);
   }
 
   /** A failure of the source itself (before contrib-eme has it): `expressplay:error` and `player.error()`. */
@@ -101,14 +103,14 @@ export class PluginState implements EmeHost {
     if (this.disposed) return;
     this.disposed = true;
     this.load?.abort();
-    for (const tech of this.techs) tech.off('keystatuschange', this.onKeyStatus);
-    this.techs.clear();
-    if (this.ownsClient) this.client.dispose();
-    this.player.off('dispose', this.onDispose);
+    for (const tech of this.#techs) tech.off('keystatuschange', this.#onKeyStatus);
+    this.#techs.clear();
+    if (this.#ownsClient) this.client.dispose();
+    this.player.off('dispose', this.#onDispose);
     if (states.get(this.player) === this) states.delete(this.player);
   }
 
-  private readonly onKeyStatus = (e: VjsKeyStatusEvent): void => {
+  readonly #onKeyStatus = (e: VjsKeyStatusEvent): void => {
     const keyId = e.keyId === undefined ? '' : bytesToHex(toBytes(e.keyId));
     this.emit({
       type: 'expressplay:keystatus',

@@ -18,13 +18,21 @@ export type Emit = (event: Omit<ExpressPlayEvent, 'time'>) => void;
 
 /** The rights side of one source: its token context, its `ContentLoad`s, its abort. */
 export class SourceLoad {
-  private readonly controller = new AbortController();
+  readonly #controller = new AbortController();
   /** The token context; FairPlay without an app content id gets it from the first `skd://` URI. */
-  private ctx: TokenContext;
+  #ctx: TokenContext;
   /** The content's own token (without a session's key ids); made once the content id is known. */
-  private content: ContentLoad | undefined;
+  #content: ContentLoad | undefined;
   /** Per key-id set (`a,b`): the token the sessions asking for those key ids share. */
-  private readonly keys = new Map<string, ContentLoad>();
+  readonly #keys = new Map<string, ContentLoad>();
+  readonly #client: TokenClient;
+  readonly #wanted: ExpressPlaySourceOptions;
+  readonly #emit: Emit;
+  // `declare`: set by the constructor only, so no field definitions in the bundle.
+  /** What detection found for the chosen DRM. */
+  declare readonly support: KeySystemSupport;
+  /** The contrib-eme `keySystems` entry this source is given. */
+  declare readonly keySystem: string;
 
   /**
    * Starts the source's token fetch now, in parallel with the manifest (or takes the
@@ -32,14 +40,17 @@ export class SourceLoad {
    * @throws -9001 without `contentId`, except for FairPlay.
    */
   constructor(
-    private readonly client: TokenClient,
-    /** What detection found for the chosen DRM. */
-    readonly support: KeySystemSupport,
-    /** The contrib-eme `keySystems` entry this source is given. */
-    readonly keySystem: string,
-    private readonly wanted: ExpressPlaySourceOptions,
-    private readonly emit: Emit,
+    client: TokenClient,
+    support: KeySystemSupport,
+    keySystem: string,
+    wanted: ExpressPlaySourceOptions,
+    emit: Emit,
   ) {
+    this.#client = client;
+    this.support = support;
+    this.keySystem = keySystem;
+    this.#wanted = wanted;
+    this.#emit = emit;
     const { drm } = support;
     if (!wanted.contentId && drm !== 'fairplay') {
       throw new ExpressPlayError(ClientCode.INVALID_PARAMETER, {
@@ -47,36 +58,36 @@ export class SourceLoad {
         drm,
       });
     }
-    this.ctx = {
+    this.#ctx = {
       drm,
       contentId: wanted.contentId ?? '',
       ...(wanted.kids ? { kids: wanted.kids } : {}),
       ...(drm === 'widevine' && support.securityLevel ? { securityLevel: support.securityLevel } : {}),
       hdcp: support.hdcp,
     };
-    if (wanted.contentId) this.startContent(true);
+    if (wanted.contentId) this.#startContent(true);
   }
 
   /** Aborted when the source is left or the player disposed: every request of the source stops. */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.#controller.signal;
   }
 
   /** The DRM of this source. */
   get drm(): Drm {
-    return this.ctx.drm;
+    return this.#ctx.drm;
   }
 
   /** The content id (`''` for FairPlay until its `skd://` URI names it). */
   get contentId(): string {
-    return this.ctx.contentId;
+    return this.#ctx.contentId;
   }
 
   /** Stops every token and license request of this source. */
   abort(): void {
-    this.controller.abort();
-    this.content?.abort();
-    for (const load of this.keys.values()) load.abort();
+    this.#controller.abort();
+    this.#content?.abort();
+    for (const load of this.#keys.values()) load.abort();
   }
 
   /**
@@ -86,28 +97,28 @@ export class SourceLoad {
    * @throws -9042 when the initData holds no `skd://` URI; the allowlist's error for its rights URL.
    */
   fairPlayContentId(initData: string, strategy: ContentIdStrategy | undefined): string {
-    if (this.ctx.contentId) return this.ctx.contentId;
+    if (this.#ctx.contentId) return this.#ctx.contentId;
     const skd = /skd:\/\/[^\0\s]+/i.exec(initData)?.[0];
     if (!skd)
       throw new ExpressPlayError(ClientCode.SKD_INVALID, {
         details: 'initData does not hold an skd:// URI',
         drm: 'fairplay',
       });
-    this.ctx = { ...this.ctx, contentId: contentIdFromSkd(skd, strategy) };
-    const content = this.startContent(false);
-    const inSkd = this.wanted.rightsUrl ? undefined : rightsUrlFromSkd(skd);
+    this.#ctx = { ...this.#ctx, contentId: contentIdFromSkd(skd, strategy) };
+    const content = this.#startContent(false);
+    const inSkd = this.#wanted.rightsUrl ? undefined : rightsUrlFromSkd(skd);
     if (inSkd) {
-      this.client.assertAllowedRightsUrl(inSkd); // the playlist must not send SPCs anywhere
+      this.#client.assertAllowedRightsUrl(inSkd); // the playlist must not send SPCs anywhere
       content.useRights({
         drm: 'fairplay',
-        contentId: this.ctx.contentId,
+        contentId: this.#ctx.contentId,
         rightsUrl: inSkd,
         source: 'skd',
         obtainedAt: performance.now(),
         expiresAtMs: Number.POSITIVE_INFINITY,
       });
     }
-    return this.ctx.contentId;
+    return this.#ctx.contentId;
   }
 
   /**
@@ -117,11 +128,11 @@ export class SourceLoad {
    */
   async license<T>(send: (rightsUrl: string, signal: AbortSignal) => Promise<T>, kids?: readonly string[]): Promise<T> {
     const started = performance.now();
-    const { result, info } = await this.loadFor(kids).license(send);
-    this.emit({
+    const { result, info } = await this.#loadFor(kids).license(send);
+    this.#emit({
       type: 'expressplay:license',
-      drm: this.ctx.drm,
-      contentId: this.ctx.contentId,
+      drm: this.#ctx.drm,
+      contentId: this.#ctx.contentId,
       ...(kids ? { kids } : {}),
       source: info.source,
       rightsUrl: info.rightsUrl,
@@ -137,15 +148,15 @@ export class SourceLoad {
    * having answered -4018, one for this key. The source's own fetch is never repeated
    * when it failed otherwise.
    */
-  private loadFor(kids: readonly string[] | undefined): ContentLoad {
-    if (!kids) return this.content ?? this.startContent(false);
+  #loadFor(kids: readonly string[] | undefined): ContentLoad {
+    if (!kids) return this.#content ?? this.#startContent(false);
     const key = kids.join(',');
-    const known = this.keys.get(key);
+    const known = this.#keys.get(key);
     if (known) return known;
-    const failure = this.content?.failure;
+    const failure = this.#content?.failure;
     if (failure !== undefined && !isKeyIdRequired(failure)) throw failure;
-    const load = this.newLoad({ ...this.ctx, kids });
-    this.keys.set(key, load);
+    const load = this.#newLoad({ ...this.#ctx, kids });
+    this.#keys.set(key, load);
     return load;
   }
 
@@ -153,24 +164,24 @@ export class SourceLoad {
    * The content's own `ContentLoad`, with the app's rights URL if it gave one; else its
    * token fetch starts now when `fetchNow` (at `src()`), or with the first license request.
    */
-  private startContent(fetchNow: boolean): ContentLoad {
-    const load = this.newLoad(this.ctx);
-    this.content = load;
-    if (this.wanted.rightsUrl) load.useRightsUrl(this.wanted.rightsUrl, this.wanted.expiresAt);
+  #startContent(fetchNow: boolean): ContentLoad {
+    const load = this.#newLoad(this.#ctx);
+    this.#content = load;
+    if (this.#wanted.rightsUrl) load.useRightsUrl(this.#wanted.rightsUrl, this.#wanted.expiresAt);
     else if (fetchNow) load.start();
     return load;
   }
 
-  private newLoad(context: TokenContext): ContentLoad {
-    const load = new ContentLoad(this.client, context, { onRights: (info, ms) => this.announce(context, info, ms) });
+  #newLoad(context: TokenContext): ContentLoad {
+    const load = new ContentLoad(this.#client, context, { onRights: (info, ms) => this.#announce(context, info, ms) });
     if (this.signal.aborted) load.abort();
     return load;
   }
 
   /** `expressplay:token`, except for a key's sessions given the content's own token: announced already. */
-  private announce(context: TokenContext, info: RightsInfo, durationMs: number): void {
+  #announce(context: TokenContext, info: RightsInfo, durationMs: number): void {
     if (context.kids && !info.kids) return;
-    this.emit({
+    this.#emit({
       type: 'expressplay:token',
       drm: info.drm,
       contentId: info.contentId,
