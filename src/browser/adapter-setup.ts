@@ -14,15 +14,9 @@ import { requestLicense } from './license.js';
 import { createLogger } from './log.js';
 import { ContentLoad } from './content-load.js';
 import { createTokenClient } from './token-client.js';
-import type {
-  DetectDrmOptions,
-  DrmProfile,
-  ExpressPlayEvent,
-  KeySystemSupport,
-  TokenClient,
-  TokenClientOptions,
-  TokenContext,
-} from './types.js';
+import type { DetectDrmOptions, DrmProfile, KeySystemSupport } from './types/detection.js';
+import type { ExpressPlayEvent } from './types/events.js';
+import type { TokenClient, TokenClientOptions, TokenContext } from './types/token-client.js';
 
 /** The options every adapter takes (each adds its player's own). */
 export interface AdapterOptions {

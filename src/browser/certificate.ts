@@ -9,7 +9,7 @@ import { assertAllowedUrl } from './allowlist.js';
 import { errorFromResponse, fetchOnce } from './http.js';
 import { preconnect } from './preconnect.js';
 import { SharedFetch } from './shared-fetch.js';
-import type { FairPlayCertificateOptions } from './types.js';
+import type { FairPlayCertificateOptions } from './types/fairplay.js';
 
 /** One shared fetch per URL: the last caller to leave aborts it. */
 const cache = new Map<string, SharedFetch<Uint8Array>>();

@@ -7,7 +7,7 @@
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
-import type { RightsInfo, TokenClient, TokenContext } from './types.js';
+import type { RightsInfo, TokenClient, TokenContext } from './types/token-client.js';
 
 /** What a {@link ContentLoad} reports to its adapter (which turns it into `expressplay:*` events). */
 export interface ContentLoadHooks {

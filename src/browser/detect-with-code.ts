@@ -7,7 +7,7 @@
 import type { Drm } from '../core/errors.js';
 import { detectDrm } from './detect.js';
 import { loadFairPlayCode } from './fairplay-on-demand.js';
-import type { DetectDrmOptions, DrmProfile } from './types.js';
+import type { DetectDrmOptions, DrmProfile } from './types/detection.js';
 
 /** Loads the on-demand code of one DRM (memoized by its loader). */
 export type DrmCodeLoader = () => Promise<unknown>;

@@ -10,7 +10,8 @@ import { KeySystem, LEGACY_FAIRPLAY_KEY_SYSTEMS } from '../core/key-systems.js';
 import type { SecurityLevel } from '../core/params.js';
 import { pageEnvironment } from './environment.js';
 import { probeHdcp } from './hdcp.js';
-import type { DetectDrmOptions, DrmProfile, EmeEnvironment, EncryptionScheme, KeySystemSupport } from './types.js';
+import type { DetectDrmOptions, DrmProfile, EncryptionScheme, KeySystemSupport } from './types/detection.js';
+import type { EmeEnvironment } from './types/environment.js';
 
 /** Video content types probed by default: H.264 Baseline in MP4. */
 export const DEFAULT_VIDEO_CONTENT_TYPES = ['video/mp4; codecs="avc1.42E01E"'] as const;

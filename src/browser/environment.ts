@@ -1,7 +1,7 @@
 // The page's own EME entry points, as detection and FairPlay use them unless the
 // app passes its own (tests, iframes).
 
-import type { EmeEnvironment } from './types.js';
+import type { EmeEnvironment } from './types/environment.js';
 
 /** `navigator.requestMediaKeySystemAccess` (bound) and `WebKitMediaKeys`, each only where the page has it. */
 export function pageEnvironment(): EmeEnvironment {

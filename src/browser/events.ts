@@ -3,7 +3,7 @@
 
 import { redactTokens } from '../core/redact.js';
 import type { RedactingLogger } from './log.js';
-import type { ExpressPlayEvent } from './types.js';
+import type { ExpressPlayEvent } from './types/events.js';
 
 /**
  * An emitter for `onEvent`: adds the time (and `defaults`), redacts the rights URL, contains a throwing handler.

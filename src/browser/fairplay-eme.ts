@@ -16,7 +16,8 @@ import { LegacyFairPlay } from './fairplay-legacy.js';
 import { FPS_CONFIG, ModernFairPlay } from './fairplay-modern.js';
 import { ListenerList } from './listeners.js';
 import { createLogger, type RedactingLogger } from './log.js';
-import type { AttachFairPlayOptions, EmeEnvironment, FairPlayAttachment } from './types.js';
+import type { AttachFairPlayOptions, FairPlayAttachment } from './types/fairplay.js';
+import type { EmeEnvironment } from './types/environment.js';
 
 type FairPlayApi = 'eme' | 'webkit-legacy';
 

@@ -9,7 +9,10 @@ import { keyIdsFromInitData } from '../core/initdata.js';
 import { assertRightsUrl, DEFAULT_RIGHTS_HOSTS, isLoopbackHost } from './allowlist.js';
 import { requestCkc } from './fairplay.js';
 import { ListenerList } from './listeners.js';
-import type { AttachFairPlayOptions, EmeEnvironment, ExpressPlayEvent, RightsSource, TokenContext } from './types.js';
+import type { AttachFairPlayOptions } from './types/fairplay.js';
+import type { EmeEnvironment } from './types/environment.js';
+import type { ExpressPlayEvent } from './types/events.js';
+import type { RightsSource, TokenContext } from './types/token-client.js';
 
 /** One key the CDM asked for. */
 export interface KeyRequest {

@@ -8,7 +8,11 @@ import { ExpressPlayError } from '../core/errors.js';
 import { contentIdFromSkd, legacyFairPlayInitData } from '../core/fairplay.js';
 import { KeySystem } from '../core/key-systems.js';
 import { emeError, KeySessions, type FairPlayKeyContext, type KeyRequest } from './fairplay-keys.js';
-import type { LegacyWebKitMediaKeys, LegacyWebKitMediaKeysConstructor, LegacyWebKitMediaKeySession } from './types.js';
+import type {
+  LegacyWebKitMediaKeys,
+  LegacyWebKitMediaKeysConstructor,
+  LegacyWebKitMediaKeySession,
+} from './types/environment.js';
 
 /** The legacy WebKit half of one attachment: one WebKitMediaKeys for the element, one session per key. */
 export class LegacyFairPlay {

@@ -3,7 +3,7 @@
 
 import { unwrapCkc } from '../core/fairplay.js';
 import { requestLicense } from './license.js';
-import type { LicenseRequestOptions } from './types.js';
+import type { LicenseRequestOptions } from './types/license.js';
 
 /** Options of {@link requestCkc}: those of `requestLicense`, without `drm` (always `fairplay`). */
 export type CkcRequestOptions = Omit<LicenseRequestOptions, 'drm' | 'contentType'> & {

@@ -3,7 +3,7 @@
 // API is missing or does not answer, the result is 'unknown' — never a guess,
 // because a wrong guess either blocks playback or asks for a weaker policy.
 
-import type { HdcpSupport } from './types.js';
+import type { HdcpSupport } from './types/detection.js';
 
 /** Every version string the HDCP policy check defines, lowest first. */
 export const HDCP_VERSIONS = ['1.0', '1.1', '1.2', '1.3', '1.4', '2.0', '2.1', '2.2', '2.3'] as const;

@@ -10,7 +10,7 @@ import { readCappedBody } from '../core/capped-read.js';
 import { ExpressPlayError, isExpressPlayError, type Drm } from '../core/errors.js';
 import { parseErrorResponse } from '../core/response.js';
 import { redactTokens } from '../core/redact.js';
-import type { RetryOptions } from './types.js';
+import type { RetryOptions } from './types/retry.js';
 
 /** A response with its body already read (so the timeout covers the body too), at most `maxBodyBytes` of it. */
 export interface HttpResponse {

@@ -13,5 +13,5 @@ export { requestCkc, type CkcRequestOptions } from './fairplay.js';
 export { preconnect } from './preconnect.js';
 export { createLogger, type RedactingLogger } from './log.js';
 export { assertRightsUrl, DEFAULT_RIGHTS_HOSTS } from './allowlist.js';
-export type * from './types.js';
+export type * from './types/index.js';
 export { attachFairPlay } from './fairplay-eme.js';

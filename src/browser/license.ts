@@ -5,7 +5,7 @@
 import { redactTokens } from '../core/redact.js';
 import { assertRightsUrl } from './allowlist.js';
 import { fetchWithRetry } from './http.js';
-import type { LicenseRequestOptions } from './types.js';
+import type { LicenseRequestOptions } from './types/license.js';
 
 /**
  * Sends `body` to `rightsUrl` and returns the license bytes. Failures are typed:

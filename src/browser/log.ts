@@ -3,7 +3,7 @@
 // a redeemable rights URL.
 
 import { redactTokens } from '../core/redact.js';
-import type { Logger } from './types.js';
+import type { Logger } from './types/logger.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -3,7 +3,7 @@
 // replaced that entry while it ran: a token the app just threw away must not
 // come back from a fetch that started before.
 
-import type { RightsInfo } from './types.js';
+import type { RightsInfo } from './types/token-client.js';
 
 export class TokenCache {
   readonly #entries = new Map<string, RightsInfo>();

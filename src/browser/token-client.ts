@@ -18,7 +18,8 @@ import { TokenCache } from './token-cache.js';
 import { RightsFetcher } from './token-fetch.js';
 import { checkContext, contentKeyOf, keyOf, normalized } from './token-keys.js';
 import { RefreshLedger } from './token-refresh.js';
-import type { ExpressPlayEvent, RightsInfo, TokenClient, TokenClientOptions, TokenContext } from './types.js';
+import type { ExpressPlayEvent } from './types/events.js';
+import type { RightsInfo, TokenClient, TokenClientOptions, TokenContext } from './types/token-client.js';
 
 const DEFAULT_MARGIN_MS = 30_000;
 

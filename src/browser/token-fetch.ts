@@ -10,7 +10,7 @@ import { assertRightsUrl, isExpressPlayTestHost, isLoopbackHost } from './allowl
 import { fetchWithRetry } from './http.js';
 import type { RedactingLogger } from './log.js';
 import { buildEndpointRequest } from './token-request.js';
-import type { RightsInfo, RightsSource, TokenClientOptions, TokenContext } from './types.js';
+import type { RightsInfo, RightsSource, TokenClientOptions, TokenContext } from './types/token-client.js';
 
 const DEFAULT_LIFETIME_MS = 10 * 60_000;
 

@@ -5,7 +5,7 @@
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError } from '../core/errors.js';
 import { normalizeKeyIds } from './key-ids.js';
-import type { TokenContext } from './types.js';
+import type { TokenContext } from './types/token-client.js';
 
 /** Throws -9001 for a context without `drm` or a non-empty `contentId`. */
 export function checkContext(context: TokenContext): void {

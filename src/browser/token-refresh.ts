@@ -3,7 +3,7 @@
 // never a loop. Two sessions refused at once share the one refresh.
 
 import type { SharedFetch } from './shared-fetch.js';
-import type { RightsInfo } from './types.js';
+import type { RightsInfo } from './types/token-client.js';
 
 export class RefreshLedger {
   readonly #refreshes = new Map<string, SharedFetch<RightsInfo>>();

@@ -3,7 +3,7 @@
 // app's content id, key ids, and what detection found (securityLevel, hdcp), so
 // the back end can mint a token this device can honour.
 
-import type { TokenClientOptions, TokenContext, TokenEndpointRequest } from './types.js';
+import type { TokenClientOptions, TokenContext, TokenEndpointRequest } from './types/token-client.js';
 
 export const TOKEN_ACCEPT = 'application/json, text/uri-list';
 

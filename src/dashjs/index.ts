@@ -22,7 +22,7 @@ import { AdapterCore } from '../browser/adapter-setup.js';
 import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup.js';
 import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
-import type { ExpressPlayEvent } from '../browser/types.js';
+import type { ExpressPlayEvent } from '../browser/types/events.js';
 import {
   bytesToBase64,
   bytesToHex,

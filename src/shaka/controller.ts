@@ -6,7 +6,7 @@
 import type shaka from 'shaka-player';
 import { assertOneKeyPerSession, isKeyIdRequired, sessionKeyIds } from '../browser/key-ids.js';
 import { ListenerList } from '../browser/listeners.js';
-import type { RightsInfo } from '../browser/types.js';
+import type { RightsInfo } from '../browser/types/token-client.js';
 import type { ContentLoad } from '../browser/content-load.js';
 import {
   contentIdFromSkd,

@@ -2,7 +2,7 @@
 // system, and the app's own values of it, restored on detach.
 
 import type shaka from 'shaka-player';
-import type { KeySystemSupport } from '../browser/types.js';
+import type { KeySystemSupport } from '../browser/types/detection.js';
 
 type DrmConfiguration = shaka.extern.DrmConfiguration;
 type SavedDrmConfig = Pick<

@@ -5,7 +5,7 @@
 import type shaka from 'shaka-player';
 import { createEmitter } from '../browser/events.js';
 import { createLogger } from '../browser/log.js';
-import type { ExpressPlayEvent } from '../browser/types.js';
+import type { ExpressPlayEvent } from '../browser/types/events.js';
 import { ClientCode } from '../core/index.js';
 import type { Drm, ExpressPlayError } from '../core/index.js';
 

@@ -6,7 +6,7 @@
 
 import { ContentLoad } from '../browser/content-load.js';
 import { isKeyIdRequired } from '../browser/key-ids.js';
-import type { RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
+import type { RightsInfo, TokenClient, TokenContext } from '../browser/types/token-client.js';
 import type { ExpressPlayError } from '../core/index.js';
 
 /** What a load is made with: the client, the token context of a content, and the sink of its rights. */

@@ -5,14 +5,8 @@
 import { getFairPlayCertificate } from '../browser/fairplay-on-demand.js';
 import { detectDrmWithItsCode } from '../browser/detect-with-code.js';
 import { createTokenClient } from '../browser/token-client.js';
-import type {
-  DetectDrmOptions,
-  DrmProfile,
-  KeySystemSupport,
-  TokenClient,
-  TokenClientOptions,
-  TokenContext,
-} from '../browser/types.js';
+import type { DetectDrmOptions, DrmProfile, KeySystemSupport } from '../browser/types/detection.js';
+import type { TokenClient, TokenClientOptions, TokenContext } from '../browser/types/token-client.js';
 import { ClientCode, ExpressPlayError } from '../core/index.js';
 import type { ShakaEvents } from './events.js';
 

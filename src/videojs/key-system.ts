@@ -4,7 +4,7 @@
 // reading its options under `com.apple.fps.1_0` only.
 
 import { defaultKeySystem, KeySystem } from '../core/key-systems.js';
-import type { KeySystemSupport } from '../browser/types.js';
+import type { KeySystemSupport } from '../browser/types/detection.js';
 
 /** The contrib-eme key system for what detection found (its default for the DRM when it named none). */
 export function keySystemFor(support: KeySystemSupport): string {

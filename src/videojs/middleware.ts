@@ -4,7 +4,7 @@
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, type Drm } from '../core/errors.js';
-import type { DrmProfile, KeySystemSupport } from '../browser/types.js';
+import type { DrmProfile, KeySystemSupport } from '../browser/types/detection.js';
 import { keySystemOptions } from './eme-options.js';
 import { asError } from './errors.js';
 import { keySystemFor } from './key-system.js';

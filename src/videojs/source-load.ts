@@ -10,7 +10,9 @@ import type { ContentIdStrategy } from '../core/fairplay.js';
 import { contentIdFromSkd, rightsUrlFromSkd } from '../browser/fairplay-on-demand.js';
 import { ContentLoad } from '../browser/content-load.js';
 import { isKeyIdRequired } from '../browser/key-ids.js';
-import type { ExpressPlayEvent, KeySystemSupport, RightsInfo, TokenClient, TokenContext } from '../browser/types.js';
+import type { ExpressPlayEvent } from '../browser/types/events.js';
+import type { KeySystemSupport } from '../browser/types/detection.js';
+import type { RightsInfo, TokenClient, TokenContext } from '../browser/types/token-client.js';
 import type { ExpressPlaySourceOptions } from './types.js';
 
 /** Emits an `expressplay:*` event on the player (stamped and redacted by the one emitter). */

@@ -6,7 +6,8 @@
 
 import type { Drm, ExpressPlayError } from '../core/errors.js';
 import type { ContentIdStrategy } from '../core/fairplay.js';
-import type { DetectDrmOptions, TokenClient, TokenClientOptions } from '../browser/types.js';
+import type { DetectDrmOptions } from '../browser/types/detection.js';
+import type { TokenClient, TokenClientOptions } from '../browser/types/token-client.js';
 
 /** What the app adds to a Video.js source: `player.src({ src, type, expressplay: { contentId } })`. */
 export interface ExpressPlaySourceOptions {

@@ -11,7 +11,9 @@ import {
   createTokenClient,
   requestCkc,
 } from '../../../src/browser/index.js';
-import type { AttachFairPlayOptions, ExpressPlayEvent, TokenClient } from '../../../src/browser/types.js';
+import type { AttachFairPlayOptions } from '../../../src/browser/types/fairplay.js';
+import type { ExpressPlayEvent } from '../../../src/browser/types/events.js';
+import type { TokenClient } from '../../../src/browser/types/token-client.js';
 import {
   createEmeDoubles,
   legacyWebKitFairPlayDevice,

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { ExpressPlayError, bytesToBase64Url, hexToBytes } from '../../../src/core/index.js';
 import { createTokenClient, requestLicense } from '../../../src/browser/index.js';
-import type { ExpressPlayEvent, TokenClientOptions, TokenContext } from '../../../src/browser/types.js';
+import type { ExpressPlayEvent } from '../../../src/browser/types/events.js';
+import type { TokenClientOptions, TokenContext } from '../../../src/browser/types/token-client.js';
 import { emulatorStats, resetEmulator, setFaults, testConfig } from '../support/page.js';
 import { rejection } from './fixtures.js';
 

@@ -10,7 +10,7 @@
 // - the legacy WebKitMediaKeys fires `webkitkeymessage`/`webkitkeyadded`/`webkitkeyerror`.
 // Every call is recorded for the tests' assertions.
 
-import type { EmeEnvironment } from '../../../src/browser/types.js';
+import type { EmeEnvironment } from '../../../src/browser/types/environment.js';
 import { concatBytes } from '../../../src/core/encoding.js';
 
 export interface DoubleKeySystem {

@@ -11,7 +11,7 @@ import {
   type VjsPlayer,
   type VjsSource,
 } from '../../../src/videojs/index.js';
-import type { ExpressPlayEvent } from '../../../src/browser/types.js';
+import type { ExpressPlayEvent } from '../../../src/browser/types/events.js';
 import { sleep, waitFor } from '../support/helpers.js';
 import { emulatorStats, loadScript, resetEmulator, testConfig, total } from '../support/page.js';
 import { CONTRIB_EME_URL, VIDEOJS_URL } from '../support/players.js';

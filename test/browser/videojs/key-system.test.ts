@@ -5,7 +5,8 @@
 // Without a name from detection, the adapter's default is detection's first probe.
 import { expect } from 'chai';
 import { detectDrm } from '../../../src/browser/index.js';
-import type { DrmProfile, EmeEnvironment, KeySystemSupport } from '../../../src/browser/types.js';
+import type { DrmProfile, KeySystemSupport } from '../../../src/browser/types/detection.js';
+import type { EmeEnvironment } from '../../../src/browser/types/environment.js';
 import type { Drm } from '../../../src/core/errors.js';
 import { keySystemFor } from '../../../src/videojs/key-system.js';
 import { createEmeDoubles, routeKeySystemsToDoubles, type DoubleKeySystem } from '../support/eme-doubles.js';

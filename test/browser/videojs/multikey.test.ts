@@ -10,7 +10,7 @@ import { waitFor } from '../support/helpers.js';
 import { KID, decodedAudioBytes, expectOneTokenPerKey, playsToEnd, videoFrames } from '../support/multikey.js';
 import { createPlayer, recordEvents, tokenOptions, useVideoJsFixture, type TestPlayer } from './helpers.js';
 import type { ExpressPlayError } from '../../../src/core/index.js';
-import type { ExpressPlayEvent } from '../../../src/browser/types.js';
+import type { ExpressPlayEvent } from '../../../src/browser/types/events.js';
 
 const INBAND = '/test/media/multikey-dash/manifest-inband.mpd';
 const DASH = '/test/media/multikey-dash/manifest.mpd';
