@@ -14,23 +14,17 @@ import { attachExpressPlay, type HlsExpressPlay } from '../../../src/hlsjs/index
 import {
   createEmeDoubles,
   routeKeySystemsToDoubles,
+  widevineChallenge,
   widevineL1Device,
   type DoubleEnvironment,
 } from '../support/eme-doubles.js';
-import { emulatorStats, loadScript, resetEmulator, testConfig, total } from '../support/page.js';
+import { loadScript, resetEmulator, testConfig } from '../support/page.js';
+import { expectWidevineRefusedOnce } from '../adapters/widevine-refusal.js';
 import { newVideo, sleep, spyFetch, waitFor } from '../support/helpers.js';
 
 const WIDEVINE = 'com.widevine.alpha';
 const CONTENT_ID = 'clearkey-hls-a';
 const PLAYLIST = `/test/media/${CONTENT_ID}/widevine.m3u8`;
-
-/** A binary challenge as a CDM makes one (protobuf-ish, never ClearKey JSON), carrying the initData. */
-function widevineChallenge(_type: string, initData: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + initData.length);
-  out.set([0x08, 0x01, 0x12, initData.length & 0xff]);
-  out.set(initData, 4);
-  return out;
-}
 
 /** The pssh box the media playlist's Widevine EXT-X-KEY carries in its data: URI. */
 async function playlistPssh(): Promise<Uint8Array> {
@@ -134,50 +128,20 @@ for (const [name, script] of [
       expect(asked.length, "hls.js's MediaKeySystemConfiguration with HW_SECURE_ALL").to.be.greaterThan(0);
       expect(video.mediaKeys, 'the double MediaKeys on the element').to.not.equal(null);
 
-      const tokens = spy.calls.filter((c) => c.url.startsWith(tokenEndpointUrl));
-      expect(tokens, 'one token request').to.have.length(1);
-      const q = new URL(tokens[0]!.url).searchParams;
-      expect(q.get('drm')).to.equal('widevine');
-      expect(q.get('securityLevel')).to.equal('5');
-      expect(q.get('hdcp')).to.equal('2');
-      expect(q.get('contentId')).to.equal(CONTENT_ID);
-
-      // One key, one session: opened with the playlist's Widevine pssh as 'cenc' initData.
-      expect(doubles.log.sessions, 'one session').to.have.length(1);
-      const session = doubles.log.sessions[0]!;
-      expect(session.initDataType).to.equal('cenc');
-      expect([...session.initData!], "the playlist's Widevine pssh").to.deep.equal([...(await playlistPssh())]);
-
-      const rights = spy.calls.filter((c) => c.url.startsWith(`${emulatorUrl}/hms/wv/rights/`));
-      expect(rights, 'one license request: -9044 is a 4xx, not retried').to.have.length(1);
-      const lic = rights[0]!;
-      expect(lic.url.startsWith(`${emulatorUrl}/hms/wv/rights/?ExpressPlayToken=`), lic.url).to.equal(true);
-      expect(lic.method).to.equal('POST');
-      expect(lic.headers.get('content-type')).to.equal('application/octet-stream');
-      expect([...lic.bytes!], 'the challenge the CDM produced, unchanged').to.deep.equal([...session.challenge!]);
-      const answer = JSON.parse(new TextDecoder().decode(await lic.response!)) as { errorCode?: number };
-      expect(answer.errorCode).to.equal(-9044);
-
-      expect(playerErrors, "one typed error on hls.js's ERROR").to.have.length(1);
-      const typed = playerErrors[0]!;
-      expect(typed.code).to.equal(-9044);
-      expect(typed.httpStatus).to.equal(400);
-      expect(typed.retryable).to.equal(false);
-      expect(typed.drm).to.equal('widevine');
-      expect(events.filter((e) => e.type === 'expressplay:error').map((e) => e.error?.code)).to.deep.equal([-9044]);
-      expect(events.map((e) => e.type)).not.to.include('expressplay:license');
-      expect(doubles.log.updates, 'nothing reached update()').to.have.length(0);
-      if (otherErrors.length) console.log(`${name} Widevine: hls.js's own errors ${JSON.stringify(otherErrors)}`);
-
-      const stats = await emulatorStats();
-      console.log(
-        `${name} Widevine -9044: tokens ${JSON.stringify(stats.tokensIssued)}, license requests ${rights.length}, rights rejects ${stats.rejects.rights}`,
-      );
-      expect(stats.tokensIssued.widevine).to.equal(1);
-      expect(total(stats.tokensIssued), 'no token of another DRM').to.equal(1);
-      expect(total(stats.licensesServed)).to.equal(0);
-      expect(stats.rejects.rights).to.equal(1);
-      expect(unhandled).to.deep.equal([]);
+      await expectWidevineRefusedOnce({
+        player: name,
+        errorChannel: "hls.js's ERROR",
+        contentId: CONTENT_ID,
+        pssh: await playlistPssh(),
+        tokenEndpointUrl,
+        emulatorUrl,
+        calls: spy.calls,
+        doubles,
+        playerErrors,
+        otherErrors,
+        events,
+        unhandled,
+      });
     });
   });
 }

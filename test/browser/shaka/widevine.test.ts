@@ -13,6 +13,7 @@ import type shaka from 'shaka-player';
 import {
   createEmeDoubles,
   routeKeySystemsToDoubles,
+  widevineChallenge,
   widevineL1Device,
   type DoubleEnvironment,
 } from '../support/eme-doubles.js';
@@ -23,14 +24,6 @@ import { collectEvents, counts, fetches, firstError, installFetchRecorder, usePl
 
 const WIDEVINE = 'com.widevine.alpha';
 const COMMON_SYSTEM = 'urn:uuid:1077efec-c0b2-4d02-ace3-3c1e52e2fb4b';
-
-/** A binary challenge as a CDM makes one (protobuf-ish, never ClearKey JSON), carrying the initData. */
-function widevineChallenge(_type: string, initData: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + initData.length);
-  out.set([0x08, 0x01, 0x12, initData.length & 0xff]);
-  out.set(initData, 4);
-  return out;
-}
 
 describe('Shaka adapter: Widevine L1 (EME double)', function () {
   this.timeout(30000);

@@ -369,6 +369,14 @@ export function createEmeDoubles(device: DoubleDevice): DoubleEnvironment {
   };
 }
 
+/** A binary challenge as a CDM makes one (protobuf-ish, never ClearKey JSON), carrying the initData. */
+export function widevineChallenge(_type: string, initData: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + initData.length);
+  out.set([0x08, 0x01, 0x12, initData.length & 0xff]);
+  out.set(initData, 4);
+  return out;
+}
+
 /** Widevine L1 device: HW_SECURE_ALL video, HW_SECURE_CRYPTO audio, HDCP 2.2, cenc+cbcs, persistent licenses. */
 export function widevineL1Device(behaviour: Pick<DoubleKeySystem, 'challenge' | 'acceptLicense'> = {}): DoubleDevice {
   return {

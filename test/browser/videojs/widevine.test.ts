@@ -7,7 +7,12 @@
 // it typed on player.error(), once, unretried. The DASH manifest's CommonSystem pssh
 // reaches the double through the `encrypted` event Chromium fires for the init segment.
 import { expect } from 'chai';
-import { createEmeDoubles, routeKeySystemsToDoubles, widevineL1Device } from '../support/eme-doubles.js';
+import {
+  createEmeDoubles,
+  routeKeySystemsToDoubles,
+  widevineChallenge,
+  widevineL1Device,
+} from '../support/eme-doubles.js';
 import { testConfig } from '../support/page.js';
 import { isExpressPlayError, type ExpressPlayError } from '../../../src/core/index.js';
 import type { DrmProfile } from '../../../src/browser/index.js';
@@ -15,14 +20,6 @@ import { sleep, spyFetch, waitFor } from '../support/helpers.js';
 import { CENC_SOURCE, counts, createPlayer, recordEvents, tokenOptions, useVideoJsFixture } from './helpers.js';
 
 const WIDEVINE = 'com.widevine.alpha';
-/** A binary challenge as a CDM makes one (protobuf-ish, never ClearKey JSON), carrying the initData. */
-function widevineChallenge(_type: string, initData: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + initData.length);
-  out.set([0x08, 0x01, 0x12, initData.length & 0xff]);
-  out.set(initData, 4);
-  return out;
-}
-
 describe('Video.js plugin: Widevine L1 via contrib-eme on an EME double', () => {
   const fx = useVideoJsFixture();
   let spy: ReturnType<typeof spyFetch>;
