@@ -72,3 +72,10 @@ export function assertAllowedUrl(
     });
   }
 }
+
+/**
+ * The license server adapters give a player before the rights URL is known. Never
+ * fetched: every license request is re-pointed at the rights URL. `.invalid` makes a
+ * bypass fail loudly.
+ */
+export const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';

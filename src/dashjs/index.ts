@@ -17,6 +17,7 @@
  * documented hook for license requests: its request interceptors do not see
  * them) and its event bus. Only types are imported from dashjs.
  */
+import { PLACEHOLDER_SERVER } from '../browser/allowlist.js';
 import type { LicenseRequest, LicenseResponse, MediaPlayerClass, ProtectionData, SessionToken } from 'dashjs';
 import { AdapterCore } from '../browser/adapter-setup.js';
 import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup.js';
@@ -33,8 +34,6 @@ import {
   utf8Encode,
 } from '../core/index.js';
 
-/** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
-const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
 const MANIFEST_LOADING_STARTED = 'manifestLoadingStarted';
 const ERROR = 'error';
 const KEY_SESSION_CREATED = 'public_keySessionCreated';

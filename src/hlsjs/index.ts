@@ -17,6 +17,7 @@
  * `licenseXhrSetup`, `licenseResponseCallback`) and its events. Only types are
  * imported from hls.js.
  */
+import { PLACEHOLDER_SERVER } from '../browser/allowlist.js';
 import type Hls from 'hls.js';
 import type { ErrorData, Events, HlsConfig, KeyLoadingData, ManifestLoadingData } from 'hls.js';
 import { AdapterCore } from '../browser/adapter-setup.js';
@@ -35,8 +36,6 @@ import {
   utf8Encode,
 } from '../core/index.js';
 
-/** Never fetched: every license request goes to the rights URL. `.invalid` makes a bypass fail loudly. */
-const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
 const MANIFEST_LOADING = 'hlsManifestLoading' as Events.MANIFEST_LOADING;
 const KEY_LOADING = 'hlsKeyLoading' as Events.KEY_LOADING;
 const ERROR = 'hlsError' as Events.ERROR;

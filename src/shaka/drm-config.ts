@@ -1,6 +1,7 @@
 // The part of Shaka's `drm` configuration the adapter sets for the detected key
 // system, and the app's own values of it, restored on detach.
 
+import { PLACEHOLDER_SERVER } from '../browser/allowlist.js';
 import type shaka from 'shaka-player';
 import type { KeySystemSupport } from '../browser/types/detection.js';
 
@@ -9,9 +10,6 @@ type SavedDrmConfig = Pick<
   DrmConfiguration,
   'servers' | 'advanced' | 'preferredKeySystems' | 'retryParameters' | 'initDataTransform' | 'failureCallback'
 >;
-
-/** Never fetched: the request filter always puts the real rights URL in. `.invalid` makes a bypass fail loudly. */
-export const PLACEHOLDER_SERVER = 'https://rights.expressplay.invalid/';
 
 /** The adapter's hooks in the DRM configuration. */
 export interface DrmConfigHooks {

@@ -6,7 +6,7 @@
 // puts the rights URL in, and the key comes from the rights server only.
 
 import type shaka from 'shaka-player';
-import { PLACEHOLDER_SERVER } from './drm-config.js';
+import { PLACEHOLDER_SERVER } from '../browser/allowlist.js';
 
 /** Re-points the parsed HLS manifest's `data:` ClearKey licenses at the placeholder (ClearKey + HLS only). */
 export function repointIdentityLicenses(player: shaka.Player, keySystem: string): void {
