@@ -94,19 +94,46 @@ async function emulatorStats(): Promise<EmulatorStats> {
   return (await res.json()) as EmulatorStats;
 }
 
-/** Every token the token endpoint handed to this page, read from the network as the page got them. */
-function collectTokens(page: Page): string[] {
-  const tokens: string[] = [];
+/**
+ * Every token the token endpoint handed to this page. Two independent readers, so that one
+ * missing body does not hide a token: the page's own fetch (wrapped before any page script
+ * runs, reading a clone of each /api/token answer) and the browser's network log. The network
+ * log alone sometimes has no body for a response it reported ("No data found for resource").
+ */
+async function collectTokens(page: Page): Promise<() => Promise<string[]>> {
+  const fromNetwork: string[] = [];
   page.on('response', (response) => {
     if (!response.url().includes('/api/token')) return;
     response
       .text()
-      .then((body) => {
-        for (const m of body.matchAll(/ExpressPlayToken=([^&"\s]+)/g)) if (m[1]) tokens.push(decodeURIComponent(m[1]));
-      })
+      .then((body) => fromNetwork.push(body))
       .catch(() => undefined);
   });
-  return tokens;
+  await page.evaluateOnNewDocument(() => {
+    const bodies: string[] = [];
+    (window as unknown as { __tokenBodies: string[] }).__tokenBodies = bodies;
+    const original = window.fetch.bind(window);
+    window.fetch = async (...args: Parameters<typeof fetch>) => {
+      const response = await original(...args);
+      const url = args[0] instanceof Request ? args[0].url : String(args[0]);
+      if (url.includes('/api/token')) {
+        response
+          .clone()
+          .text()
+          .then((body) => bodies.push(body))
+          .catch(() => undefined);
+      }
+      return response;
+    };
+  });
+  return async () => {
+    const fromPage = await page.evaluate(() => (window as unknown as { __tokenBodies?: string[] }).__tokenBodies ?? []);
+    const tokens = new Set<string>();
+    for (const body of [...fromPage, ...fromNetwork]) {
+      for (const m of body.matchAll(/ExpressPlayToken=([^&"\s]+)/g)) if (m[1]) tokens.add(decodeURIComponent(m[1]));
+    }
+    return [...tokens];
+  };
 }
 
 /** Everything a person or a script could read on the page: markup, rendered text, form values. */
@@ -149,7 +176,7 @@ function playTest(engine: Engine, browser: () => Browser, c: (typeof CASES)[numb
       const page = await newPage(browser());
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
-      const tokens = collectTokens(page);
+      const readTokens = await collectTokens(page);
       try {
         await page.goto(new URL(`demo/${c.page}`, baseUrl).href);
         // As a user: pick the player and the stream, press Play.
@@ -197,6 +224,7 @@ function playTest(engine: Engine, browser: () => Browser, c: (typeof CASES)[numb
         );
 
         // No token in the clear, anywhere on the page.
+        const tokens = await readTokens();
         assert.ok(tokens.length >= 1, 'the page got a token from the token endpoint');
         const all = await pageText(page);
         for (const token of tokens) {
