@@ -25,6 +25,7 @@ import type { AdapterOptions, ExpressPlayHandle } from '../browser/adapter-setup
 import type { ContentLoad } from '../browser/content-load.js';
 import { LicenseHandoff } from '../browser/handoff.js';
 import type { ExpressPlayEvent } from '../browser/types/events.js';
+import type { KeySystem } from '../core/key-systems.js';
 import { watchKeySession, type KeyContext, type KeySessionWatch } from './key-session.js';
 import {
   bytesToBase64Url,
@@ -118,7 +119,7 @@ export async function attachExpressPlay(hls: Hls, options: HlsExpressPlayOptions
 }
 
 type GenerateRequest = NonNullable<
-  NonNullable<NonNullable<HlsConfig['drmSystems']>['org.w3.clearkey']>['generateRequest']
+  NonNullable<NonNullable<HlsConfig['drmSystems']>[typeof KeySystem.CLEARKEY]>['generateRequest']
 >;
 
 /**

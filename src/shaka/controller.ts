@@ -16,6 +16,7 @@ import {
   unwrapCkc,
 } from '../browser/fairplay-on-demand.js';
 import { ClientCode, ExpressPlayError, isExpressPlayError, tokenFromRightsUrl } from '../core/index.js';
+import { KeySystem } from '../core/key-systems.js';
 import type { ContentIdStrategy, Drm } from '../core/index.js';
 import { ShakaDrmConfig } from './drm-config.js';
 import type { ShakaEvents } from './events.js';
@@ -234,7 +235,7 @@ export class ShakaController {
     return sessionKeyIds({
       initDataType: request.initDataType,
       initData: request.initData,
-      clearKeyMessage: this.#keySystem === 'org.w3.clearkey' ? request.body : null,
+      clearKeyMessage: this.#keySystem === KeySystem.CLEARKEY ? request.body : null,
     });
   }
 
@@ -319,7 +320,7 @@ export class ShakaController {
       const skdId = contentIdFromSkd(skd, this.#options.fairplay?.contentIdStrategy ?? 'whole');
       if (this.#load.contentId === undefined) this.#startSkdToken(skdId, skd);
       // Legacy WebKit (Shaka's Apple polyfill) wants the content id and certificate packed in.
-      const legacy = this.#device.support.api === 'webkit-legacy' || drmInfo.keySystem !== 'com.apple.fps';
+      const legacy = this.#device.support.api === 'webkit-legacy' || drmInfo.keySystem !== KeySystem.FAIRPLAY;
       const certificate = drmInfo.serverCertificate ?? this.#device.certificate ?? new Uint8Array();
       return legacy ? legacyFairPlayInitData(initData, skdId, certificate) : initData;
     } catch (err) {

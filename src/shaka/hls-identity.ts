@@ -7,11 +7,12 @@
 
 import type shaka from 'shaka-player';
 import { PLACEHOLDER_SERVER } from '../browser/allowlist.js';
+import { KeySystem } from '../core/key-systems.js';
 
 /** Re-points the parsed HLS manifest's `data:` ClearKey licenses at the placeholder (ClearKey + HLS only). */
 export function repointIdentityLicenses(player: shaka.Player, keySystem: string): void {
   // getManifest() logs Shaka's no-semver warning: hence HLS + ClearKey only.
-  if (keySystem !== 'org.w3.clearkey' || player.getManifestType() !== 'HLS') return;
+  if (keySystem !== KeySystem.CLEARKEY || player.getManifestType() !== 'HLS') return;
   for (const variant of player.getManifest()?.variants ?? []) {
     for (const stream of [variant.video, variant.audio]) {
       for (const info of stream?.drmInfos ?? []) {
