@@ -158,8 +158,10 @@ export function ensureBrowsers(
   if (missing.length === 0) return paths;
   const names = missing.map((e) => ENGINES[e].name).join(' and ');
   const hints = missing.map((e) => ENGINES[e].env).join(' / ');
+  // The missing libraries go in the same command: firefox-esr installed without
+  // recommends does not bring FFmpeg, and one command should be enough.
   throw new Error(
-    `No ${names} found. Install with:\n  ${installCommand(missing)}\nor point ${hints} at the browser binary.`,
+    `No ${names} found. Install with:\n  ${installCommand([...missing, ...libs])}\nor point ${hints} at the browser binary.`,
   );
 }
 

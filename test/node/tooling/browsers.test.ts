@@ -96,6 +96,23 @@ test('browsers: not root → fails at once with the exact command, installs noth
   assert.deepEqual(m.calls, []);
 });
 
+test('browsers: nothing installed, not root → the one command printed installs FFmpeg too, not only the browsers', () => {
+  const m = machine([], { isRoot: false, libs: [] });
+  assert.throws(
+    () => browsers.ensureBrowsers(['chromium', 'firefox'], m),
+    (err: Error) => {
+      assert.ok(
+        err.message.includes(
+          'sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium firefox-esr libavcodec-extra',
+        ),
+        err.message,
+      );
+      return true;
+    },
+  );
+  assert.deepEqual(m.calls, []);
+});
+
 test('browsers: no apt-get → fails with the command and the env variables to set', () => {
   const m = machine(['/usr/bin/chromium'], { hasApt: false });
   assert.throws(
