@@ -5,6 +5,7 @@
 
 import type shaka from 'shaka-player';
 import { sessionKeyIds } from '../browser/key-ids.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../core/capped-read.js';
 import { ClientCode, ExpressPlayError, isExpressPlayError, parseErrorResponse } from '../core/index.js';
 import type { Drm } from '../core/index.js';
 
@@ -42,14 +43,26 @@ export function failedAttemptUri(error: shaka.util.Error | null | undefined): st
   return typeof uri === 'string' ? uri : undefined;
 }
 
+/** More than `max` bytes as UTF-8: a string longer than `max` always is (no character encodes to fewer than one byte). */
+function utf8Exceeds(text: string, max: number): boolean {
+  return text.length > max || new TextEncoder().encode(text).length > max;
+}
+
 /** The typed error of a failed license attempt: the rights server's answer, or the network failure. */
 export function rejectionOf(error: shaka.util.Error, drm: Drm): ExpressPlayError {
   const data: unknown[] = Array.isArray(error.data) ? error.data : [];
   if (error.code === BAD_HTTP_STATUS) {
     const headers = (data[3] ?? {}) as Record<string, string>;
+    const body = typeof data[2] === 'string' ? data[2] : '';
+    // Shaka read this answer itself, uncapped: it gets the cap every body the browser layer reads gets.
+    if (utf8Exceeds(body, DEFAULT_MAX_BODY_BYTES))
+      return new ExpressPlayError(ClientCode.RESPONSE_TOO_LARGE, {
+        details: `license error answer of more than ${DEFAULT_MAX_BODY_BYTES} bytes`,
+        drm,
+      });
     return parseErrorResponse({
       status: Number(data[1]),
-      body: typeof data[2] === 'string' ? data[2] : '',
+      body,
       contentType: headers['content-type'],
       retryAfter: headers['retry-after'],
       drm,

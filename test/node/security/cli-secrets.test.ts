@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeForm } from '../../../src/core/index.js';
 import { KEY, KID } from '../server/helpers.js';
+import { gatherSecrets } from '../../../src/server/cli-secrets.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -100,5 +101,30 @@ describe('security: emulator CLI secrets off the command line', { timeout: 120_0
     } finally {
       run.stop();
     }
+  });
+});
+
+describe('security: where gatherSecrets takes the token secret and production keys from', () => {
+  const secret = 't'.repeat(32);
+
+  it('EXPRESSPLAY_TOKEN_SECRET and EXPRESSPLAY_PRODUCTION_KEYS are read, without a warning', () => {
+    const got = gatherSecrets({}, { EXPRESSPLAY_TOKEN_SECRET: secret, EXPRESSPLAY_PRODUCTION_KEYS: 'p-1\np-2' });
+    assert.equal(got.tokenSecret, secret);
+    assert.deepEqual(got.production, ['p-1', 'p-2']);
+    assert.deepEqual(got.warnings, []);
+  });
+
+  it('tokenSecret from --keys-file is read', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ep-keys-')), 'keys.json');
+    writeFileSync(file, JSON.stringify({ test: ['k'], tokenSecret: secret }), { mode: 0o600 });
+    assert.equal(gatherSecrets({ 'keys-file': file }, {}).tokenSecret, secret);
+  });
+
+  it('--token-secret still works, with a warning that does not repeat it', () => {
+    const got = gatherSecrets({ 'token-secret': secret }, {});
+    assert.equal(got.tokenSecret, secret);
+    assert.equal(got.warnings.length, 1);
+    assert.match(got.warnings[0]!, /--token-secret.*ps/);
+    assert.ok(!got.warnings[0]!.includes(secret));
   });
 });
