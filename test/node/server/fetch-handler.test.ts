@@ -151,6 +151,33 @@ describe('createFetchHandler against the emulator', () => {
     }
   });
 
+  it(
+    'runs where AbortSignal.any is missing (Node 20.0–20.2, which engines admit): a token, and the timeout still bounds the call',
+    { timeout: 15_000 },
+    async () => {
+      const any = Object.getOwnPropertyDescriptor(AbortSignal, 'any');
+      const tcp = await front(emu.url, () => false); // accepts, reads, never answers
+      try {
+        delete (AbortSignal as { any?: unknown }).any;
+        const r = await createFetchHandler(options())(tokenRequest());
+        assert.equal(r.status, 200, await r.clone().text());
+        const t0 = Date.now();
+        const silent = await createFetchHandler(options({ service: tcp.url, timeoutMs: 300 }))(tokenRequest());
+        assert.equal(silent.status, 504);
+        assert.ok(Date.now() - t0 < 5_000, `504 after ${Date.now() - t0} ms: the 300 ms timeout did not stop the call`);
+        const browser = new AbortController();
+        setTimeout(() => browser.abort(), 100);
+        const gone = await createFetchHandler(options({ service: tcp.url, timeoutMs: 5_000 }))(
+          new Request('https://app.example/api/token?drm=widevine&contentId=m', { signal: browser.signal }),
+        );
+        assert.equal(gone.status, 499, 'the browser going away stops the call');
+      } finally {
+        if (any) Object.defineProperty(AbortSignal, 'any', any);
+        await tcp.close();
+      }
+    },
+  );
+
   it('reuses its connection to the token service across requests (pooled fetch)', async () => {
     const tcp = await front(emu.url, () => true);
     try {
