@@ -65,8 +65,25 @@ function stoppedBy(call: UpstreamCall, timeout: AbortSignal): ExpressPlayError |
   return undefined;
 }
 
+/**
+ * A signal that aborts with whichever of `a` and `b` aborts first. `AbortSignal.any`
+ * where the runtime has it; composed here on Node 20.0–20.2 (engines admit them), which lack it.
+ */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const either = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) {
+      either.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => either.abort(s.reason), { once: true, signal: either.signal });
+  }
+  return either.signal;
+}
+
 async function send(url: string, init: RequestInit, call: UpstreamCall, timeout: AbortSignal): Promise<Response> {
-  const signal = AbortSignal.any([timeout, call.clientGone]);
+  const signal = eitherSignal(timeout, call.clientGone);
   for (let attempt = 0; ; attempt++) {
     try {
       // 'manual', not 'error': workerd's fetch does not implement 'error'. A 3xx is refused below.

@@ -24,7 +24,9 @@ describe('token endpoint in workerd (Cloudflare Workers recipe)', function () {
     expect(total(stats.licensesServed)).to.be.greaterThanOrEqual(1);
   });
 
-  it('the Worker refuses a page origin it does not allow (403 -9062), minting nothing', async () => {
+  // The page cannot read the refusal itself (403 -9062, asserted in test/node/runtimes/workerd.test.ts):
+  // here, that such a page gets no token and nothing is minted.
+  it('a page origin the Worker does not allow gets no token, and nothing is minted', async () => {
     const { workerdTokenEndpointUrl } = await testConfig();
     // A cross-origin fetch from this page carries its Origin; check the Worker's answer to a foreign one
     // through a sandboxed iframe (origin "null"), which a page cannot forge away.

@@ -117,6 +117,67 @@ describe('createFetchHandler against the emulator', () => {
     }
   });
 
+  it('a reset after the request was sent but before any answer byte is retried (no token can have been issued)', async () => {
+    const tcp = await front(emu.url, (n, socket) => {
+      if (n === 1) socket.once('data', () => socket.resetAndDestroy());
+      return n > 1;
+    });
+    try {
+      const t0 = minted();
+      const r = await createFetchHandler(options({ service: tcp.url }))(tokenRequest());
+      assert.equal(r.status, 200, await r.clone().text());
+      assert.equal(tcp.connections(), 2);
+      assert.equal(minted() - t0, 1);
+    } finally {
+      await tcp.close();
+    }
+  });
+
+  it('never retried once the service began answering (the token may be in that answer): 502 -9010, one connection', async () => {
+    const tcp = await front(emu.url, (_n, socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/uri-list\r\ncontent-length: 200\r\n\r\nhttp://');
+        setTimeout(() => socket.resetAndDestroy(), 50);
+      });
+      return false;
+    });
+    try {
+      const r = await createFetchHandler(options({ service: tcp.url, retries: 3 }))(tokenRequest());
+      assert.equal(r.status, 502);
+      assert.equal(((await r.json()) as { errorCode: number }).errorCode, -9010);
+      assert.equal(tcp.connections(), 1);
+    } finally {
+      await tcp.close();
+    }
+  });
+
+  it(
+    'runs where AbortSignal.any is missing (Node 20.0–20.2, which engines admit): a token, and the timeout still bounds the call',
+    { timeout: 15_000 },
+    async () => {
+      const any = Object.getOwnPropertyDescriptor(AbortSignal, 'any');
+      const tcp = await front(emu.url, () => false); // accepts, reads, never answers
+      try {
+        delete (AbortSignal as { any?: unknown }).any;
+        const r = await createFetchHandler(options())(tokenRequest());
+        assert.equal(r.status, 200, await r.clone().text());
+        const t0 = Date.now();
+        const silent = await createFetchHandler(options({ service: tcp.url, timeoutMs: 300 }))(tokenRequest());
+        assert.equal(silent.status, 504);
+        assert.ok(Date.now() - t0 < 5_000, `504 after ${Date.now() - t0} ms: the 300 ms timeout did not stop the call`);
+        const browser = new AbortController();
+        setTimeout(() => browser.abort(), 100);
+        const gone = await createFetchHandler(options({ service: tcp.url, timeoutMs: 5_000 }))(
+          new Request('https://app.example/api/token?drm=widevine&contentId=m', { signal: browser.signal }),
+        );
+        assert.equal(gone.status, 499, 'the browser going away stops the call');
+      } finally {
+        if (any) Object.defineProperty(AbortSignal, 'any', any);
+        await tcp.close();
+      }
+    },
+  );
+
   it('reuses its connection to the token service across requests (pooled fetch)', async () => {
     const tcp = await front(emu.url, () => true);
     try {
@@ -194,6 +255,47 @@ describe('token cache', () => {
     await handler(tokenRequest());
     assert.equal(minted() - t0, 2);
     assert.equal(sets.length, 1);
+  });
+
+  it('a token held by the store is not handed out within marginMs of its expiry: a new one is minted', async () => {
+    // A shared store may keep an entry past its TTL (coarse expiry, clock skew between instances).
+    const held = new Map<string, string>();
+    const store: TokenStore = { get: (k) => held.get(k), set: (k, v) => void held.set(k, v) };
+    let clock = Date.now();
+    const handler = createFetchHandler({
+      authenticator: TEST_KEY,
+      service: emu.url,
+      resolve: () => ({ ...PARAMS, expirationTime: '+600' }),
+      cache: { key: () => 'viewer:m', store, marginMs: 60_000 },
+      now: () => clock,
+    });
+    const t0 = minted();
+    const first = (await (await handler(tokenRequest())).json()) as { rightsUrl: string };
+    clock += 539_000;
+    const reused = (await (await handler(tokenRequest())).json()) as { rightsUrl: string };
+    assert.equal(reused.rightsUrl, first.rightsUrl);
+    assert.equal(minted() - t0, 1, 'reused while more than the margin is left');
+    clock += 2_000;
+    const renewed = (await (await handler(tokenRequest())).json()) as { rightsUrl: string };
+    assert.notEqual(renewed.rightsUrl, first.rightsUrl);
+    assert.equal(minted() - t0, 2, 'minted again once within the margin of expiry');
+  });
+
+  it('MemoryTokenStore: an entry lives for its TTL; past maxEntries the oldest is dropped', () => {
+    let clock = 1_000_000;
+    const store = new MemoryTokenStore(2, () => clock);
+    store.set('a', 'A', 1_000);
+    clock += 999;
+    assert.equal(store.get('a'), 'A');
+    clock += 1;
+    assert.equal(store.get('a'), undefined);
+    store.set('a', 'A', 10_000);
+    store.set('b', 'B', 10_000);
+    store.set('a', 'A2', 10_000); // rewritten: now the newest
+    store.set('c', 'C', 10_000);
+    assert.equal(store.get('b'), undefined);
+    assert.equal(store.get('a'), 'A2');
+    assert.equal(store.get('c'), 'C');
   });
 
   it('a failing store does not fail the request', async () => {
