@@ -18,12 +18,13 @@
 // TypeScript sources (through tsx), the page from the built dist/.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { register } from 'tsx/esm/api';
+import { BUILD_OUTPUTS, buildState } from './build-state.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -31,35 +32,15 @@ const say = (line) => process.stderr.write(`[npm start] ${line}\n`);
 
 /* ------------------------------------------------------------------ build */
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    // Other tools may delete files while we walk: a vanished entry is not an error.
-    const st = statSync(p, { throwIfNoEntry: false });
-    if (st) newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
-  }
-  return newest;
-}
-
-// What the page loads (every entry point is built in the same pass); if any is missing or older than src/, rebuild.
-const BUILD_OUTPUTS = [
-  'dist/esm/index.js',
-  'dist/esm/shaka.js',
-  'dist/esm/videojs.js',
-  'dist/umd/expressplay-eme.min.js',
-  'dist/umd/expressplay-eme-shaka.min.js',
-];
-
 function ensureBuilt() {
   if (!existsSync(join(root, 'node_modules'))) {
     say('node_modules/ is missing: run `npm install` first.');
     process.exit(1);
   }
+  const state = buildState(root);
+  if (state === 'fresh') return;
+  const missing = state === 'missing';
   const outputs = BUILD_OUTPUTS.map((f) => join(root, f));
-  const missing = outputs.some((f) => !existsSync(f));
-  const stale = !missing && Math.min(...outputs.map((f) => statSync(f).mtimeMs)) < newestMtime(join(root, 'src'));
-  if (!missing && !stale) return;
   say(`${missing ? 'dist/ is missing' : 'dist/ is older than src/'}: npm run build …`);
   // stdout of the build goes to stderr so that the URL stays the only line on stdout.
   const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 2, 2] });

@@ -11,6 +11,7 @@
 // Flags: --node-only, --browser-only, --build (rebuild dist/ first).
 // $TEST_ENGINES=chromium (or firefox) runs one engine; $WTR_FILES a subset of browser tests.
 import { spawnSync } from 'node:child_process';
+import { buildState } from './build-state.mjs';
 import { existsSync, readdirSync, readFileSync, rmSync, mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -127,10 +128,11 @@ function runBrowser(label, argv, env) {
   add(merged, label, 0, first.seconds + again.seconds);
 }
 
-// The browser tests and the end-to-end tests load the built UMD and ESM files.
-const BUILT = ['dist/umd/expressplay-eme.min.js', 'dist/umd/expressplay-eme-full.min.js'];
-if (BUILT.some((f) => !existsSync(join(root, f))) || args.has('--build')) {
-  console.log('[test] building (dist/ is missing)…');
+// The browser tests and the end-to-end tests load the built UMD and ESM files: built
+// before any test starts, so that no test (npm start in the demo test) rebuilds it under the others.
+const state = args.has('--build') ? 'to be rebuilt (--build)' : buildState(root);
+if (state !== 'fresh') {
+  console.log(`[test] building (dist/ is ${state === 'stale' ? 'older than src/' : state})…`);
   const b = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', cwd: root });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
