@@ -8,7 +8,7 @@
 import { ClientCode } from '../core/catalog.js';
 import { readCappedBody } from '../core/capped-read.js';
 import { ExpressPlayError, isExpressPlayError, type Drm } from '../core/errors.js';
-import { parseErrorResponse } from '../core/response.js';
+import { errorFromAnswer } from '../core/error-answer.js';
 import { redactTokens } from '../core/redact.js';
 import type { RetryOptions } from './types/retry.js';
 
@@ -114,7 +114,7 @@ function originOf(url: string): string {
 
 /** The typed error for a non-2xx answer (seed code when the body has one). */
 export function errorFromResponse(res: HttpResponse, drm?: Drm): ExpressPlayError {
-  return parseErrorResponse({
+  return errorFromAnswer({
     status: res.status,
     contentType: res.headers.get('content-type'),
     body: res.text(),
