@@ -5,9 +5,9 @@
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError } from '../core/errors.js';
-import { errorFromAnswer } from '../core/error-answer.js';
 import { tokenFromAnswer } from '../core/token-answer.js';
 import { assertRightsUrl, isExpressPlayTestHost, isLoopbackHost } from './allowlist.js';
+import { errorFromAnswer } from './error-answer-on-demand.js';
 import { fetchWithRetry } from './http.js';
 import type { RedactingLogger } from './log.js';
 import { buildEndpointRequest } from './token-request.js';
@@ -111,7 +111,7 @@ export class RightsFetcher {
       drm: context.drm,
     };
     const result = tokenFromAnswer(answer);
-    if (result === undefined) throw errorFromAnswer(answer);
+    if (result === undefined) throw await errorFromAnswer(answer);
     // Policy before anything else sees it: a rights URL off the allowlist is never handed out.
     assertRightsUrl(result.rightsUrl, this.#allowed, context.drm);
     return this.info(context, result.rightsUrl, 'endpoint', result.expiresAt, result.token);
