@@ -68,15 +68,13 @@ export function tokenFromAnswer(input: TokenResponseInput): TokenResult | undefi
     if (typeof json !== 'object' || json === null || Array.isArray(json))
       throw malformed(input, 'JSON answer is not an object');
     const obj = json as Record<string, unknown>;
-    if (
-      field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']) === undefined &&
-      jsonErrorCode(obj).code !== undefined
-    ) {
+    const url = field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']);
+    if (url === undefined && jsonErrorCode(obj).code !== undefined) {
       // An error answer with its real status (2xx), not a made-up 502: a 5xx would mark
       // every such error retryable, even -2018 (bad authenticator).
       return undefined;
     }
-    const rightsUrl = checkedUrl(input, field(obj, ['rightsUrl', 'licenseAcquisitionUrl', 'url', 'licenseUrl']));
+    const rightsUrl = checkedUrl(input, url);
     const result: TokenResult = { rightsUrl };
     const token = obj['token'];
     if (typeof token === 'string' && token !== '') result.token = token;
