@@ -80,7 +80,7 @@ async function fetchCertificate(
     { method: 'GET', credentials: options.credentials ?? 'same-origin' },
     { fetch: options.fetch, timeoutMs: options.timeoutMs, maxBodyBytes: options.maxBodyBytes, drm: 'fairplay', signal },
   );
-  if (res.status < 200 || res.status > 299) throw errorFromResponse(res, 'fairplay');
+  if (res.status < 200 || res.status > 299) throw await errorFromResponse(res, 'fairplay');
   return decodeCertificate(res.body);
 }
 

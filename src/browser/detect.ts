@@ -192,9 +192,9 @@ const plan = (
 async function probePlayReady(s: ProbeSettings): Promise<KeySystemSupport> {
   const ladder = [...PLAYREADY_LADDER, ''];
   const [hardware, recommendation, legacy] = await Promise.all([
-    probeEme(plan('playready', KEY_SYSTEMS.playreadyHardware, ['cenc'], ['3000', '']), s),
-    probeEme(plan('playready', KEY_SYSTEMS.playready, ['cenc'], ladder), s),
-    probeEme(plan('playready', KEY_SYSTEMS.playreadyLegacy, ['cenc'], ['']), s),
+    probeEme(plan('playready', KeySystem.PLAYREADY_HARDWARE, ['cenc'], ['3000', '']), s),
+    probeEme(plan('playready', KeySystem.PLAYREADY, ['cenc'], ladder), s),
+    probeEme(plan('playready', KeySystem.PLAYREADY_LEGACY, ['cenc'], ['']), s),
   ]);
   const chosen = recommendation.supported ? recommendation : hardware.supported ? hardware : legacy;
   if (!chosen.supported) return chosen;
@@ -229,7 +229,7 @@ function probeLegacyFairPlay(s: ProbeSettings): KeySystemSupport {
 }
 
 async function probeFairPlay(s: ProbeSettings): Promise<KeySystemSupport> {
-  const modern = await probeEme(plan('fairplay', KEY_SYSTEMS.fairplay, ['sinf', 'skd', 'cenc'], [''], ['cbcs']), s);
+  const modern = await probeEme(plan('fairplay', KeySystem.FAIRPLAY, ['sinf', 'skd', 'cenc'], [''], ['cbcs']), s);
   return modern.supported ? modern : probeLegacyFairPlay(s);
 }
 
@@ -293,15 +293,12 @@ async function probeAll(options: DetectDrmOptions): Promise<DrmProfile> {
     env: options.environment ?? pageEnvironment(),
   };
   const probes = new Map<Drm, Promise<KeySystemSupport>>([
-    [
-      'widevine',
-      probeEme(plan('widevine', KEY_SYSTEMS.widevine, ['cenc'], [...WIDEVINE_LADDER.map(([r]) => r), '']), s),
-    ],
+    ['widevine', probeEme(plan('widevine', KeySystem.WIDEVINE, ['cenc'], [...WIDEVINE_LADDER.map(([r]) => r), '']), s)],
     ['playready', probePlayReady(s)],
     ['fairplay', probeFairPlay(s)],
   ]);
   if (options.includeClearKey)
-    probes.set('clearkey', probeEme(plan('clearkey', KEY_SYSTEMS.clearkey, ['keyids', 'cenc', 'webm'], ['']), s));
+    probes.set('clearkey', probeEme(plan('clearkey', KeySystem.CLEARKEY, ['keyids', 'cenc', 'webm'], ['']), s));
   const preference = defaultPreference(options);
   const answers = await settleEarly(probes, preference);
   const profile: DrmProfile = {

@@ -8,7 +8,7 @@
 import { ClientCode } from '../core/catalog.js';
 import { readCappedBody } from '../core/capped-read.js';
 import { ExpressPlayError, isExpressPlayError, type Drm } from '../core/errors.js';
-import { parseErrorResponse } from '../core/response.js';
+import { errorFromAnswer } from './error-answer-on-demand.js';
 import { redactTokens } from '../core/redact.js';
 import type { RetryOptions } from './types/retry.js';
 
@@ -112,9 +112,9 @@ function originOf(url: string): string {
   }
 }
 
-/** The typed error for a non-2xx answer (seed code when the body has one). */
-export function errorFromResponse(res: HttpResponse, drm?: Drm): ExpressPlayError {
-  return parseErrorResponse({
+/** The typed error for a non-2xx answer (seed code when the body has one); its parser loads on the first failure. */
+export function errorFromResponse(res: HttpResponse, drm?: Drm): Promise<ExpressPlayError> {
+  return errorFromAnswer({
     status: res.status,
     contentType: res.headers.get('content-type'),
     body: res.text(),
@@ -173,7 +173,7 @@ export async function fetchWithRetry(
     try {
       const res = await fetchOnce(url, init, { ...options, timeoutMs: Math.max(1, Math.min(timeoutMs, left)) });
       if (res.status >= 200 && res.status < 300) return res;
-      error = errorFromResponse(res, options.drm);
+      error = await errorFromResponse(res, options.drm);
     } catch (err) {
       if (!isExpressPlayError(err)) throw err;
       error = err as ExpressPlayError;

@@ -7,7 +7,7 @@
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
-import { tokenFromRightsUrl } from '../core/response.js';
+import { tokenFromRightsUrl } from '../core/token-answer.js';
 import { assertRightsUrl, DEFAULT_RIGHTS_HOSTS } from './allowlist.js';
 import { createEmitter } from './events.js';
 import { isKeyIdRequired } from './key-ids.js';

@@ -5,8 +5,9 @@
 
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError } from '../core/errors.js';
-import { parseTokenResponse } from '../core/response.js';
+import { tokenFromAnswer } from '../core/token-answer.js';
 import { assertRightsUrl, isExpressPlayTestHost, isLoopbackHost } from './allowlist.js';
+import { errorFromAnswer } from './error-answer-on-demand.js';
 import { fetchWithRetry } from './http.js';
 import type { RedactingLogger } from './log.js';
 import { buildEndpointRequest } from './token-request.js';
@@ -103,12 +104,14 @@ export class RightsFetcher {
       onRetry: ({ attempt, delayMs, error }) =>
         this.#log.info(`token request attempt ${attempt} failed (${error.message}); retrying in ${delayMs} ms`),
     });
-    const result = parseTokenResponse({
+    const answer = {
       status: res.status,
       contentType: res.headers.get('content-type'),
       body: res.text(),
       drm: context.drm,
-    });
+    };
+    const result = tokenFromAnswer(answer);
+    if (result === undefined) throw await errorFromAnswer(answer);
     // Policy before anything else sees it: a rights URL off the allowlist is never handed out.
     assertRightsUrl(result.rightsUrl, this.#allowed, context.drm);
     return this.info(context, result.rightsUrl, 'endpoint', result.expiresAt, result.token);

@@ -14,25 +14,18 @@ export interface EndpointHttpRequest {
   body?: string;
 }
 
-/** The context as flat fields; `extra` carries the development-only authenticator. */
-export function contextFields(context: TokenContext, extra: Record<string, string> = {}): Array<[string, string]> {
-  const fields: Array<[string, string]> = [
-    ['drm', context.drm],
-    ['contentId', context.contentId],
-  ];
-  if (context.kids && context.kids.length > 0) fields.push(['kids', context.kids.join(',')]);
-  if (context.securityLevel !== undefined) fields.push(['securityLevel', String(context.securityLevel)]);
-  if (context.hdcp !== undefined) fields.push(['hdcp', String(context.hdcp)]);
-  for (const [k, v] of Object.entries(extra)) fields.push([k, v]);
-  return fields;
+/** The context's fields, typed as the JSON body sends them; `extra` carries the development-only authenticator. */
+function fieldsOf(context: TokenContext, extra: Record<string, string>): Record<string, unknown> {
+  const fields: Record<string, unknown> = { drm: context.drm, contentId: context.contentId };
+  if (context.kids && context.kids.length > 0) fields['kids'] = [...context.kids];
+  if (context.securityLevel !== undefined) fields['securityLevel'] = context.securityLevel;
+  if (context.hdcp !== undefined) fields['hdcp'] = context.hdcp;
+  return { ...fields, ...extra };
 }
 
-function jsonBody(context: TokenContext, extra: Record<string, string>): string {
-  const body: Record<string, unknown> = { drm: context.drm, contentId: context.contentId };
-  if (context.kids && context.kids.length > 0) body['kids'] = [...context.kids];
-  if (context.securityLevel !== undefined) body['securityLevel'] = context.securityLevel;
-  if (context.hdcp !== undefined) body['hdcp'] = context.hdcp;
-  return JSON.stringify({ ...body, ...extra });
+/** The same fields as a query or form: numbers as text, key ids comma-separated (`String` of an array). */
+function formOf(fields: Record<string, unknown>): string {
+  return new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString();
 }
 
 function isRequestObject(value: string | TokenEndpointRequest): value is TokenEndpointRequest {
@@ -61,22 +54,14 @@ export async function buildEndpointRequest(
     };
   }
   const method = options.method ?? 'GET';
-  if (method === 'GET') {
-    const query = new URLSearchParams(contextFields(context, extra)).toString();
-    return { url: `${resolved}${resolved.includes('?') ? '&' : '?'}${query}`, method, headers };
-  }
-  if (options.bodyFormat === 'json') {
-    return {
-      url: resolved,
-      method,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: jsonBody(context, extra),
-    };
-  }
+  const fields = fieldsOf(context, extra);
+  if (method === 'GET')
+    return { url: `${resolved}${resolved.includes('?') ? '&' : '?'}${formOf(fields)}`, method, headers };
+  const json = options.bodyFormat === 'json';
   return {
     url: resolved,
     method,
-    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(contextFields(context, extra)).toString(),
+    headers: { ...headers, 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+    body: json ? JSON.stringify(fields) : formOf(fields),
   };
 }

@@ -74,20 +74,22 @@ function categoryFor(code: number, httpStatus: number | undefined): ErrorCategor
 export class ExpressPlayError extends Error {
   /** Always `'ExpressPlayError'` (what {@link isExpressPlayError} checks across realms and bundles). */
   override readonly name = 'ExpressPlayError';
+  // The fields below are set in the constructor, in this order; `declare` keeps the
+  // compiler from emitting a second, empty definition of each.
   /** The seed code (-2002 … -7011) or one of ours (-9xxx). */
-  readonly code: number;
+  declare readonly code: number;
   /** The HTTP status involved, when there was one. */
-  readonly httpStatus: number | undefined;
+  declare readonly httpStatus: number | undefined;
   /** What kind of failure: branch on this rather than on codes. */
-  readonly category: ErrorCategory;
+  declare readonly category: ErrorCategory;
   /** Whether sending the same request again later may succeed. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
   /** The DRM the failing operation was for, when known. */
-  readonly drm: Drm | undefined;
+  declare readonly drm: Drm | undefined;
   /** The detail appended to the message, token-redacted. */
-  readonly details: string | undefined;
+  declare readonly details: string | undefined;
   /** Milliseconds the server asked to wait before a retry (`Retry-After`). */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   /**
    * @param code - a catalog code (unknown codes are allowed: message `ExpressPlay error <code>`).

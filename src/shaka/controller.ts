@@ -199,14 +199,15 @@ export class ShakaController {
    * -9044, not a token refusal) is not sent again; a refused token gets the load's
    * one fresh token (see `ContentLoad.rightsAfterRefusal`) for Shaka's resend.
    */
-  #rightsForAttempt(
+  async #rightsForAttempt(
     load: ShakaLoad,
     request: Request,
     contentId: string,
     kids: readonly string[],
   ): Promise<RightsInfo> {
     const previous = this.#sent.get(request);
-    const rejection = previous && load.rejections.get(previous.url);
+    const pending = previous && load.rejections.get(previous.url);
+    const rejection = pending && (await pending);
     if (previous && rejection) {
       if (
         request.attempt >= request.retryParameters.maxAttempts ||
@@ -264,8 +265,7 @@ export class ShakaController {
   #onRetry(event: Event): void {
     const error = (event as Event & { error?: shaka.util.Error | null }).error;
     const uri = failedAttemptUri(error);
-    if (error && uri !== undefined && this.#sentUrls.has(uri))
-      this.#load.rejections.set(uri, rejectionOf(error, this.#drm));
+    if (error && uri !== undefined && this.#sentUrls.has(uri)) this.#load.reject(uri, rejectionOf(error, this.#drm));
   }
 
   #onKeyStatus(): void {
@@ -293,13 +293,22 @@ export class ShakaController {
    */
   readonly #failureCallback = (error: shaka.util.Error): unknown => {
     const refusedUrl = failedLicenseUri(error);
+    const load = this.#load;
     const typed =
-      expressPlayErrorOf(error) ?? (refusedUrl === undefined ? undefined : this.#load.rejections.get(refusedUrl));
+      expressPlayErrorOf(error) ?? (refusedUrl === undefined ? undefined : load.parsedRejections.get(refusedUrl));
     if (typed?.code === ClientCode.ABORTED) {
       error.handled = true;
       return undefined;
     }
-    if (typed) this.#events.report(typed, this.#load.contentId, failedSessionKeyIds(error));
+    const kids = failedSessionKeyIds(error);
+    if (typed) this.#events.report(typed, load.contentId, kids);
+    // The rights server's answer still being parsed (its parser's first load): reported once it is.
+    else if (refusedUrl !== undefined)
+      void load.rejections
+        .get(refusedUrl)
+        ?.then(
+          (rejection) => rejection.code !== ClientCode.ABORTED && this.#events.report(rejection, load.contentId, kids),
+        );
     return this.#config.saved.failureCallback?.(error);
   };
 

@@ -26,8 +26,10 @@ export class ShakaLoad {
   #first: Promise<RightsInfo> | undefined;
   #firstFailure: unknown;
   #aborted = false;
-  /** Rights URL → the typed error of its last failed license attempt (filled from Shaka's `retry` event). */
-  readonly rejections = new Map<string, ExpressPlayError>();
+  /** Rights URL → the typed error of its last failed license attempt (from Shaka's `retry` event), being parsed. */
+  readonly rejections = new Map<string, Promise<ExpressPlayError>>();
+  /** The same once parsed: what Shaka's synchronous `failureCallback` reads. */
+  readonly parsedRejections = new Map<string, ExpressPlayError>();
   /** Key id → last status reported; per load, so a reload of the same content reports its keys again. */
   readonly lastStatus = new Map<string, string>();
 
@@ -42,6 +44,15 @@ export class ShakaLoad {
     readonly error?: ExpressPlayError,
   ) {
     this.#setup = setup;
+  }
+
+  /** Records the rejection of a license attempt sent to `url`; readable synchronously once parsed. */
+  reject(url: string, rejection: Promise<ExpressPlayError>): void {
+    this.rejections.set(url, rejection);
+    this.parsedRejections.delete(url);
+    void rejection.then((error) => {
+      if (this.rejections.get(url) === rejection) this.parsedRejections.set(url, error);
+    });
   }
 
   /** Starts the app's content's token fetch, in parallel with the manifest; `onFailure` gets its error. */

@@ -5,8 +5,9 @@
 
 import type shaka from 'shaka-player';
 import { sessionKeyIds } from '../browser/key-ids.js';
+import { errorFromAnswer } from '../browser/error-answer-on-demand.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../core/capped-read.js';
-import { ClientCode, ExpressPlayError, isExpressPlayError, parseErrorResponse } from '../core/index.js';
+import { ClientCode, ExpressPlayError, isExpressPlayError } from '../core/index.js';
 import type { Drm } from '../core/index.js';
 
 // Shaka's error codes, as numbers: the enum exists only at run time in Shaka's bundle.
@@ -48,30 +49,37 @@ function utf8Exceeds(text: string, max: number): boolean {
   return text.length > max || new TextEncoder().encode(text).length > max;
 }
 
-/** The typed error of a failed license attempt: the rights server's answer, or the network failure. */
-export function rejectionOf(error: shaka.util.Error, drm: Drm): ExpressPlayError {
+/**
+ * The typed error of a failed license attempt: the rights server's answer (its parser
+ * loads on the first one; -9010 if it cannot), or the network failure.
+ */
+export function rejectionOf(error: shaka.util.Error, drm: Drm): Promise<ExpressPlayError> {
   const data: unknown[] = Array.isArray(error.data) ? error.data : [];
   if (error.code === BAD_HTTP_STATUS) {
     const headers = (data[3] ?? {}) as Record<string, string>;
     const body = typeof data[2] === 'string' ? data[2] : '';
     // Shaka read this answer itself, uncapped: it gets the cap every body the browser layer reads gets.
     if (utf8Exceeds(body, DEFAULT_MAX_BODY_BYTES))
-      return new ExpressPlayError(ClientCode.RESPONSE_TOO_LARGE, {
-        details: `license error answer of more than ${DEFAULT_MAX_BODY_BYTES} bytes`,
-        drm,
-      });
-    return parseErrorResponse({
+      return Promise.resolve(
+        new ExpressPlayError(ClientCode.RESPONSE_TOO_LARGE, {
+          details: `license error answer of more than ${DEFAULT_MAX_BODY_BYTES} bytes`,
+          drm,
+        }),
+      );
+    return errorFromAnswer({
       status: Number(data[1]),
       body,
       contentType: headers['content-type'],
       retryAfter: headers['retry-after'],
       drm,
-    });
+    }).catch((err: ExpressPlayError) => err);
   }
-  return new ExpressPlayError(error.code === TIMEOUT ? ClientCode.TIMEOUT : ClientCode.NETWORK, {
-    details: `license request failed (Shaka ${error.code})`,
-    drm,
-  });
+  return Promise.resolve(
+    new ExpressPlayError(error.code === TIMEOUT ? ClientCode.TIMEOUT : ClientCode.NETWORK, {
+      details: `license request failed (Shaka ${error.code})`,
+      drm,
+    }),
+  );
 }
 
 /** The URI of the last attempt of a failed license request (Shaka's LICENSE_REQUEST_FAILED wraps that attempt's error). */

@@ -21,20 +21,20 @@ const errorPage = (filler: string, bytes: number) =>
   `<html><body>Error -2018 ${filler.repeat(Math.ceil(bytes / filler.length))}`.slice(0, bytes);
 
 describe('security: license error bodies read by Shaka are capped before parsing', () => {
-  it('a body at the cap is parsed as before (the code in it is kept)', () => {
-    const err = rejectionOf(badStatus(errorPage('x', DEFAULT_MAX_BODY_BYTES)), 'widevine');
+  it('a body at the cap is parsed as before (the code in it is kept)', async () => {
+    const err = await rejectionOf(badStatus(errorPage('x', DEFAULT_MAX_BODY_BYTES)), 'widevine');
     assert.equal(err.code, -2018);
   });
 
-  it('one byte over the cap: -9061, not parsed', () => {
-    const err = rejectionOf(badStatus(errorPage('x', DEFAULT_MAX_BODY_BYTES + 1)), 'widevine');
+  it('one byte over the cap: -9061, not parsed', async () => {
+    const err = await rejectionOf(badStatus(errorPage('x', DEFAULT_MAX_BODY_BYTES + 1)), 'widevine');
     assert.equal(err.code, ClientCode.RESPONSE_TOO_LARGE);
     assert.equal(err.drm, 'widevine');
   });
 
-  it('the cap counts UTF-8 bytes, not characters', () => {
+  it('the cap counts UTF-8 bytes, not characters', async () => {
     const body = errorPage('é', DEFAULT_MAX_BODY_BYTES / 2 + 100);
     assert.ok(body.length < DEFAULT_MAX_BODY_BYTES);
-    assert.equal(rejectionOf(badStatus(body), 'playready').code, ClientCode.RESPONSE_TOO_LARGE);
+    assert.equal((await rejectionOf(badStatus(body), 'playready')).code, ClientCode.RESPONSE_TOO_LARGE);
   });
 });
