@@ -78,7 +78,8 @@ class EndpointTokenClient {
       if (later) return later;
     }
     let flight = this.#flights.get(key);
-    if (!flight) {
+    // One every caller left is aborted but not settled yet: a new caller starts afresh.
+    if (!flight || flight.aborted) {
       flight = this.#startFlight(key, context);
       flight.promise.then(
         () => this.#refreshes.tokenFetched(key),
@@ -295,7 +296,7 @@ class EndpointTokenClient {
     const hit = this.#cachedHit(key);
     if (hit) return hit;
     const pending = this.#flights.get(key);
-    if (!pending) return undefined;
+    if (!pending || pending.aborted) return undefined;
     try {
       return await pending.join(signal);
     } catch (err) {

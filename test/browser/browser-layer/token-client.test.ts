@@ -6,6 +6,7 @@ import type { ExpressPlayEvent } from '../../../src/browser/types/events.js';
 import type { TokenClientOptions, TokenContext } from '../../../src/browser/types/token-client.js';
 import { emulatorStats, resetEmulator, setFaults, testConfig } from '../support/page.js';
 import { rejection } from './fixtures.js';
+import { sleep } from '../support/helpers.js';
 
 const CENC = { drm: 'clearkey', contentId: 'cenc-h264' } as const satisfies TokenContext;
 const CENC_KID = '86bf0cec3721064d624f22d25849c816';
@@ -164,6 +165,23 @@ describe('token client against the emulator', () => {
     setTimeout(() => client.dispose(), 50);
     expect((await rejection(pending)).code).to.equal(-9050);
     expect((await rejection(client.getRightsUrl(CENC))).code).to.equal(-9050);
+  });
+
+  it('a caller arriving just after the last one left gets a fresh fetch, not the abandoned one (-9012)', async () => {
+    await setFaults({ token: { latencyMs: 300 } });
+    const { fetch, urls } = countingFetch();
+    const client = make({ fetch });
+    const ac = new AbortController();
+    const left = client.getRightsUrl(CENC, { signal: ac.signal });
+    await sleep(30);
+    // The last waiter leaves, and in the same task another player asks for the same content.
+    ac.abort();
+    const next = client.getRightsUrl(CENC);
+    expect((await rejection(left)).code).to.equal(-9012);
+    const info = await next;
+    expect(info.source).to.equal('endpoint');
+    expect(urls, 'the abandoned fetch and a new one').to.have.length(2);
+    client.dispose();
   });
 
   it('prefetch never rejects', async () => {
