@@ -39,10 +39,9 @@ export async function requestLicense(
   options: LicenseRequestOptions,
 ): Promise<Uint8Array> {
   assertRightsUrl(rightsUrl, options.allowedRightsHosts, options.drm);
-  const headers: Record<string, string> = {
-    'content-type': options.contentType ?? 'application/octet-stream',
-    ...options.headers,
-  };
+  const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/octet-stream' };
+  // Header names are case-insensitive: a 'Content-Type' replaces the default instead of going out as a second value.
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   const res = await fetchWithRetry(
     rightsUrl,
     // A copy, so a body that is a view on a larger buffer sends only its bytes.
