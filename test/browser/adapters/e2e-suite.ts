@@ -257,6 +257,32 @@ export function adapterSuite(driver: PlayerDriver): void {
       expect(stats.rejects.rights).to.equal(spy.sent.length);
     });
 
+    it('a viewer refused by the back end (-9013, 403) gets one typed error, category auth; nothing minted', async () => {
+      await setFaults({ token: { failRate: 1, status: 403, code: -9013 } });
+      const spy = spyLicenses();
+      try {
+        await attach();
+        driver.load(A.url);
+        await waitFor(() => driver.playerErrors.length > 0, 15000, "the player's error event");
+        await sleep(500); // a retry storm or a second report would show now
+      } finally {
+        spy.restore();
+      }
+      const error = driver.playerErrors[0]!;
+      expect(isExpressPlayError(error)).to.equal(true);
+      expect(error.code, error.message).to.equal(-9013);
+      expect(error.httpStatus).to.equal(403);
+      // The README's way to refuse a viewer has a bare 403's category.
+      expect(error.category).to.equal('auth');
+      const reported = driver.events.filter((e) => e.type === 'expressplay:error').map((e) => e.error);
+      expect(reported.length, 'reported as an event').to.be.at.least(1);
+      expect(reported.every((e) => e?.code === -9013 && e.category === 'auth')).to.equal(true);
+      expect(spy.sent, 'no license request without a token').to.deep.equal([]);
+      const stats = await emulatorStats();
+      expect(total(stats.tokensIssued), 'tokens issued').to.equal(0);
+      expect(stats.licensesServed.clearkey).to.equal(0);
+    });
+
     it('detach + destroy mid-token aborts the token request; nothing left pending', async () => {
       await setFaults({ token: { latencyMs: 3000 } });
       await attach({ token: tokenOptions() });
