@@ -6,7 +6,7 @@
 import { ClientCode } from '../core/catalog.js';
 import { ExpressPlayError, isExpressPlayError } from '../core/errors.js';
 import type { Drm } from '../core/errors.js';
-import type { ContentIdStrategy } from '../core/fairplay.js';
+import type { PlayerFairPlayOptions } from './types/fairplay.js';
 import { createEmitter } from './events.js';
 import { detectDrmWithItsCode } from './detect-with-code.js';
 import { contentIdFromSkd, getFairPlayCertificate, requestCkc } from './fairplay-on-demand.js';
@@ -31,12 +31,7 @@ export interface AdapterOptions {
   /** Detection options, e.g. `{ includeClearKey: true }` for the emulator's ClearKey stand-in. */
   detect?: DetectDrmOptions;
   /** FairPlay settings; used only when detection picks FairPlay (Safari). */
-  fairplay?: {
-    /** The application certificate: URL (fetched once per page) or bytes. Required when FairPlay is chosen. */
-    certificate: string | ArrayBuffer | Uint8Array;
-    /** How the content id is read from `skd://` (default `whole`). */
-    contentIdStrategy?: ContentIdStrategy;
-  };
+  fairplay?: PlayerFairPlayOptions;
   /** Cap on each license request (default 10 s). */
   licenseTimeoutMs?: number;
   /** Extra headers on each license request (e.g. your CDN's). */

@@ -3,28 +3,17 @@
 // request fails: the ESM entries stay without it, and a page whose requests succeed
 // never fetches it. The UMD drop-ins build with error-answer-eager.ts in its place.
 
-import { ClientCode } from '../core/catalog.js';
 import type * as ErrorAnswerModule from '../core/error-answer.js';
-import { ExpressPlayError } from '../core/errors.js';
 import type { TokenResponseInput } from '../core/response.js';
+import type { ExpressPlayError } from '../core/errors.js';
+import { onDemand } from './on-demand.js';
 
-let loading: Promise<typeof ErrorAnswerModule> | undefined;
+const parser = onDemand<typeof ErrorAnswerModule>('error answer parser', () => import('../core/error-answer.js'));
 
 /**
  * {@link ErrorAnswerModule.errorFromAnswer}, loading the parser first (once per page).
  * @throws {@link ExpressPlayError} -9010 (retryable) when its chunk cannot be fetched; a later call tries again.
  */
 export async function errorFromAnswer(input: TokenResponseInput): Promise<ExpressPlayError> {
-  let parser: typeof ErrorAnswerModule;
-  try {
-    parser = await (loading ??= import('../core/error-answer.js'));
-  } catch (cause) {
-    loading = undefined;
-    throw new ExpressPlayError(ClientCode.NETWORK, {
-      details: 'the error answer parser could not be loaded',
-      drm: input.drm,
-      cause,
-    });
-  }
-  return parser.errorFromAnswer(input);
+  return (await parser.load()).errorFromAnswer(input);
 }

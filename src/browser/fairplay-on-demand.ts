@@ -9,7 +9,7 @@ import { onDemand } from './on-demand.js';
 
 type FairPlayCode = typeof FairPlayCodeModule;
 
-const fairPlayCode = onDemand<FairPlayCode>('fairplay', () => import('./fairplay-code.js'));
+const fairPlayCode = onDemand<FairPlayCode>('fairplay', () => import('./fairplay-code.js'), 'fairplay');
 
 /** Loads FairPlay's code once per page (-9010 when its chunk cannot be fetched). */
 export const loadFairPlayCode = (): Promise<void> => fairPlayCode.load().then(() => undefined);

@@ -15,8 +15,11 @@ export interface OnDemandModule<T> {
   get(): T;
 }
 
-/** @param drm - the DRM the module serves, carried into the load error. */
-export function onDemand<T>(drm: Drm, importModule: () => Promise<T>): OnDemandModule<T> {
+/**
+ * @param name - what the module is, for the load error's details.
+ * @param drm - the DRM the module serves, if one, carried into the load error.
+ */
+export function onDemand<T>(name: string, importModule: () => Promise<T>, drm?: Drm): OnDemandModule<T> {
   let loaded: T | undefined;
   let loading: Promise<T> | undefined;
   return {
@@ -26,7 +29,7 @@ export function onDemand<T>(drm: Drm, importModule: () => Promise<T>): OnDemandM
         (cause: unknown) => {
           loading = undefined;
           throw new ExpressPlayError(ClientCode.NETWORK, {
-            details: `the ${drm} code could not be loaded`,
+            details: `the ${name} code could not be loaded`,
             drm,
             cause,
           });
@@ -35,7 +38,7 @@ export function onDemand<T>(drm: Drm, importModule: () => Promise<T>): OnDemandM
       return loading;
     },
     get() {
-      if (loaded === undefined) throw new Error(`the ${drm} code is used before it was loaded`);
+      if (loaded === undefined) throw new Error(`the ${name} code is used before it was loaded`);
       return loaded;
     },
   };

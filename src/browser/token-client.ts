@@ -78,8 +78,7 @@ class EndpointTokenClient {
       if (later) return later;
     }
     let flight = this.#flights.get(key);
-    // One every caller left is aborted but not settled yet: a new caller starts afresh.
-    if (!flight || flight.aborted) {
+    if (!flight) {
       flight = this.#startFlight(key, context);
       flight.promise.then(
         () => this.#refreshes.tokenFetched(key),
@@ -215,12 +214,16 @@ class EndpointTokenClient {
           .catch((err: unknown) => {
             throw this.#failed(context, err, started);
           }),
-      { drm: context.drm },
+      // Every caller left: aborted, though not settled yet; the next caller starts afresh.
+      { drm: context.drm, onAbandoned: () => forget() },
     );
+    const forget = () => {
+      if (this.#flights.get(key) === flight) this.#flights.delete(key);
+    };
     this.#running.add(flight);
     const done = () => {
       this.#running.delete(flight);
-      if (this.#flights.get(key) === flight) this.#flights.delete(key);
+      forget();
     };
     flight.promise.then(done, done);
     this.#flights.set(key, flight);
@@ -296,7 +299,7 @@ class EndpointTokenClient {
     const hit = this.#cachedHit(key);
     if (hit) return hit;
     const pending = this.#flights.get(key);
-    if (!pending || pending.aborted) return undefined;
+    if (!pending) return undefined;
     try {
       return await pending.join(signal);
     } catch (err) {

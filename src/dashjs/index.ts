@@ -118,17 +118,6 @@ function bodyOf(data: unknown): Uint8Array {
   return utf8Encode(typeof data === 'string' ? data : JSON.stringify(data));
 }
 
-/**
- * dash.js's license request headers, names lower-cased: the browser layer sets
- * `content-type` itself, and the player's `Content-Type` (FairPlay's, PlayReady's)
- * must replace it, not go out as a second value of the same header.
- */
-function headersOf(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
-  return out;
-}
-
 /** The attached source's URL, if any (`getSource()` throws before `attachSource()`). */
 function sourceOf(player: Player): string | undefined {
   try {
@@ -249,7 +238,7 @@ class DashHooks {
       const license = await this.#core.license(
         () => this.#loadFor(session),
         bodyOf(request.data),
-        headersOf(request.headers),
+        request.headers ?? {},
         session?.closed,
       );
       if (session?.closed.aborted) return never();

@@ -9,7 +9,7 @@ import type * as PlayReadyModule from './playready.js';
 
 type PlayReadyCode = typeof PlayReadyModule;
 
-const playReadyCode = onDemand<PlayReadyCode>('playready', () => import('./playready.js'));
+const playReadyCode = onDemand<PlayReadyCode>('playready', () => import('./playready.js'), 'playready');
 
 /** Loads PlayReady's code once per page (-9010 when its chunk cannot be fetched). */
 export const loadPlayReadyCode = (): Promise<void> => playReadyCode.load().then(() => undefined);

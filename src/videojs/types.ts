@@ -5,7 +5,7 @@
 // real `videojs` object is assignable to `VideoJsLike`.
 
 import type { Drm, ExpressPlayError } from '../core/errors.js';
-import type { ContentIdStrategy } from '../core/fairplay.js';
+import type { PlayerFairPlayOptions } from '../browser/types/fairplay.js';
 import type { DetectDrmOptions } from '../browser/types/detection.js';
 import type { TokenClient, TokenClientOptions } from '../browser/types/token-client.js';
 
@@ -44,12 +44,7 @@ export interface ExpressPlayPluginOptions {
   /** Use this DRM instead of the detected preference (it must still be supported). */
   drm?: Drm;
   /** FairPlay settings; `certificate` is needed when FairPlay is used (Safari). */
-  fairplay?: {
-    /** The FairPlay application certificate: a URL (fetched once per page), or its bytes (DER or base64). */
-    certificate: string | ArrayBuffer | Uint8Array;
-    /** How the content id is read from the `skd://` URI when the source gives none (default `whole`). */
-    contentIdStrategy?: ContentIdStrategy;
-  };
+  fairplay?: PlayerFairPlayOptions;
   /** Per license request (default: the browser layer's). */
   licenseTimeoutMs?: number;
   /** Extra headers on every license / CKC request (over the PlayReady SOAP headers). */

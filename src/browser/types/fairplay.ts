@@ -1,4 +1,4 @@
-// FairPlay: certificate options, and `attachFairPlay` on a bare `<video>`.
+// FairPlay: certificate options, a player adapter's FairPlay option, and `attachFairPlay` on a bare `<video>`.
 
 import type { ExpressPlayError } from '../../core/errors.js';
 import type { ContentIdStrategy } from '../../core/fairplay.js';
@@ -6,6 +6,17 @@ import type { EmeEnvironment } from './environment.js';
 import type { ExpressPlayEvent } from './events.js';
 import type { Logger } from './logger.js';
 import type { TokenClient } from './token-client.js';
+
+/** A player adapter's `fairplay` option; used only when detection picks FairPlay (Safari). */
+export interface PlayerFairPlayOptions {
+  /**
+   * The application certificate: a URL (fetched once per page), or its bytes (DER or
+   * base64). Required when FairPlay is chosen (-9040 without it).
+   */
+  certificate: string | ArrayBuffer | Uint8Array;
+  /** How the content id is read from the `skd://` URI when the source gives none (default `whole`). */
+  contentIdStrategy?: ContentIdStrategy;
+}
 
 /**
  * Options of {@link getFairPlayCertificate}. A certificate URL is fetched once

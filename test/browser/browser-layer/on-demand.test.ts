@@ -91,12 +91,16 @@ describe('code loaded on demand', () => {
 
   it('a chunk that cannot be fetched: -9010 with the cause, and the next load tries again', async () => {
     let attempts = 0;
-    const module = onDemand('fairplay', () => {
-      attempts++;
-      return attempts === 1
-        ? Promise.reject(new TypeError('Failed to fetch dynamically imported module'))
-        : Promise.resolve({ answer: 42 });
-    });
+    const module = onDemand(
+      'fairplay',
+      () => {
+        attempts++;
+        return attempts === 1
+          ? Promise.reject(new TypeError('Failed to fetch dynamically imported module'))
+          : Promise.resolve({ answer: 42 });
+      },
+      'fairplay',
+    );
     const error: unknown = await module.load().then(
       () => undefined,
       (e: unknown) => e,

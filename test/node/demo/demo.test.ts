@@ -95,20 +95,12 @@ async function emulatorStats(): Promise<EmulatorStats> {
 }
 
 /**
- * Every token the token endpoint handed to this page. Two independent readers, so that one
- * missing body does not hide a token: the page's own fetch (wrapped before any page script
- * runs, reading a clone of each /api/token answer) and the browser's network log. The network
- * log alone sometimes has no body for a response it reported ("No data found for resource").
+ * Every token the token endpoint handed to this page, read from the page's own fetch
+ * (wrapped before any page script runs, reading a clone of each /api/token answer).
+ * Not from puppeteer's network log: it sometimes has no body for a response it
+ * reported ("No data found for resource").
  */
 async function collectTokens(page: Page): Promise<() => Promise<string[]>> {
-  const fromNetwork: string[] = [];
-  page.on('response', (response) => {
-    if (!response.url().includes('/api/token')) return;
-    response
-      .text()
-      .then((body) => fromNetwork.push(body))
-      .catch(() => undefined);
-  });
   await page.evaluateOnNewDocument(() => {
     const bodies: string[] = [];
     (window as unknown as { __tokenBodies: string[] }).__tokenBodies = bodies;
@@ -127,9 +119,9 @@ async function collectTokens(page: Page): Promise<() => Promise<string[]>> {
     };
   });
   return async () => {
-    const fromPage = await page.evaluate(() => (window as unknown as { __tokenBodies?: string[] }).__tokenBodies ?? []);
+    const bodies = await page.evaluate(() => (window as unknown as { __tokenBodies?: string[] }).__tokenBodies ?? []);
     const tokens = new Set<string>();
-    for (const body of [...fromPage, ...fromNetwork]) {
+    for (const body of bodies) {
       for (const m of body.matchAll(/ExpressPlayToken=([^&"\s]+)/g)) if (m[1]) tokens.add(decodeURIComponent(m[1]));
     }
     return [...tokens];
